@@ -1,0 +1,1 @@
+"""Domain classification: registrable domain and category."""

@@ -1,0 +1,322 @@
+"""The records that pass between the pipeline's stages.
+
+Every stage takes and returns these frozen, slotted dataclasses, so that a stage can be
+tested (and later distributed) on its own: nothing here knows about HTTP, SQL or the
+terminal. This module imports nothing else of ours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Format(StrEnum):
+    HTML = "html"
+    MARKDOWN = "markdown"
+    TEXT = "text"
+
+
+class Region(StrEnum):
+    """Where on the page a block sits; only ``body`` is what the author wrote."""
+
+    BODY = "body"
+    BYLINE = "byline"
+    NAV = "nav"
+    HEADER = "header"
+    FOOTER = "footer"
+    SIDEBAR = "sidebar"
+    SHARE = "share"
+    RELATED = "related"
+    COMMENTS = "comments"
+    META = "meta"
+
+
+class LinkKind(StrEnum):
+    WEB = "web"
+    PLACEHOLDER = "placeholder"
+    FRAGMENT = "fragment"
+    MAILTO = "mailto"
+    TEL = "tel"
+    RELATIVE = "relative"
+    MALFORMED = "malformed"
+
+
+class Status(StrEnum):
+    """The final outcome of checking one URL; the redirect chain is kept beside it."""
+
+    OK = "ok"
+    REDIRECTED = "redirected"
+    DEAD = "dead"
+    SOFT_404 = "soft-404"
+    PARKED = "parked"
+    BLOCKED = "blocked"
+    SERVER_ERROR = "server-error"
+    TIMEOUT = "timeout"
+    DNS_ERROR = "dns-error"
+    CONNECTION_ERROR = "connection-error"
+    TLS_ERROR = "tls-error"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    INVALID_URL = "invalid-url"
+    UNCHECKED = "unchecked"
+
+
+BROKEN_STATUSES = frozenset(
+    {
+        Status.DEAD,
+        Status.SOFT_404,
+        Status.PARKED,
+        Status.SERVER_ERROR,
+        Status.TIMEOUT,
+        Status.DNS_ERROR,
+        Status.CONNECTION_ERROR,
+        Status.TLS_ERROR,
+        Status.TOO_MANY_REDIRECTS,
+        Status.INVALID_URL,
+    }
+)
+
+
+class Category(StrEnum):
+    NEWS = "news"
+    STATE_MEDIA = "state-media"
+    GOVERNMENT = "government"
+    INTERGOVERNMENTAL = "intergovernmental"
+    ACADEMIC = "academic"
+    THINK_TANK = "think-tank"
+    REFERENCE = "reference"
+    SOCIAL = "social"
+    VIDEO = "video"
+    BLOG_PLATFORM = "blog-platform"
+    ARCHIVE = "archive"
+    SHORTENER = "shortener"
+    WIRE = "wire"
+    FACT_CHECK = "fact-check"
+    PRESS_RELEASE = "press-release"
+    SELF = "self"
+    OTHER = "other"
+
+
+class CrossPostMethod(StrEnum):
+    DECLARED = "declared"
+    DATELINE = "dateline"
+    COPYRIGHT = "copyright"
+    CANONICAL = "canonical"
+    NEAR_DUPLICATE = "near-duplicate"
+
+
+class SourceKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    OUTLET = "outlet"
+    DOCUMENT = "document"
+
+
+# --------------------------------------------------------------------------- load / parse
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RawArticle:
+    """An article's decoded text, before parsing. ``url`` is where it was fetched from."""
+
+    source: str
+    format: Format
+    text: str
+    encoding: str
+    size: int
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Anchor:
+    """A link inside a block; ``start``/``end`` index the anchor text in ``Block.text``."""
+
+    href: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Block:
+    """One unit of text in reading order (paragraph, heading, list item, quote, cell...).
+
+    ``tag`` is the element it came from (``p``, ``h1``, ``li``, ``blockquote``...), kept so
+    that extractors can tell headings and quotes from prose.
+    """
+
+    text: str
+    region: Region
+    tag: str = "p"
+    anchors: tuple[Anchor, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageMeta:
+    """What the page says about itself in markup, raw; ``extract.metadata`` interprets it."""
+
+    title: str | None = None
+    base_href: str | None = None
+    canonical: str | None = None
+    og_url: str | None = None
+    language: str | None = None
+    meta: tuple[tuple[str, str], ...] = ()  # (name or property, content), lower-cased names
+    json_ld: tuple[str, ...] = ()  # raw JSON-LD script bodies
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """Every format ends as this: blocks in reading order, each knowing its region."""
+
+    source: str
+    format: Format
+    blocks: tuple[Block, ...]
+    meta: PageMeta = field(default_factory=PageMeta)
+    url: str | None = None
+
+
+# --------------------------------------------------------------------------- extract
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    url: str  # normalised, resolved; equals href when it cannot be resolved
+    href: str  # as written
+    text: str
+    region: Region
+    kind: LinkKind
+    domain: str | None = None
+    category: Category | None = None
+    context: str = ""
+    position: int = 0  # occurrence index in document order
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Metadata:
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None  # YYYY-MM-DD
+    outlet: str | None = None
+    outlet_domain: str | None = None
+    canonical_url: str | None = None
+    og_url: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CrossPost:
+    """One step of the chain from the original publication to this copy."""
+
+    original_outlet: str | None
+    original_url: str | None = None
+    published: str | None = None
+    method: CrossPostMethod
+    evidence: str = ""
+    outlet_domain: str | None = None
+    methods: tuple[CrossPostMethod, ...] = ()  # every method that found this step
+    similarity: float | None = None  # near-duplicate only
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attribution:
+    source: str
+    kind: SourceKind
+    cue: str
+    evidence: str
+    role: str | None = None
+    outlet: str | None = None
+    outlet_domain: str | None = None
+    outlet_category: Category | None = None
+    characterisation: str | None = None  # e.g. "Kremlin-funded", as the article states it
+    quote: str | None = None
+    url: str | None = None
+    mentions: tuple[str, ...] = ()  # every evidence sentence, first one included
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """Everything extracted from one article, with no network involved."""
+
+    source: str
+    format: Format
+    metadata: Metadata
+    links: tuple[Link, ...] = ()
+    crossposts: tuple[CrossPost, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    content_hash: str = ""
+    text: str = ""  # body text, for near-duplicate detection
+
+
+# --------------------------------------------------------------------------- classify
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DomainInfo:
+    domain: str
+    category: Category
+    name: str | None = None
+    state: str | None = None  # for state-media: the state that funds or controls it
+    source: str = ""  # where the classification comes from (reference URL or rule)
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hop:
+    url: str
+    status: int
+    location: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckResult:
+    url: str
+    status: Status
+    http_status: int | None = None
+    final_url: str | None = None
+    redirects: tuple[Hop, ...] = ()
+    reason: str = ""
+    archive_url: str | None = None
+    checked_at: str = ""  # ISO 8601 UTC
+    elapsed_ms: int = 0
+    requests: int = 0  # HTTP requests this check made, retries included
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckOptions:
+    """The checker's limits in one record (CLI flags map onto these fields)."""
+
+    timeout: float = 10.0
+    concurrency: int = 64
+    per_host: int = 4
+    min_interval: float = 0.0  # seconds between requests to one host
+    retries: int = 2
+    max_retry_after: float = 30.0
+    max_redirects: int = 10
+    max_body: int = 256 * 1024
+    max_header_bytes: int = 64 * 1024
+    allow_private: bool = False
+    archive: bool = True
+    recheck: bool = False
+    cache_ttl_hours: float = 24.0
+    user_agent: str = "auditor-link-checker/0.1 (+https://example.invalid/auditor)"
+    offline: bool = False
+    replay: str | None = None
+    record: str | None = None
+    domains_file: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Audit:
+    """An article with the check result of each of its distinct URLs."""
+
+    article: Article
+    checks: tuple[CheckResult, ...] = ()
+    run_id: int | None = None
+
+    def check_for(self, url: str) -> CheckResult | None:
+        for c in self.checks:
+            if c.url == url:
+                return c
+        return None
