@@ -1,0 +1,164 @@
+"""Load an article: read bounded bytes, sniff the format, decode the text.
+
+Saved pages lie about themselves: a ``.txt`` that is HTML, a page whose ``<meta charset>``
+says Latin-1 while its bytes are UTF-8, a file that mixes both after a careless edit. We
+trust the bytes over the labels: a BOM first, then strict UTF-8 (self-validating, so a
+successful decode is strong evidence), then the declared charset, then UTF-8 with each
+invalid byte read as Windows-1252, which is what such mixed files almost always contain.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from pathlib import Path
+
+from auditor.errors import InputError
+from auditor.models import Format, RawArticle
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+_EXTENSIONS = {
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".xhtml": Format.HTML,
+    ".shtml": Format.HTML,
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".mdown": Format.MARKDOWN,
+    ".txt": Format.TEXT,
+    ".text": Format.TEXT,
+}
+SUPPORTED_EXTENSIONS = frozenset(_EXTENSIONS)
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh", b"\x7fELF")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
+_HTML_START = re.compile(
+    r"\A\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
+)
+_HTML_TAGS = re.compile(r"<(p|div|a\s+href|article|span|h[1-6]|br|table|ul|li)\b", re.I)
+_MD_SIGNS = re.compile(r"^(#{1,6}\s|\s*[-*+]\s|\s*\d+\.\s|>\s)|\[[^\]\n]+\]\([^)\s]+\)", re.M)
+
+
+def _mixed_handler(err: UnicodeError) -> tuple[str, int]:
+    """Decode a byte UTF-8 rejects as Windows-1252 (what mixed files almost always hold)."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    bad = err.object[err.start : err.start + 1]
+    return bad.decode("cp1252", errors="replace"), err.start + 1
+
+
+codecs.register_error("auditor-mixed", _mixed_handler)
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data.startswith(_MAGIC):
+        return True
+    head = data[:8192]
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace").lower()
+    # Browsers read Latin-1 labels as Windows-1252; so do we.
+    if name in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
+        return "cp1252"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding used)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, errors="replace"), name
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(data)
+    if declared and declared not in {"utf-8", "utf_8"}:
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass
+    return data.decode("utf-8", errors="auditor-mixed"), "utf-8+cp1252"
+
+
+def sniff_format(name: str, text: str) -> Format:
+    """Extension first; the content overrides it when it clearly says otherwise."""
+    by_ext = _EXTENSIONS.get(Path(name).suffix.lower())
+    head = text[:4096]
+    if _HTML_START.match(head):
+        return Format.HTML
+    if by_ext is Format.HTML and not _HTML_TAGS.search(head):
+        by_ext = None  # an .html file with no markup at all is mislabelled
+    if by_ext is not None:
+        return by_ext
+    if len(_HTML_TAGS.findall(head)) >= 3:
+        return Format.HTML
+    if (len(_MD_SIGNS.findall(head)) >= 2 and "](" in text) or head.lstrip().startswith("# "):
+        return Format.MARKDOWN
+    return Format.TEXT
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def load_bytes(data: bytes, source: str, *, url: str | None = None, fmt: Format | None = None) -> RawArticle:
+    """Decode bytes already read (from a file or a fetch) into a ``RawArticle``."""
+    if not data.strip():
+        raise InputError(f"{source}: the file is empty")
+    if _looks_binary(data):
+        raise InputError(f"{source}: this is a binary file, not an HTML, Markdown or text article")
+    text, encoding = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return RawArticle(
+        source=source,
+        format=fmt or sniff_format(source, text),
+        text=text,
+        encoding=encoding,
+        size=len(data),
+        url=url,
+    )
+
+
+def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:
+    """Read one article file; every way it can fail is an ``InputError`` naming the file."""
+    p = Path(path)
+    try:
+        if not p.exists():
+            raise InputError(f"{p}: no such file")
+        if p.is_dir():
+            raise InputError(f"{p}: is a directory (use `auditor batch` for folders)")
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{p}: {size:,} bytes is over the {max_bytes:,}-byte cap (raise it with --max-bytes)"
+            )
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from exc
+    if len(data) > max_bytes:
+        raise InputError(f"{p}: over the {max_bytes:,}-byte cap")
+    return load_bytes(data, str(p))

@@ -1,0 +1,271 @@
+"""HTML pages: blocks in reading order, each labelled with the region it sits in.
+
+We walk lxml's tree directly (BeautifulSoup's tree costs 3-5x more on 300 KB news pages and
+gives us nothing extra here). The article proper is found first, as the semantic container
+(``itemprop=articleBody``, an article-body class, ``<article>``, ``<main>``) that holds most
+of the page's paragraph prose, falling back to a readability-style score of paragraph text
+by ancestor. Everything inside it is ``body`` unless furniture is nested in it (share bars,
+related links, tags, bylines); everything outside it takes the region its markup names, or
+``header``/``footer`` by position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml import etree
+
+from auditor.errors import ParseError
+from auditor.models import Anchor, Block, Document, PageMeta, RawArticle, Region
+from auditor.parse.regions import BODY_CLASS, element_region
+
+_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "select", "head", "title", "button"}
+)
+_BLOCK = frozenset(
+    "p div section article main aside header footer nav h1 h2 h3 h4 h5 h6 li ul ol dl dt dd "
+    "blockquote pre table thead tbody tfoot tr td th figure figcaption form fieldset address hr details summary center".split()
+)
+_BLOCK_TAG = {"h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "td", "th", "dd", "dt"}
+_WS = re.compile(r"\s+")
+_RELATED_HEADING = re.compile(
+    r"^(related|more (stories|from|on|news|in)|read (more|next|also)|see also|recommended|popular|"
+    r"you (may|might) (also )?(like|enjoy)|most (read|popular|viewed)|trending|latest|also read)\b",
+    re.I,
+)
+_TAGS_LINE = re.compile(r"^(tags|topics|categories|filed under|keywords|related topics)\s*:?", re.I)
+_SHARE_LINE = re.compile(r"^(share( this( article| story)?)?|follow us)\s*:?\s*$", re.I)
+MAX_DEPTH = 400
+
+
+def _class_id(el: etree._Element) -> str:
+    return f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
+
+
+def _paragraph_text_len(el: etree._Element) -> int:
+    total = 0
+    for p in el.iter("p"):
+        text = p.text_content()
+        links = sum(len(a.text_content()) for a in p.iter("a"))
+        total += max(0, len(text.strip()) - links)
+    return total
+
+
+def find_main(root: etree._Element) -> etree._Element | None:
+    """The element holding the article: semantic candidates first, then the best text score."""
+    total = _paragraph_text_len(root)
+    if total == 0:
+        return None
+    candidates: list[etree._Element] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.get("itemprop") == "articleBody" or el.tag in {"article", "main"} or el.get("role") == "main":
+            candidates.append(el)
+        elif BODY_CLASS.search(_class_id(el)):
+            candidates.append(el)
+    scored = [(c, _paragraph_text_len(c)) for c in candidates]
+    good = [(c, n) for c, n in scored if n >= 0.5 * total]
+    if good:
+        # The innermost container that still holds most of the prose.
+        best_n = max(n for _, n in good)
+        inner = [c for c, n in good if n >= 0.8 * best_n]
+        return min(inner, key=lambda c: len(list(c.iter())))
+    scores: dict[etree._Element, float] = {}
+    for p in root.iter("p"):
+        n = len(p.text_content().strip())
+        if n < 25:
+            continue
+        parent = p.getparent()
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0.0) + n
+            grand = parent.getparent()
+            if grand is not None:
+                scores[grand] = scores.get(grand, 0.0) + n / 2
+    return max(scores, key=lambda e: scores[e]) if scores else None
+
+
+@dataclass
+class _Walker:
+    main: etree._Element | None
+    main_ancestors: frozenset[etree._Element]
+    blocks: list[Block] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    anchors: list[Anchor] = field(default_factory=list)
+    length: int = 0
+    region: Region = Region.HEADER
+    tag: str = "p"
+    seen_main: bool = False
+
+    def text(self, s: str | None, region: Region, tag: str) -> None:
+        if not s:
+            return
+        s = _WS.sub(" ", s)
+        if not self.parts or self.length == 0:
+            s = s.lstrip()
+            if not s:
+                return
+            self.region, self.tag = region, tag
+        elif self.parts[-1].endswith(" ") and s.startswith(" "):
+            s = s[1:]
+        self.parts.append(s)
+        self.length += len(s)
+
+    def anchor(self, el: etree._Element, region: Region, tag: str) -> None:
+        label = _WS.sub(" ", el.text_content()).strip()
+        if not label:
+            img = next(el.iter("img"), None)
+            label = (img.get("alt", "") if img is not None else "") or el.get("aria-label", "") or el.get("title", "")
+            label = _WS.sub(" ", label).strip()
+        if self.length == 0:
+            self.region, self.tag = region, tag
+        start = self.length
+        if label:
+            self.parts.append(label)
+            self.length += len(label)
+        self.anchors.append(Anchor(href=el.get("href", ""), text=label, start=start, end=self.length))
+
+    def flush(self) -> None:
+        if self.parts or self.anchors:
+            raw = "".join(self.parts)
+            text = raw.rstrip()
+            if text or self.anchors:
+                self.blocks.append(Block(text=text, region=self.region, tag=self.tag, anchors=tuple(self.anchors)))
+        self.parts, self.anchors, self.length = [], [], 0
+
+    def walk(self, el: etree._Element, region: Region, tag: str, in_main: bool, hinted: bool, depth: int) -> None:
+        name = el.tag if isinstance(el.tag, str) else ""
+        if not name or name in _SKIP:
+            if name:
+                self.text(el.tail, region, tag)
+            return
+        if el is self.main:
+            in_main, self.seen_main, region = True, True, Region.BODY
+        own = None if el in self.main_ancestors or el is self.main else self._hint(el, name, in_main)
+        if own is not None:
+            region, hinted = own, True
+        elif not hinted and not in_main and self.main is not None:
+            region = Region.FOOTER if self.seen_main else Region.HEADER
+        if name in _BLOCK_TAG:
+            tag = "blockquote" if tag == "blockquote" else name
+        is_block = name in _BLOCK or name == "br"
+        if is_block:
+            self.flush()
+        if name == "a" and el.get("href") is not None:
+            self.anchor(el, region, tag)
+        elif depth < MAX_DEPTH:
+            self.text(el.text, region, tag)
+            for child in el:
+                self.walk(child, region, tag, in_main, hinted, depth + 1)
+        if is_block:
+            self.flush()
+        if el is self.main:
+            region = Region.FOOTER
+        self.text(el.tail, region, tag)
+
+    @staticmethod
+    def _hint(el: etree._Element, name: str, in_main: bool) -> Region | None:
+        hint = element_region(name, el.get("role", "").lower(), _class_id(el))
+        return Region.BYLINE if in_main and hint is Region.HEADER else hint
+
+
+def _relabel_in_body(blocks: list[Block]) -> list[Block]:
+    """Furniture with no telling markup inside the article: related lists, tag lines, share lines."""
+    out: list[Block] = []
+    related = False
+    for b in blocks:
+        if b.region is not Region.BODY:
+            related = False
+            if b.region is Region.FOOTER and _TAGS_LINE.match(b.text) and len(b.anchors) >= 2:
+                b = Block(text=b.text, region=Region.META, tag=b.tag, anchors=b.anchors)
+            out.append(b)
+            continue
+        link_chars = sum(a.end - a.start for a in b.anchors)
+        link_only = bool(b.anchors) and link_chars >= 0.8 * max(1, len(b.text))
+        short = len(b.text.split()) <= 6
+        if short and b.tag.startswith("h") or (short and not b.anchors and b.tag in {"p", "div"}):
+            related = bool(_RELATED_HEADING.match(b.text))
+        if related and (link_only or (short and _RELATED_HEADING.match(b.text))):
+            out.append(Block(text=b.text, region=Region.RELATED, tag=b.tag, anchors=b.anchors))
+            continue
+        related = related and link_only
+        if _TAGS_LINE.match(b.text) and (link_only or len(b.anchors) >= 2):
+            b = Block(text=b.text, region=Region.META, tag=b.tag, anchors=b.anchors)
+        elif _SHARE_LINE.match(b.text) or (link_only and b.anchors and all(_is_share_href(a.href) for a in b.anchors)):
+            b = Block(text=b.text, region=Region.SHARE, tag=b.tag, anchors=b.anchors)
+        out.append(b)
+    return out
+
+
+_SHARE_HREF = re.compile(
+    r"(facebook\.com/sharer|twitter\.com/(intent|share)|x\.com/intent|linkedin\.com/(share|shareArticle)|"
+    r"reddit\.com/submit|api\.whatsapp\.com/send|wa\.me/\?|t\.me/share|pinterest\.com/pin/create|"
+    r"^mailto:\?)",
+    re.I,
+)
+
+
+def _is_share_href(href: str) -> bool:
+    return bool(_SHARE_HREF.search(href))
+
+
+def _page_meta(root: etree._Element) -> PageMeta:
+    def first(xpath: str) -> str | None:
+        found = root.xpath(xpath)
+        return str(found[0]).strip() if found and str(found[0]).strip() else None
+
+    metas: list[tuple[str, str]] = []
+    for m in root.iter("meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv") or "").lower().strip()
+        content = m.get("content")
+        if key and content is not None:
+            metas.append((key, _WS.sub(" ", content).strip()))
+    for t in root.iter("time"):
+        if t.get("datetime"):
+            metas.append(("time", t.get("datetime", "").strip()))
+    for a in root.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"):
+        metas.append(("rel:author", _WS.sub(" ", a.text_content()).strip()))
+    for el in root.xpath("//*[@itemprop='author']"):
+        name = el.xpath(".//*[@itemprop='name']")
+        text = (name[0] if name else el).text_content()
+        metas.append(("itemprop:author", _WS.sub(" ", text).strip()))
+    json_ld = tuple((s.text or "").strip() for s in root.xpath("//script[@type='application/ld+json']") if (s.text or "").strip())
+    title_el = root.find(".//title")
+    title = _WS.sub(" ", title_el.text_content()).strip() if title_el is not None else None
+    return PageMeta(
+        title=title or None,
+        base_href=first("//base/@href"),
+        canonical=first("//link[contains(concat(' ', normalize-space(translate(@rel, 'CANONICAL', 'canonical')), ' '), ' canonical ')]/@href"),
+        og_url=first("//meta[@property='og:url']/@content"),
+        language=first("/html/@lang") or first("//html/@lang"),
+        meta=tuple(metas[:400]),
+        json_ld=json_ld[:20],
+    )
+
+
+def parse_html(raw: RawArticle) -> Document:
+    """Parse a page into blocks with regions; raise ``ParseError`` only when nothing parses."""
+    text = raw.text
+    if text.lstrip().startswith("<?xml"):
+        text = text.split("?>", 1)[-1]
+    try:
+        root = lxml.html.document_fromstring(text or "<html></html>")
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"{raw.source}: cannot parse as HTML ({exc})") from exc
+    meta = _page_meta(root)
+    body = root.find("body")
+    start = body if body is not None else root
+    main = find_main(start)
+    ancestors = frozenset(main.iterancestors()) if main is not None else frozenset()
+    walker = _Walker(main=main, main_ancestors=ancestors)
+    walker.walk(start, Region.HEADER if main is not None else Region.BODY, "p", main is None, False, 0)
+    walker.flush()
+    return Document(
+        source=raw.source,
+        format=raw.format,
+        blocks=tuple(_relabel_in_body(walker.blocks)),
+        meta=meta,
+        url=raw.url,
+    )

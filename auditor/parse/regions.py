@@ -1,0 +1,183 @@
+"""Region hints for HTML elements: markup, ARIA roles and common class/id vocabulary.
+
+No single site's class names: these are the words the web's templates (WordPress, Drupal,
+Arc, Ghost, news CMSs) use for the same furniture, matched on whole class/id tokens so that
+``footnotes`` is not a footer and ``author-bio`` inside an article is still a byline.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from auditor.models import Region
+
+_TAG_REGION = {
+    "nav": Region.NAV,
+    "footer": Region.FOOTER,
+    "header": Region.HEADER,
+    "aside": Region.SIDEBAR,
+}
+_ROLE_REGION = {
+    "navigation": Region.NAV,
+    "menubar": Region.NAV,
+    "menu": Region.NAV,
+    "search": Region.NAV,
+    "banner": Region.HEADER,
+    "contentinfo": Region.FOOTER,
+    "complementary": Region.SIDEBAR,
+}
+
+
+def _words(*words: str) -> re.Pattern[str]:
+    alternation = "|".join(words)
+    return re.compile(rf"(?:^|[\s_\-])(?:{alternation})(?=$|[\s_\-\d])")
+
+
+# Order matters: the most specific furniture first.
+_CLASS_REGIONS: tuple[tuple[Region, re.Pattern[str]], ...] = (
+    (Region.COMMENTS, _words("comments?", "commentlist", "disqus", "respond", "discussion", "replies")),
+    (
+        Region.SHARE,
+        _words(
+            "share",
+            "shares",
+            "sharing",
+            "sharebar",
+            "share-?buttons?",
+            "social",
+            "socials",
+            "social-?links",
+            "sociable",
+            "addthis",
+            "sharethis",
+            "shareaholic",
+            "follow-?us",
+            "print-?email",
+        ),
+    ),
+    (
+        Region.RELATED,
+        _words(
+            "related",
+            "recommended",
+            "recommendations?",
+            "more-?stories",
+            "read-?next",
+            "readnext",
+            "also-?read",
+            "you-?may",
+            "popular",
+            "trending",
+            "most-?read",
+            "most-?popular",
+            "outbrain",
+            "taboola",
+            "teasers?",
+            "jp-relatedposts",
+            "yarpp",
+            "more-?from",
+        ),
+    ),
+    (Region.META, _words("tags?", "tag-?list", "tagcloud", "post-?tags", "categories", "cat-?links", "keywords", "taxonomy", "topics")),
+    (
+        Region.BYLINE,
+        _words(
+            "byline",
+            "bylines",
+            "author",
+            "authors",
+            "author-?info",
+            "dateline",
+            "article-?meta",
+            "post-?meta",
+            "entry-?meta",
+            "meta-?info",
+            "posted-?on",
+            "timestamp",
+        ),
+    ),
+    (
+        Region.NAV,
+        _words(
+            "nav",
+            "navbar",
+            "navigation",
+            "menu",
+            "main-?menu",
+            "menubar",
+            "breadcrumbs?",
+            "skip-?link",
+            "pagination",
+            "pager",
+            "topnav",
+            "megamenu",
+            "site-?nav",
+        ),
+    ),
+    (
+        Region.FOOTER,
+        _words("footer", "site-?footer", "page-?footer", "foot", "colophon", "copyright", "site-?info", "legal"),
+    ),
+    (
+        Region.SIDEBAR,
+        _words(
+            "sidebar",
+            "side-?bar",
+            "widgets?",
+            "widget-?area",
+            "rail",
+            "right-?rail",
+            "aside",
+            "ads?",
+            "advert",
+            "advertisement",
+            "sponsored?",
+            "newsletter",
+            "subscribe",
+            "signup",
+            "promo",
+            "donate",
+        ),
+    ),
+    (Region.HEADER, _words("header", "site-?header", "masthead", "top-?bar", "topbar", "site-?branding")),
+)
+
+BODY_CLASS = _words(
+    "article-?body",
+    "articlebody",
+    "article__body",
+    "story-?body",
+    "story-?content",
+    "entry-?content",
+    "post-?content",
+    "post-?body",
+    "article-?content",
+    "article-?text",
+    "content-?body",
+    "body-?text",
+    "story-?text",
+    "rich-?text",
+    "prose",
+    "single-?content",
+)
+
+
+@lru_cache(maxsize=4096)
+def class_region(class_id: str) -> Region | None:
+    """The region a class/id string names, if any (lower-cased input)."""
+    if not class_id:
+        return None
+    for region, pattern in _CLASS_REGIONS:
+        if pattern.search(class_id):
+            return region
+    return None
+
+
+def element_region(tag: str, role: str, class_id: str) -> Region | None:
+    """Markup first (tag, then ARIA role), then class/id vocabulary."""
+    if role in _ROLE_REGION:
+        return _ROLE_REGION[role]
+    if tag in _TAG_REGION:
+        return _TAG_REGION[tag]
+    return class_region(class_id)
