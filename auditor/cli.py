@@ -1,0 +1,277 @@
+"""The command line: each command parses options, calls one plain function, sets the exit code.
+
+Our failures are ``AuditorError``s, printed once here as one line on stderr with exit 2;
+nothing below this module knows about the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditor import __version__
+from auditor.errors import AuditorError
+from auditor.models import CheckOptions
+
+app = typer.Typer(
+    name="auditor",
+    help="Audit where an article comes from and what it stands on: links, sources, cross-posts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"auditor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Audit where an article comes from and what it stands on: links, sources, cross-posts."""
+
+
+@app.command()
+def extract(
+    path: Annotated[Path, typer.Argument(help="An article file: HTML, Markdown or plain text.")],
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="The page's URL, to resolve relative links.")
+    ] = None,
+    domains: Annotated[
+        Path | None, typer.Option("--domains", help="A CSV extending or overriding the domain table.")
+    ] = None,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")] = 20 * 1024 * 1024,
+    pretty: Annotated[bool, typer.Option("--pretty/--compact", help="Indent the JSON.")] = True,
+) -> None:
+    """Parse and extract one article (no network) and print its JSON object."""
+    from auditor.classify.domains import DomainTable
+    from auditor.jsonout import article_json
+    from auditor.pipeline import extract_path
+
+    table = DomainTable.load(domains) if domains else None
+    article = extract_path(path, base_url=base_url, table=table, max_bytes=max_bytes)
+    typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2 if pretty else None))
+
+
+# ----------------------------------------------------------------------------- checker options
+# Declared once and shared by `check`, `audit` and `batch`.
+Timeout = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per request.")]
+Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Requests in flight at once.")]
+PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Requests in flight per host name.")]
+AllowPrivate = Annotated[
+    bool, typer.Option("--allow-private", help="Also fetch loopback/private/link-local addresses.")
+]
+NoArchive = Annotated[bool, typer.Option("--no-archive", help="Do not look up Wayback copies of dead links.")]
+Domains = Annotated[Path | None, typer.Option("--domains", help="A CSV extending the domain table.")]
+Recheck = Annotated[bool, typer.Option("--recheck", help="Ignore cached check results.")]
+Offline = Annotated[bool, typer.Option("--offline", help="No network at all: links stay unchecked.")]
+Replay = Annotated[Path | None, typer.Option("--replay", help="Answer every request from this cassette.")]
+Record = Annotated[Path | None, typer.Option("--record", help="Write every exchange to this cassette.")]
+Out = Annotated[Path, typer.Option("--out", help="Folder for the HTML reports.")]
+Db = Annotated[Path, typer.Option("--db", help="The SQLite database.")]
+FailOn = Annotated[
+    list[str] | None,
+    typer.Option("--fail-on", help="Exit 1 when found: broken, placeholder, state-media (repeatable)."),
+]
+_FAIL_ON = {"broken", "placeholder", "state-media"}
+
+
+def _check_options(
+    *,
+    timeout: float,
+    concurrency: int,
+    per_host: int,
+    allow_private: bool,
+    no_archive: bool,
+    domains: Path | None,
+    recheck: bool,
+    offline: bool = False,
+    replay: Path | None = None,
+    record: Path | None = None,
+) -> CheckOptions:
+    if replay is not None and not replay.is_file():
+        raise AuditorError(f"{replay}: no such cassette")
+    if domains is not None and not domains.is_file():
+        raise AuditorError(f"{domains}: no such domain table")
+    return CheckOptions(
+        timeout=timeout,
+        concurrency=concurrency,
+        per_host=per_host,
+        allow_private=allow_private,
+        archive=not no_archive,
+        recheck=recheck,
+        offline=offline,
+        replay=str(replay) if replay else None,
+        record=str(record) if record else None,
+        domains_file=str(domains) if domains else None,
+    )
+
+
+def _fail_on(values: list[str] | None) -> list[str]:
+    wanted = [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+    bad = [v for v in wanted if v not in _FAIL_ON]
+    if bad:
+        raise typer.BadParameter(f"unknown --fail-on value {bad[0]!r}; use broken, placeholder or state-media")
+    return wanted
+
+
+@app.command()
+def audit(
+    source: Annotated[str, typer.Argument(help="An article file (HTML, Markdown, text) or an http(s) URL.")],
+    out: Out = Path("reports"),
+    db: Db = Path("reports/audit.db"),
+    offline: Offline = False,
+    replay: Replay = None,
+    record: Record = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the audit as JSON instead of a summary.")] = False,
+    fail_on: FailOn = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="The page's URL.")] = None,
+    timeout: Timeout = 10.0,
+    concurrency: Concurrency = 64,
+    per_host: PerHost = 4,
+    allow_private: AllowPrivate = False,
+    no_archive: NoArchive = False,
+    domains: Domains = None,
+    recheck: Recheck = False,
+) -> None:
+    """Audit one article: extract, check its links, store it and write its HTML report."""
+    from auditor.console import fail_reasons, print_summary
+    from auditor.jsonout import article_json
+    from auditor.pipeline import audit as run_audit
+
+    wanted = _fail_on(fail_on)
+    options = _check_options(
+        timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
+        no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+    )  # fmt: skip
+    outcome = run_audit(source, options, out_dir=out, db_path=db, base_url=base_url)
+    if as_json:
+        typer.echo(json.dumps(article_json(outcome.audit.article, outcome.audit.checks), ensure_ascii=False, indent=2))
+    else:
+        print_summary(outcome.audit, str(outcome.report))
+    found = fail_reasons(outcome.audit, wanted)
+    if found:
+        print(f"auditor: --fail-on: {', '.join(found)}", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    sources: Annotated[list[str], typer.Argument(help="Article files, folders, or URLs to check directly.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per distinct URL.")] = False,
+    fail_on: FailOn = None,
+    offline: Offline = False,
+    replay: Replay = None,
+    record: Record = None,
+    timeout: Timeout = 10.0,
+    concurrency: Concurrency = 64,
+    per_host: PerHost = 4,
+    allow_private: AllowPrivate = False,
+    no_archive: NoArchive = False,
+    domains: Domains = None,
+    recheck: Recheck = False,
+) -> None:
+    """Check links alone: every link of the given articles and every URL given directly."""
+    from auditor.linkcheck import check_sources, print_check
+
+    wanted = _fail_on(fail_on)
+    options = _check_options(
+        timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
+        no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+    )  # fmt: skip
+    results = check_sources(sources, options)
+    print_check(results, as_json=as_json)
+    if "broken" in wanted and any(r.broken for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    folder: Annotated[Path, typer.Argument(help="A folder of articles, searched recursively.")],
+    out: Out = Path("reports"),
+    db: Db = Path("reports/audit.db"),
+    include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume/--force", help="Skip articles already stored unchanged (default) or redo all.")
+    ] = True,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
+    offline: Offline = False,
+    replay: Replay = None,
+    record: Record = None,
+    timeout: Timeout = 10.0,
+    concurrency: Concurrency = 64,
+    per_host: PerHost = 4,
+    allow_private: AllowPrivate = False,
+    no_archive: NoArchive = False,
+    domains: Domains = None,
+    recheck: Recheck = False,
+) -> None:
+    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
+    from auditor.batch import BatchOptions, run_batch
+    from auditor.console import BatchProgress
+
+    options = _check_options(
+        timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
+        no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+    )  # fmt: skip
+    opts = BatchOptions(
+        folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
+        force=not resume, jsonl=jsonl, workers=workers, check=options,
+    )  # fmt: skip
+    stats = run_batch(opts, BatchProgress())
+    print(
+        f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
+        f" {stats.urls_checked} distinct URLs checked; {stats.near_duplicates} near-duplicate copies."
+        f"\nindex: {out / 'index.html'}  database: {db}"
+    )
+    if stats.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> None:
+    """Re-render every article report and the index from the database, without the network."""
+    from auditor.report.render import write_index, write_report
+    from auditor.store import Store
+
+    if not db.is_file():
+        raise AuditorError(f"{db}: no such database (run `auditor audit` or `auditor batch` first)")
+    store = Store.open(db)
+    try:
+        audits = store.audits()
+        for one in audits:
+            write_report(one, out)
+        index = write_index(audits, store.failures(), out)
+    finally:
+        store.close()
+    typer.echo(f"{len(audits)} reports and {index} written")
+
+
+def main() -> None:
+    """Entry point: run the app, turning our errors into one line and exit code 2."""
+    import click
+
+    try:
+        code = app(standalone_mode=False)
+    except AuditorError as exc:
+        print(f"auditor: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.Abort):
+        print("auditor: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,109 @@
+"""Every link of a document, in document order, with its kind, resolved URL and context.
+
+Resolution follows the browser: ``<base href>`` (itself resolved against the page URL), else
+the page URL given by the user, else the canonical URL the page declares. A link that cannot
+be resolved stays ``relative``; one that cannot be parsed is ``malformed``; neither ever
+raises. ``url`` holds the normalised form so that the same address counts once.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from auditor.classify.registrable import domain_of
+from auditor.extract.text import sentence_at
+from auditor.models import Document, Link, LinkKind
+from auditor.urls import BadURL, normalise
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_CTRL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _absolute_base(candidate: str | None, page: str | None) -> str | None:
+    if not candidate:
+        return page
+    try:
+        joined = urljoin(page, candidate.strip()) if page else candidate.strip()
+        return normalise(joined)
+    except (BadURL, ValueError):
+        return page
+
+
+def document_base(doc: Document, base_url: str | None = None) -> str | None:
+    """The URL relative links resolve against, or None when nothing says where the page lives."""
+    page = None
+    for candidate in (base_url, doc.url, doc.meta.canonical, doc.meta.og_url):
+        if candidate:
+            try:
+                page = normalise(candidate)
+                break
+            except BadURL:
+                continue
+    return _absolute_base(doc.meta.base_href, page)
+
+
+def classify_href(href: str, base: str | None) -> tuple[LinkKind, str]:
+    """(kind, url) for one href as written."""
+    h = _CTRL.sub("", href).strip()
+    low = h.lower()
+    if (
+        not h
+        or h == "#"
+        or low.startswith(("javascript:", "data:", "vbscript:"))
+        or low in {"#!", "#0", "about:blank"}
+    ):
+        return LinkKind.PLACEHOLDER, h
+    if h.startswith("#"):
+        return LinkKind.FRAGMENT, h
+    if low.startswith("mailto:"):
+        return LinkKind.MAILTO, h
+    if low.startswith(("tel:", "sms:")):
+        return LinkKind.TEL, h
+    scheme = _SCHEME.match(h)
+    if scheme is None and low.startswith("www."):
+        h, scheme = "http://" + h, _SCHEME.match("http:")
+    if scheme is not None and scheme.group(1).lower() not in {"http", "https"}:
+        return LinkKind.WEB, h  # ftp:, news:… : a web link the checker will call invalid
+    if scheme is None:
+        if base is None and not h.startswith("//"):
+            return LinkKind.RELATIVE, h
+        try:
+            h = urljoin(base or "https:", h)
+        except ValueError:
+            return LinkKind.MALFORMED, h
+    try:
+        url = normalise(h)
+    except BadURL:
+        return LinkKind.MALFORMED, h
+    if base and _same_page(url, base):
+        return LinkKind.FRAGMENT, url
+    return LinkKind.WEB, url
+
+
+def _same_page(url: str, base: str) -> bool:
+    """``page.html#x`` resolved against the page itself is a same-page anchor."""
+    u, b = urlsplit(url), urlsplit(base)
+    return bool(u.fragment) and (u.scheme, u.netloc, u.path, u.query) == (b.scheme, b.netloc, b.path, b.query)
+
+
+def extract_links(doc: Document, base_url: str | None = None) -> tuple[Link, ...]:
+    """One ``Link`` per anchor occurrence, in document order."""
+    base = document_base(doc, base_url)
+    links: list[Link] = []
+    for block in doc.blocks:
+        for anchor in block.anchors:
+            kind, url = classify_href(anchor.href, base)
+            links.append(
+                Link(
+                    url=url,
+                    href=anchor.href,
+                    text=anchor.text,
+                    region=block.region,
+                    kind=kind,
+                    domain=domain_of(url) if kind is LinkKind.WEB else None,
+                    context=sentence_at(block.text, anchor.start, anchor.end),
+                    position=len(links),
+                )
+            )
+    return tuple(links)

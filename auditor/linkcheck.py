@@ -1,0 +1,79 @@
+"""``auditor check``: the checker on its own, as users of link checkers expect.
+
+Every web link of the given articles (files or folders) and every URL given directly, each
+distinct URL checked once, with the articles that cite it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.batch import discover
+from auditor.check.checker import check_all
+from auditor.jsonout import check_json
+from auditor.models import BROKEN_STATUSES, CheckOptions, CheckResult, LinkKind, Status
+from auditor.urls import check_key
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Cited:
+    result: CheckResult
+    articles: tuple[str, ...]
+
+    @property
+    def broken(self) -> bool:
+        return self.result.status in BROKEN_STATUSES
+
+
+def _collect(sources: list[str], options: CheckOptions) -> dict[str, list[str]]:
+    """URL (as written) -> the articles citing it; a URL given directly cites itself."""
+    from auditor.classify.domains import DomainTable, default_table
+    from auditor.pipeline import extract_path
+
+    table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
+    cited: dict[str, list[str]] = {}
+    for source in sources:
+        if source.lower().startswith(("http://", "https://")):
+            cited.setdefault(source, [])
+            continue
+        path = Path(source)
+        files = list(discover(path)) if path.is_dir() else [path]
+        for file in files:
+            article = extract_path(file, table=table)
+            for link in article.links:
+                if link.kind is LinkKind.WEB:
+                    cited.setdefault(link.url, []).append(str(file))
+    return cited
+
+
+def check_sources(sources: list[str], options: CheckOptions) -> list[Cited]:
+    cited = _collect(sources, options)
+    by_key: dict[str, list[str]] = {}
+    for url, articles in cited.items():
+        by_key.setdefault(check_key(url) if url.startswith("http") else url, []).extend(articles)
+    results = check_all(list(cited), options) if cited else []
+    return [Cited(result=r, articles=tuple(dict.fromkeys(by_key.get(r.url, [])))) for r in results]
+
+
+def print_check(results: list[Cited], *, as_json: bool) -> None:
+    if as_json:
+        for c in results:
+            row = {"url": c.result.url, **check_json(c.result), "articles": list(c.articles)}
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    from auditor.console import out
+
+    counts: dict[Status, int] = {}
+    for c in results:
+        counts[c.result.status] = counts.get(c.result.status, 0) + 1
+    out.print(f"{len(results)} distinct URLs: " + ", ".join(f"{s.value} {n}" for s, n in sorted(counts.items())))
+    problems = [c for c in results if c.broken or c.result.status is Status.BLOCKED]
+    if problems:
+        table = Table("status", "URL", "reason", "cited by", title="problems", title_justify="left")
+        for c in problems:
+            table.add_row(c.result.status.value, c.result.url, c.result.reason[:70], str(len(c.articles)))
+        out.print(table)

@@ -1,0 +1,131 @@
+"""The pipeline: load -> parse -> extract -> check -> classify. What the CLI and tests call.
+
+Each step is a plain function over the records of ``auditor.models``, so that a batch can hand
+one article (or one URL check) to another worker without rewriting a stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from auditor import __version__
+from auditor.check.checker import ResultCache, check_all
+
+from auditor.classify.domains import DomainTable, default_table
+from auditor.extract.attributions import extract_attributions
+from auditor.extract.crossposts import extract_crossposts
+from auditor.extract.links import extract_links
+from auditor.extract.metadata import extract_metadata
+from auditor.load import DEFAULT_MAX_BYTES, content_hash, load_path
+from auditor.models import Article, Attribution, Audit, CheckOptions, Link, LinkKind, RawArticle
+from auditor.parse import parse_document
+from auditor.urls import check_key
+
+
+def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTable | None = None) -> Article:
+    """Everything we can learn from the article itself, with no network."""
+    table = table or default_table()
+    doc = parse_document(raw)
+    metadata = extract_metadata(doc, base_url, table.outlet)
+    links = extract_links(doc, base_url)
+    article = Article(
+        source=raw.source,
+        format=raw.format,
+        metadata=metadata,
+        links=links,
+        crossposts=extract_crossposts(doc, metadata, links, table.outlet),
+        attributions=extract_attributions(doc, links, metadata, table.outlet),
+        content_hash=content_hash(raw.text),
+        text="\n".join(b.text for b in doc.blocks if b.region.value == "body"),
+    )
+    return classify_article(article, table)
+
+
+def extract_path(
+    path: str | Path,
+    *,
+    base_url: str | None = None,
+    table: DomainTable | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Article:
+    return extract_raw(load_path(path, max_bytes=max_bytes), base_url=base_url, table=table)
+
+
+def classify_article(article: Article, table: DomainTable) -> Article:
+    """Give every web link and every outlet a category; links back to the outlet are ``self``."""
+    own = article.metadata.outlet_domain
+
+    def link(lk: Link) -> Link:
+        if lk.kind is not LinkKind.WEB or lk.domain is None:
+            return lk
+        return replace(lk, category=table.categorise(lk.domain, self_domain=own))
+
+    def attribution(at: Attribution) -> Attribution:
+        if at.outlet_domain and at.outlet_category is None:
+            return replace(at, outlet_category=table.categorise(at.outlet_domain))
+        return at
+
+    return replace(
+        article,
+        links=tuple(link(lk) for lk in article.links),
+        attributions=tuple(attribution(a) for a in article.attributions),
+    )
+
+
+def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
+    urls = [lk.url for lk in article.links if lk.kind is LinkKind.WEB]
+    published = article.metadata.published
+    return urls, ({check_key(u): published for u in urls} if published else {})
+
+
+def check_article(article: Article, options: CheckOptions, *, cache: ResultCache | None = None) -> Audit:
+    """Check every distinct web URL of one article (each once) and pair the results with it."""
+    urls, published = _check_inputs(article)
+    checks = check_all(urls, options, published=published, cache=cache) if urls else []
+    return Audit(article=article, checks=tuple(checks))
+
+
+def load_source(source: str, options: CheckOptions, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:
+    """A path, or an http(s) URL fetched with the checker's client (guard, caps, cassettes)."""
+    if source.lower().startswith(("http://", "https://")):
+        from auditor.check.page import fetch_article
+
+        return fetch_article(source, options, max_bytes=max_bytes)
+    return load_path(source, max_bytes=max_bytes)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditOutcome:
+    audit: Audit
+    report: Path
+    db: Path
+
+
+def audit(
+    source: str,
+    options: CheckOptions,
+    *,
+    out_dir: Path = Path("reports"),
+    db_path: Path = Path("reports/audit.db"),
+    base_url: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> AuditOutcome:
+    """The whole pipeline for one article: load, extract, check, store, report."""
+    from auditor.report.render import write_report
+    from auditor.store import CheckCache, Store
+
+    table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
+    raw = load_source(source, options, max_bytes=max_bytes)
+    article = extract_raw(raw, base_url=base_url or raw.url, table=table)
+    store = Store.open(db_path)
+    try:
+        run_id = store.start_run("audit", {"source": source, **asdict(options)}, __version__)
+        result = check_article(article, options, cache=CheckCache(store, run_id, options.cache_ttl_hours))
+        result = replace(result, run_id=run_id)
+        store.save_audit(result, run_id)
+        report = write_report(result, out_dir)
+        store.finish_run(run_id, {"articles": 1, "links": len(article.links), "urls": len(result.checks)})
+    finally:
+        store.close()
+    return AuditOutcome(audit=result, report=report, db=db_path)
