@@ -1,0 +1,123 @@
+"""HTML reports: one self-contained file per article, and the corpus index.
+
+Everything the hostile page supplied is escaped by Jinja2's autoescape; links are live only
+when ``slug.safe_href`` allows them. Our one inline script is pinned by its SHA-256 in the
+Content-Security-Policy, so even a payload that slipped past escaping could not run: the
+browser executes no inline script or event handler but ours. Files are written to a
+temporary name and renamed, so a reader never sees half a report.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from auditor.models import Audit
+from auditor.report import corpus, views
+from auditor.report.slug import slug_for
+
+__all__ = ["render_article", "render_index", "slug_for", "write_index", "write_report"]
+
+
+@cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("auditor", "report/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    script = env.get_template("report.js.j2").render()
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    env.globals["script"] = Markup(script)  # our own static code
+    env.globals["csp"] = (
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    env.globals["group_labels"] = views.GROUP_LABELS
+    env.globals["groups"] = views.GROUPS
+    env.filters["pct"] = _pct
+    return env
+
+
+def _pct(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+def _generated() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def render_article(audit: Audit) -> str:
+    """The whole report of one article as a string of HTML."""
+    rows = views.link_rows(audit)
+    statuses = sorted({r.status for r in rows})
+    return (
+        _env()
+        .get_template("article.html.j2")
+        .render(
+            article=audit.article,
+            meta=audit.article.metadata,
+            verdict=views.verdict(audit, rows),
+            chain=views.chain_nodes(audit),
+            sources=views.source_rows(audit),
+            links=rows,
+            statuses=statuses,
+            regions=sorted({r.region for r in rows}),
+            bars=views.domain_bars(rows),
+            generated=_generated(),
+        )
+    )
+
+
+def render_index(audits: Sequence[Audit], failures: Sequence[tuple[str, str]]) -> str:
+    """The corpus overview: every article's verdict, domain tallies, network, failures."""
+    pairs = corpus.article_rows(audits)
+    all_rows = [r for _, rows in pairs for r in rows]
+    return (
+        _env()
+        .get_template("index.html.j2")
+        .render(
+            articles=[a for a, _ in pairs],
+            top_domains=corpus.top_domains(all_rows),
+            categories=corpus.top_categories(all_rows),
+            dead_domains=corpus.dead_domains(all_rows),
+            network=corpus.network(audits),
+            failures=list(failures),
+            total_links=len(all_rows),
+            generated=_generated(),
+        )
+    )
+
+
+def _write_atomically(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_report(audit: Audit, out_dir: Path) -> Path:
+    """Write ``out_dir/<slug>.html`` and return its path."""
+    return _write_atomically(Path(out_dir) / f"{slug_for(audit.article.source)}.html", render_article(audit))
+
+
+def write_index(audits: Sequence[Audit], failures: Sequence[tuple[str, str]], out_dir: Path) -> Path:
+    """Write ``out_dir/index.html`` and return its path."""
+    return _write_atomically(Path(out_dir) / "index.html", render_index(audits, failures))

@@ -1,0 +1,269 @@
+"""What one article's report shows, computed from the records before any HTML is written.
+
+Templates only lay these values out; every count, share, colour group and safe link is
+decided here, in pure functions that tests can call without parsing HTML.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from auditor.models import BROKEN_STATUSES, Audit, Category, CheckResult, Link, LinkKind, Status
+from auditor.report.slug import safe_href
+from auditor.urls import check_key
+
+GROUPS = ("alive", "moved", "broken", "blocked", "unchecked", "placeholder", "skipped")
+GROUP_LABELS = {
+    "alive": "alive",
+    "moved": "moved",
+    "broken": "dead",
+    "blocked": "blocked",
+    "unchecked": "unchecked",
+    "placeholder": "placeholder",
+    "skipped": "not checked",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A URL as shown: always as text, with ``href`` only when it is safe to follow."""
+
+    text: str
+    href: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    position: int
+    region: str
+    text: str
+    context: str
+    target: Target
+    domain: str
+    category: str
+    status: str
+    group: str
+    http_status: int | None
+    reason: str
+    hops: tuple[tuple[int, Target], ...]
+    final: Target | None
+    archive: Target | None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    links: int
+    web: int
+    checked: int
+    counts: dict[str, int]
+    self_share: float | None
+    state_media: tuple[str, ...]
+    crosspost: str
+    crossposted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChainNode:
+    outlet: str
+    domain: str
+    published: str
+    target: Target | None
+    methods: tuple[str, ...]
+    evidence: str
+    similarity: float | None
+    this_copy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    name: str
+    kind: str
+    role: str
+    outlet: str
+    outlet_domain: str
+    category: str
+    characterisation: str
+    cue: str
+    quote: str
+    evidence: str
+    mentions: tuple[str, ...]
+    target: Target | None
+    status: str
+    group: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    note: str
+    total: int
+    segments: tuple[tuple[str, int], ...]  # (group, count)
+
+
+def target(url: str | None) -> Target | None:
+    return None if not url else Target(text=url, href=safe_href(url))
+
+
+def status_of(link: Link, audit: Audit) -> tuple[str, str, CheckResult | None]:
+    """(status label, colour group, check) for one link; non-web links are never checked."""
+    if link.kind is LinkKind.PLACEHOLDER:
+        return "placeholder", "placeholder", None
+    if link.kind is not LinkKind.WEB:
+        return str(link.kind), "skipped", None
+    check = audit.check_for(check_key(link.url))
+    if check is None:
+        return "unchecked", "unchecked", None
+    return str(check.status), group_of(check.status), check
+
+
+def group_of(status: Status) -> str:
+    if status is Status.OK:
+        return "alive"
+    if status is Status.REDIRECTED:
+        return "moved"
+    if status is Status.BLOCKED:
+        return "blocked"
+    if status in BROKEN_STATUSES:
+        return "broken"
+    return "unchecked"
+
+
+def link_rows(audit: Audit) -> list[LinkRow]:
+    rows = []
+    for link in audit.article.links:
+        status, group, check = status_of(link, audit)
+        hops = (
+            tuple((h.status, Target(text=h.url, href=safe_href(h.url))) for h in check.redirects)
+            if check
+            else ()
+        )
+        rows.append(
+            LinkRow(
+                position=link.position,
+                region=str(link.region),
+                text=link.text,
+                context=link.context,
+                target=Target(text=link.url, href=safe_href(link.url) if link.kind is LinkKind.WEB else None),
+                domain=link.domain or "",
+                category=str(link.category) if link.category else "",
+                status=status,
+                group=group,
+                http_status=check.http_status if check else None,
+                reason=check.reason if check else "",
+                hops=hops,
+                final=target(check.final_url) if check and check.final_url != check.url else None,
+                archive=target(check.archive_url) if check and group == "broken" else None,
+            )
+        )
+    return rows
+
+
+def verdict(audit: Audit, rows: Sequence[LinkRow]) -> Verdict:
+    counts = Counter(r.group for r in rows)
+    web = [r for r in rows if r.group not in ("placeholder", "skipped")]
+    own = sum(1 for r in web if r.category == Category.SELF)
+    cited = [f"link: {r.domain or r.target.text}" for r in rows if r.category == Category.STATE_MEDIA]
+    cited += [
+        f"{a.source} in {a.outlet or a.outlet_domain}"
+        for a in audit.article.attributions
+        if a.outlet_category is Category.STATE_MEDIA
+    ]
+    chain = audit.article.crossposts
+    if chain:
+        first = chain[0]
+        label = f"re-post of {first.original_outlet or first.outlet_domain or 'an unnamed outlet'}"
+        label += f" ({first.method})" + (f", {len(chain)} steps" if len(chain) > 1 else "")
+    else:
+        label = "no cross-post found"
+    return Verdict(
+        links=len(rows),
+        web=len(web),
+        checked=sum(counts[g] for g in ("alive", "moved", "broken", "blocked")),
+        counts={g: counts[g] for g in GROUPS},
+        self_share=own / len(web) if web else None,
+        state_media=tuple(cited),
+        crosspost=label,
+        crossposted=bool(chain),
+    )
+
+
+def chain_nodes(audit: Audit) -> list[ChainNode]:
+    """Original first, then each re-post, then this copy; empty when nothing was found."""
+    article = audit.article
+    if not article.crossposts:
+        return []
+    nodes = [
+        ChainNode(
+            outlet=cp.original_outlet or cp.outlet_domain or "unnamed outlet",
+            domain=cp.outlet_domain or "",
+            published=cp.published or "",
+            target=target(cp.original_url),
+            methods=tuple(str(m) for m in (cp.methods or (cp.method,))),
+            evidence=cp.evidence,
+            similarity=cp.similarity,
+        )
+        for cp in article.crossposts
+    ]
+    meta = article.metadata
+    here = meta.canonical_url or (article.source if "://" in article.source else None)
+    nodes.append(
+        ChainNode(
+            outlet=meta.outlet or meta.outlet_domain or "this copy",
+            domain=meta.outlet_domain or "",
+            published=meta.published or "",
+            target=target(here),
+            methods=(),
+            evidence="",
+            similarity=None,
+            this_copy=True,
+        )
+    )
+    return nodes
+
+
+def source_rows(audit: Audit) -> list[SourceRow]:
+    rows = []
+    for a in audit.article.attributions:
+        check = audit.check_for(check_key(a.url)) if a.url and safe_href(a.url) else None
+        status = str(check.status) if check else ("no link" if not a.url else "unchecked")
+        rows.append(
+            SourceRow(
+                name=a.source,
+                kind=str(a.kind),
+                role=a.role or "",
+                outlet=a.outlet or "",
+                outlet_domain=a.outlet_domain or "",
+                category=str(a.outlet_category) if a.outlet_category else "",
+                characterisation=a.characterisation or "",
+                cue=a.cue,
+                quote=a.quote or "",
+                evidence=a.evidence,
+                mentions=tuple(m for m in a.mentions if m != a.evidence),
+                target=target(a.url),
+                status=status,
+                group=group_of(check.status) if check else "skipped",
+            )
+        )
+    return rows
+
+
+def domain_bars(rows: Sequence[LinkRow], limit: int = 15) -> list[Bar]:
+    """Links per domain, split by status group, most linked first."""
+    per: dict[str, Counter[str]] = {}
+    category: dict[str, str] = {}
+    for r in rows:
+        if r.domain:
+            per.setdefault(r.domain, Counter())[r.group] += 1
+            category.setdefault(r.domain, r.category)
+    ranked = sorted(per.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:limit]
+    return [
+        Bar(
+            label=domain,
+            note=category[domain],
+            total=sum(c.values()),
+            segments=tuple((g, c[g]) for g in GROUPS if c[g]),
+        )
+        for domain, c in ranked
+    ]

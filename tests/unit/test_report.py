@@ -1,0 +1,265 @@
+"""The HTML reports, checked structurally with BeautifulSoup against hand-built records."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from auditor.models import Article, Audit, Format, Metadata
+from auditor.report.render import render_article, render_index, write_index, write_report
+from auditor.report.slug import safe_href, slug_for
+from tests.fixtures.report.records import BAD_URLS, PAYLOAD, make_audit, plain_audit, xss_audit
+
+SECTIONS = ["verdict", "provenance", "sources", "links", "domains"]
+
+
+def soup_of(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "lxml")
+
+
+def stat(soup: BeautifulSoup, label: str) -> str:
+    for box in soup.select("#verdict .stat"):
+        if label in box.span.get_text():
+            return box.b.get_text(strip=True)
+    raise AssertionError(f"no verdict stat {label!r}")
+
+
+def test_sections_come_in_order_of_importance() -> None:
+    soup = soup_of(render_article(make_audit()))
+    ids = [s["id"] for s in soup.select("main > section")]
+    assert ids == SECTIONS
+
+
+def test_verdict_strip_counts_what_the_reader_needs() -> None:
+    soup = soup_of(render_article(make_audit()))
+    assert stat(soup, "web links checked") == "10"
+    assert stat(soup, "alive") == "4"
+    assert stat(soup, "dead") == "4"  # dead, soft-404, timeout, dns-error
+    assert stat(soup, "moved") == "1"
+    assert stat(soup, "blocked") == "1"
+    assert stat(soup, "placeholders") == "1"
+    assert stat(soup, "own site") == "20%"  # 2 of 10 web links go back to aggregator.example
+    assert stat(soup, "state-media") == "4"  # two links, two attributions
+    assert "re-post of Indian Outlook (declared)" in stat(soup, "cross-post")
+
+
+def test_chain_runs_from_the_original_to_this_copy_with_evidence() -> None:
+    soup = soup_of(render_article(make_audit()))
+    nodes = soup.select("#provenance .chain .node")
+    assert [n.select_one(".outlet").get_text() for n in nodes] == ["Indian Outlook", "Aggregator Review"]
+    first = nodes[0]
+    assert "2021-11-22" in first.get_text()
+    assert [m.get_text() for m in first.select(".method")] == ["declared", "dateline"]
+    assert "The original source of this article is Indian Outlook." in first.blockquote.get_text()
+    assert "this copy" in nodes[-1].get_text()
+
+
+def test_sources_show_role_outlet_category_and_link_status() -> None:
+    soup = soup_of(render_article(make_audit()))
+    diesen = soup.select("#sources .source")[0]
+    text = diesen.get_text(" ", strip=True)
+    for expected in ("Glenn Diesen", "professor at the University of South-Eastern Norway", "RT", "rt.com"):
+        assert expected in text
+    assert "Kremlin-funded" in text and "the alliance is inevitable" in text
+    assert diesen.select_one(".cat.state-media") is not None
+    assert diesen.select_one(".badge").get_text() == "blocked"
+    assert "Diesen added that sanctions had failed." in text
+    sullivan = soup.select("#sources .source")[1]
+    assert "no link behind it" in sullivan.get_text()
+
+
+def test_links_table_has_a_row_per_link_with_status_region_and_archive() -> None:
+    soup = soup_of(render_article(make_audit()))
+    rows = soup.select("#links-table tbody tr")
+    assert len(rows) == 12
+    by_text = {r.select_one(".anchor").get_text(): r for r in rows}
+    dead = by_text["a think-tank report"]
+    assert dead["data-status"].split() == ["dead", "broken"]
+    archive = next(a for a in dead.select("a") if a.get_text() == "Wayback copy")
+    assert archive["href"].startswith("https://web.archive.org/")
+    moved = by_text["US is now warning allies"]
+    assert [li.get_text(" ", strip=True).split()[0] for li in moved.select(".hops li")] == ["301", "200"]
+    assert by_text["Indian Outlook"]["data-status"].split() == ["placeholder", "placeholder"]
+    assert by_text["Contact"].select_one("a") is None  # mailto is shown, never followed
+    assert {r["data-region"] for r in rows} == {"nav", "byline", "body", "share", "footer"}
+
+
+def test_nothing_is_hidden_without_javascript() -> None:
+    soup = soup_of(render_article(make_audit()))
+    assert not soup.select("#links-table tr[hidden]")
+    assert soup.select_one("form.filters").has_attr("hidden")  # controls appear only with the script
+    assert "display:none" not in str(soup.select_one("#links-table")).replace(" ", "")
+
+
+def test_domain_chart_is_inline_svg_sorted_by_links() -> None:
+    soup = soup_of(render_article(make_audit()))
+    labels = [t.contents[0].strip() for t in soup.select("#domains svg text.label")]
+    assert labels[0] == "aggregator.example"
+    assert set(labels) >= {"rt.com", "gone.example.net"}
+    assert soup.select("#domains svg rect.fill-broken")
+
+
+def test_report_is_self_contained_with_a_pinned_script() -> None:
+    html = render_article(make_audit())
+    soup = soup_of(html)
+    assert not soup.select("link[href], script[src], img[src], iframe, object, embed")
+    csp = soup.select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
+    assert "default-src 'none'" in csp and "script-src 'unsafe-inline'" not in csp
+    (script,) = soup.select("script")
+    digest = base64.b64encode(hashlib.sha256(script.string.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp
+    assert "@media print" in html and "prefers-color-scheme: dark" in html
+
+
+def test_empty_article_renders_every_section_gracefully() -> None:
+    bare = Audit(article=Article(source="empty.txt", format=Format.TEXT, metadata=Metadata()))
+    soup = soup_of(render_article(bare))
+    assert [s["id"] for s in soup.select("main > section")] == SECTIONS
+    assert "No cross-post found" in soup.select_one("#provenance").get_text()
+    assert stat(soup, "own site") == "–"
+
+
+def test_unchecked_links_are_labelled_as_such_offline() -> None:
+    audit = make_audit()
+    offline = Audit(article=audit.article)
+    rows = soup_of(render_article(offline)).select("#links-table tbody tr")
+    statuses = {r.select_one(".badge").get_text() for r in rows}
+    assert statuses == {"unchecked", "placeholder", "mailto"}
+
+
+def test_xss_payloads_are_escaped_everywhere() -> None:
+    html = render_article(xss_audit())
+    soup = soup_of(html)
+    assert soup.select("script") == soup.select("script:not([src])")
+    assert len(soup.select("script")) == 1
+    assert soup.select("#injected") == [] and soup.select("img, iframe") == []
+    for tag in soup.find_all(True):
+        assert isinstance(tag, Tag)
+        assert not [a for a in tag.attrs if a.lower().startswith("on")], tag.name
+        assert "autofocus" not in tag.attrs
+    assert PAYLOAD in soup.select_one("h1").get_text()  # shown, as text
+    assert "</script><script>" not in html.split("<script>")[0]
+
+
+def test_hostile_urls_are_never_hrefs() -> None:
+    soup = soup_of(render_article(xss_audit()))
+    hrefs = [a["href"] for a in soup.select("a[href]")]
+    assert hrefs and all(re.match(r"^https?://", h) for h in hrefs)
+    texts = soup.select_one("#links-table").get_text()
+    for url in BAD_URLS:
+        assert url.strip().split(":")[0] in texts  # still visible for the reader
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://example.org/a?b=c#d", True),
+        ("HTTP://EXAMPLE.ORG/", True),
+        ("javascript:alert(1)", False),
+        (" https://example.org/", False),
+        ("java\nscript:alert(1)", False),
+        ('https://example.org/"onmouseover=alert(1)', False),
+        ("data:text/html,x", False),
+        ("//example.org/", False),
+        ("https:///nohost", False),
+        (None, False),
+    ],
+)
+def test_safe_href(url: str | None, ok: bool) -> None:
+    assert (safe_href(url) is not None) is ok
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "../../etc/passwd",
+        "/abs/path/Story.HTML",
+        "https://x.org/2021/11/story.html?id=1",
+        "",
+        "ünïcödé 記事",
+        "a" * 5000,
+    ],
+)
+def test_slug_is_safe_and_bounded(source: str) -> None:
+    slug = slug_for(source)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+    assert len(slug) <= 72 and slug != "index"
+
+
+def test_slugs_never_collide_for_different_sources() -> None:
+    sources = ["a/story.html", "b/story.html", "a/story.htm", "A/Story.html", "a-story.html", "a_story.html"]
+    assert len({slug_for(s) for s in sources}) == len(sources)
+    assert slug_for("a/story.html") == slug_for("a/story.html")
+
+
+def test_write_report_is_atomic_and_named_by_slug(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    path = write_report(make_audit(), out)
+    assert path == out / f"{slug_for('copies/collusion.html')}.html"
+    assert path.read_text(encoding="utf-8").startswith("<!doctype html>")
+    write_report(make_audit(), out)
+    assert sorted(p.name for p in out.iterdir()) == [path.name]  # no temp files left over
+
+
+def test_index_lists_every_article_with_its_verdict_and_failures(tmp_path: Path) -> None:
+    audits = [
+        make_audit(),
+        plain_audit("o.txt", "Origin Post"),
+        plain_audit("c1.txt", "Copy One", original="Origin Post", dead=True),
+    ]
+    path = write_index(audits, [("bad.html", "cannot decode <b>bytes</b>")], tmp_path)
+    soup = soup_of(path.read_text(encoding="utf-8"))
+    assert path.name == "index.html"
+    rows = soup.select("#articles-table tbody tr")
+    assert len(rows) == 3
+    links = {a.get_text(): a["href"] for a in soup.select("#articles-table a")}
+    assert links["Story from Copy One"] == slug_for("c1.txt") + ".html"
+    copy_one = next(r for r in rows if "Copy One" in r.get_text())
+    assert copy_one["data-flags"].split() == ["dead", "crossposted"]
+    failures = soup.select("#failures tbody tr")
+    assert [td.get_text() for td in failures[0].select("td")] == ["bad.html", "cannot decode <b>bytes</b>"]
+    assert soup.select_one("#failures b") is None
+
+
+def test_index_network_draws_outlet_to_outlet_edges() -> None:
+    audits = [
+        plain_audit("o.txt", "Origin Post"),
+        plain_audit("c1.txt", "Copy One", original="Origin Post"),
+        plain_audit("c2.txt", "Copy Two", original="Origin Post"),
+        plain_audit("c3.txt", "Mirror", original="Copy Two"),
+    ]
+    soup = soup_of(render_index(audits, []))
+    names = [t.get_text() for t in soup.select("#network svg text.name")]
+    assert sorted(names) == ["Copy One", "Copy Two", "Mirror", "Origin Post"]
+    edges = [p.title.get_text() for p in soup.select("#network path.edge")]
+    assert sorted(edges) == ["Copy Two → Mirror: 1", "Origin Post → Copy One: 1", "Origin Post → Copy Two: 1"]
+    boxes = {t.get_text(): float(t["x"]) for t in soup.select("#network svg text.name")}
+    assert boxes["Origin Post"] < boxes["Copy Two"] < boxes["Mirror"]
+
+
+def test_index_domain_tallies_and_dead_domains() -> None:
+    audits = [make_audit(), plain_audit("c1.txt", "Copy One", dead=True)]
+    soup = soup_of(render_index(audits, []))
+    top = [t.contents[0].strip() for t in soup.select("#top-domains text.label")]
+    assert "aggregator.example" not in top  # own-site links are not citations
+    dead = [r.td.get_text() for r in soup.select("#dead-domains tbody tr")]
+    assert set(dead) == {
+        "gone.example.net",
+        "paywall.example.com",
+        "slow.example.com",
+        "tass.example",
+        "copyone.example",
+    }
+    cats = [t.contents[0].strip() for t in soup.select("#categories text.label")]
+    assert "state-media" in cats
+
+
+def test_empty_index_renders() -> None:
+    soup = soup_of(render_index([], []))
+    assert "No articles" in soup.select_one("#articles").get_text()
+    assert "Every article was read" in soup.select_one("#failures").get_text()

@@ -1,0 +1,272 @@
+"""The database: round-trips, idempotent re-audits, atomicity, views, resume and cache."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from auditor.errors import StoreError
+from auditor.models import CheckResult, Status
+from auditor.store import CheckCache, Store
+from tests.fixtures.report.records import CHECKED_AT, make_audit, plain_audit
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store.open(":memory:")
+
+
+def _counts(store: Store) -> dict[str, int]:
+    return {t: store.db.table(t).count for t in ("articles", "links", "attributions", "crossposts", "checks")}
+
+
+def test_round_trip_gives_back_the_same_article_and_checks(store: Store) -> None:
+    audit = make_audit()
+    run = store.start_run("audit", {"offline": False}, "0.1.0")
+    store.save_audit(audit, run)
+    (back,) = store.audits()
+    assert back.article == audit.article
+    assert sorted(back.checks, key=lambda c: c.url) == sorted(audit.checks, key=lambda c: c.url)
+    assert back.run_id == run
+
+
+def test_reauditing_a_source_replaces_its_rows_and_keeps_its_id(store: Store) -> None:
+    run1 = store.start_run("audit", {}, "0.1.0")
+    first_id = store.save_audit(make_audit(), run1)
+    before = _counts(store)
+    run2 = store.start_run("audit", {}, "0.1.0")
+    changed = make_audit(content_hash="h2", title="Corrected headline")
+    assert store.save_audit(changed, run2) == first_id
+    after = _counts(store)
+    for table in ("articles", "links", "attributions", "crossposts"):
+        assert after[table] == before[table], table
+    assert after["checks"] == 2 * before["checks"]  # history: one row per URL and run
+    (back,) = store.audits()
+    assert back.article.metadata.title == "Corrected headline"
+
+
+def test_same_run_saving_twice_does_not_duplicate_checks(store: Store) -> None:
+    run = store.start_run("batch", {}, "0.1.0")
+    store.save_audit(make_audit(), run)
+    n = store.db.table("checks").count
+    store.save_audit(make_audit(), run)
+    store.save_checks(make_audit().checks, run)
+    assert store.db.table("checks").count == n
+
+
+def test_failure_inside_save_audit_leaves_the_database_as_before(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = store.start_run("audit", {}, "0.1.0")
+    store.save_audit(plain_audit("a.txt", "Alpha"), run)
+    store.save_audit(make_audit(), run)
+    dump_before = list(store.db.conn.iterdump())
+
+    import auditor.store as store_module
+
+    def boom(*args: object) -> list[dict[str, object]]:
+        raise KeyboardInterrupt  # Ctrl-C between the links and the cross-posts
+
+    monkeypatch.setattr(store_module, "_record_rows", boom)
+    with pytest.raises(KeyboardInterrupt):
+        store.save_audit(make_audit(content_hash="new", title="half written"), run)
+    with pytest.raises(KeyboardInterrupt):
+        store.save_audit(make_audit(source="brand-new.html"), run)
+    assert list(store.db.conn.iterdump()) == dump_before
+
+
+_KILLED_MID_ARTICLE = """
+import os, signal, sys
+from auditor.store import Store
+from tests.fixtures.report.records import make_audit, plain_audit
+import auditor.store as module
+
+store = Store.open(sys.argv[1])
+run = store.start_run("batch", {}, "0.1.0")
+store.save_audit(plain_audit("a.txt", "Alpha"), run)
+real = module._record_rows
+def die(*args):
+    os.kill(os.getpid(), signal.SIGKILL)  # links written, cross-posts not yet
+module._record_rows = die
+store.save_audit(make_audit(), run)
+"""
+
+
+def test_sigkill_mid_article_leaves_no_partial_rows(tmp_path: Path) -> None:
+    path = tmp_path / "audit.db"
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _KILLED_MID_ARTICLE, str(path)], cwd=root, check=False)
+    assert done.returncode == -signal.SIGKILL
+    store = Store.open(path)
+    assert [a.article.source for a in store.audits()] == ["a.txt"]
+    assert store.db.table("links").count == 1
+    assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_database_opens_in_sqlite_utils_and_every_view_answers(tmp_path: Path) -> None:
+    path = tmp_path / "reports" / "audit.db"
+    store = Store.open(path)
+    run = store.start_run("audit", {}, "0.1.0")
+    store.save_audit(make_audit(), run)
+    store.close()
+    db = sqlite_utils.Database(path)
+    assert {
+        "articles",
+        "links",
+        "checks",
+        "attributions",
+        "crossposts",
+        "domains",
+        "runs",
+        "failures",
+    } <= set(db.table_names())
+    views = set(db.view_names())
+    assert {
+        "broken_links",
+        "state_media_citations",
+        "articles_by_original_outlet",
+        "domains_by_dead_share",
+    } <= views
+    for view in views:
+        list(db.query(f"SELECT * FROM {view}"))
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_broken_links_view_lists_every_broken_link_with_its_article(store: Store) -> None:
+    store.save_audit(make_audit(), store.start_run("audit", {}, "0.1.0"))
+    rows = list(store.db.query("SELECT * FROM broken_links ORDER BY position"))
+    assert [(r["anchor_text"], r["status"]) for r in rows] == [
+        ("a think-tank report", "dead"),
+        ("the paper's analysis", "soft-404"),
+        ("the ministry statement", "timeout"),
+        ("TASS", "dns-error"),
+    ]
+    assert {r["article_source"] for r in rows} == {"copies/collusion.html"}
+    assert rows[0]["archive_url"].startswith("https://web.archive.org/")
+
+
+def test_broken_links_follow_the_latest_real_check(store: Store) -> None:
+    store.save_audit(make_audit(), store.start_run("audit", {}, "0.1.0"))
+    fixed = CheckResult(
+        url="https://gone.example.net/report.pdf", status=Status.OK, checked_at="2099-02-01T00:00:00+00:00"
+    )
+    offline = CheckResult(
+        url="https://slow.example.com/x", status=Status.UNCHECKED, checked_at="2099-03-01T00:00:00+00:00"
+    )
+    store.save_checks([fixed, offline], store.start_run("check", {}, "0.1.0"))
+    statuses = {r["url"]: r["status"] for r in store.db.query("SELECT * FROM broken_links")}
+    assert "https://gone.example.net/report.pdf" not in statuses
+    assert statuses["https://slow.example.com/x"] == "timeout"  # going offline hides no rot
+
+
+def test_state_media_view_finds_links_and_attributions(store: Store) -> None:
+    store.save_audit(make_audit(), store.start_run("audit", {}, "0.1.0"))
+    store.save_audit(plain_audit("b.txt", "Beta"), 1)
+    rows = list(store.db.query("SELECT * FROM state_media_citations ORDER BY cited_as, cited"))
+    assert [(r["cited_as"], r["cited"], r["domain"]) for r in rows] == [
+        ("attribution", "Glenn Diesen (RT)", "rt.com"),
+        ("attribution", "TASS (TASS)", "tass.example"),
+        ("link", "TASS", "tass.example"),
+        ("link", "a column for RT", "rt.com"),
+    ]
+
+
+def test_articles_by_original_outlet_groups_reposts(store: Store) -> None:
+    run = store.start_run("batch", {}, "0.1.0")
+    store.save_audit(plain_audit("o.txt", "Origin Post"), run)
+    store.save_audit(plain_audit("c1.txt", "Copy One", original="Origin Post"), run)
+    store.save_audit(plain_audit("c2.txt", "Copy Two", original="Origin Post"), run)
+    rows = {r["original_outlet"]: r for r in store.db.query("SELECT * FROM articles_by_original_outlet")}
+    assert rows["Origin Post"]["articles"] == 3
+    assert rows["Origin Post"]["reposts"] == 2
+    assert set(rows["Origin Post"]["published_by"].split(",")) == {"Origin Post", "Copy One", "Copy Two"}
+
+
+def test_domains_by_dead_share(store: Store) -> None:
+    run = store.start_run("batch", {}, "0.1.0")
+    store.save_audit(plain_audit("a.txt", "Alpha", dead=True), run)
+    store.save_audit(plain_audit("b.txt", "Beta"), run)
+    rows = list(store.db.query("SELECT domain, links, broken, dead_share FROM domains_by_dead_share"))
+    assert rows[0] == {"domain": "alpha.example", "links": 1, "broken": 1, "dead_share": 1.0}
+    assert rows[-1]["dead_share"] == 0.0
+
+
+def test_self_is_never_a_domains_category(store: Store) -> None:
+    store.save_audit(make_audit(), store.start_run("audit", {}, "0.1.0"))
+    row = store.db.table("domains").get("aggregator.example")
+    assert row["category"] is None
+    assert store.db.table("domains").get("rt.com")["category"] == "state-media"
+
+
+def test_article_done_only_for_the_same_content(store: Store) -> None:
+    store.save_audit(make_audit(content_hash="abc"), store.start_run("batch", {}, "0.1.0"))
+    assert store.article_done("copies/collusion.html", "abc")
+    assert not store.article_done("copies/collusion.html", "changed")
+    assert not store.article_done("other.html", "abc")
+
+
+def test_failures_are_recorded_replaced_and_cleared_by_success(store: Store) -> None:
+    run = store.start_run("batch", {}, "0.1.0")
+    store.record_failure("broken.html", "cannot decode", run)
+    store.record_failure("broken.html", "still cannot decode", run)
+    store.record_failure("empty.txt", "empty file", run)
+    assert store.failures() == [("broken.html", "still cannot decode"), ("empty.txt", "empty file")]
+    store.clear_failure("empty.txt")
+    store.save_audit(make_audit(source="broken.html"), run)
+    assert store.failures() == []
+
+
+def test_cache_returns_fresh_real_checks_only(store: Store) -> None:
+    run = store.start_run("check", {}, "0.1.0")
+    cache = CheckCache(store, run, ttl_hours=24)
+    fresh = CheckResult(url="https://a.example/", status=Status.OK, http_status=200, checked_at=CHECKED_AT)
+    stale = CheckResult(url="https://b.example/", status=Status.OK, checked_at="2000-01-01T00:00:00Z")
+    unchecked = CheckResult(url="https://c.example/", status=Status.UNCHECKED, checked_at=CHECKED_AT)
+    for result in (fresh, stale, unchecked):
+        cache.put(result)
+    assert cache.get("https://a.example/") == fresh
+    assert cache.get("https://b.example/") is None
+    assert cache.get("https://c.example/") is None
+    assert cache.get("https://never.example/") is None
+    assert store.cached_check("https://b.example/", ttl_hours=24 * 365 * 200) == dataclasses.replace(
+        stale, checked_at="2000-01-01T00:00:00Z"
+    )
+
+
+def test_runs_record_options_and_counts(store: Store) -> None:
+    run = store.start_run("batch", {"concurrency": 8, "offline": True}, "0.1.0")
+    store.finish_run(run, {"articles": 3, "failures": 1})
+    row = store.db.table("runs").get(run)
+    assert row["command"] == "batch" and row["finished_at"]
+    assert '"concurrency": 8' in row["options"] and '"failures": 1' in row["counts"]
+
+
+@pytest.mark.parametrize("kind", ["directory", "not-a-database", "unwritable-parent"])
+def test_unopenable_database_is_one_store_error_line(tmp_path: Path, kind: str) -> None:
+    if kind == "directory":
+        path = tmp_path
+    elif kind == "not-a-database":
+        path = tmp_path / "audit.db"
+        path.write_bytes(b"this is not sqlite at all, just some text" * 100)
+    else:
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        path = blocker / "sub" / "audit.db"
+    with pytest.raises(StoreError) as info:
+        Store.open(path)
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+def test_write_errors_surface_as_store_error(store: Store) -> None:
+    store.db.execute("PRAGMA query_only = ON")  # as a read-only or full disk would
+    with pytest.raises(StoreError, match="cannot write"):
+        store.save_audit(make_audit(), 1)
+    with pytest.raises(StoreError, match="cannot write"):
+        store.start_run("audit", {}, "0.1.0")
