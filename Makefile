@@ -21,7 +21,7 @@ $(BENCH_STAMP): $(STAMP)
 
 ## demo: audit the bundled example articles offline, from cassettes, into reports/
 demo: $(STAMP)
-	$(BIN)/auditor batch examples --replay cassettes/examples.jsonl --out reports --db reports/audit.db --force
+	$(BIN)/auditor batch examples --replay cassettes/examples.jsonl --domains examples/domains.csv --out reports --db reports/audit.db --force
 	@echo "Open reports/index.html (one report per article beside it)."
 
 ## test: the whole suite, offline

@@ -260,18 +260,12 @@ def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> Non
 
 
 def main() -> None:
-    """Entry point: run the app, turning our errors into one line and exit code 2."""
-    import click
-
+    """Entry point. Typer reports usage errors itself (exit 2); ours become one line, exit 2."""
     try:
-        code = app(standalone_mode=False)
+        app()
     except AuditorError as exc:
         print(f"auditor: error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.Abort):
-        print("auditor: interrupted", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("auditor: interrupted; what was finished is saved (rerun to resume)", file=sys.stderr)
         sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)

@@ -59,7 +59,7 @@ def classify_article(article: Article, table: DomainTable) -> Article:
     def link(lk: Link) -> Link:
         if lk.kind is not LinkKind.WEB or lk.domain is None:
             return lk
-        return replace(lk, category=table.categorise(lk.domain, self_domain=own))
+        return replace(lk, category=table.categorise(lk.url, self_domain=own))
 
     def attribution(at: Attribution) -> Attribution:
         if at.outlet_domain and at.outlet_category is None:
