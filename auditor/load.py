@@ -45,7 +45,8 @@ _HTML_START = re.compile(
     r"\A\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
 )
 _HTML_TAGS = re.compile(r"<(p|div|a\s+href|article|span|h[1-6]|br|table|ul|li)\b", re.I)
-_MD_SIGNS = re.compile(r"^(#{1,6}\s|\s*[-*+]\s|\s*\d+\.\s|>\s)|\[[^\]\n]+\]\([^)\s]+\)", re.M)
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,60}?---[ \t]*\n", re.S)
 
 
 def _mixed_handler(err: UnicodeError) -> tuple[str, int]:
@@ -80,9 +81,14 @@ def _declared_charset(data: bytes) -> str | None:
     if name in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
         return "cp1252"
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return None
+    # Only real text encodings; a page cannot ask us for "hex" or "rot13". Browsers also
+    # ignore a UTF-16/32 label on bytes without a BOM (the meta tag itself was ASCII).
+    if not getattr(info, "_is_text_encoding", True) or info.name.startswith(("utf-16", "utf-32")):
+        return None
+    return info.name
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -98,7 +104,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if declared and declared not in {"utf-8", "utf_8"}:
         try:
             return data.decode(declared), declared
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError):
             pass
     return data.decode("utf-8", errors="auditor-mixed"), "utf-8+cp1252"
 
@@ -115,7 +121,9 @@ def sniff_format(name: str, text: str) -> Format:
         return by_ext
     if len(_HTML_TAGS.findall(head)) >= 3:
         return Format.HTML
-    if (len(_MD_SIGNS.findall(head)) >= 2 and "](" in text) or head.lstrip().startswith("# "):
+    # Text exports keep ``[text](url)`` links too, and the text parser reads those while
+    # still telling chrome from article; only front matter or ATX headings say "Markdown".
+    if _FRONT_MATTER.match(head) or len(_MD_HEADING.findall(head)) >= 2 or head.lstrip().startswith("# "):
         return Format.MARKDOWN
     return Format.TEXT
 
@@ -150,6 +158,8 @@ def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArt
             raise InputError(f"{p}: no such file")
         if p.is_dir():
             raise InputError(f"{p}: is a directory (use `auditor batch` for folders)")
+        if not p.is_file():
+            raise InputError(f"{p}: not a regular file")
         size = p.stat().st_size
         if size > max_bytes:
             raise InputError(

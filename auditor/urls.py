@@ -1,26 +1,63 @@
 """URL normalisation, shared by extraction (what a link *is*) and checking (what to fetch once).
 
 Browsers normalise what they fetch (IDN hosts to punycode, default ports dropped, dot
-segments removed, percent-encoding made canonical); we store that form so that the same
-address written two ways counts once. ``check_key`` goes further for the checker: the
-fragment and tracking parameters never change what the server answers.
+segments removed, characters that may not appear in a URL percent-encoded); we store that
+form so that the same address written two ways counts once. Normalising must never change
+what the server is asked for: ``%2F`` in a path and ``%26`` in a query stay encoded, only
+escapes of unreserved characters are decoded (RFC 3986 §6.2.2). ``check_key`` goes further
+for the checker: the fragment and tracking parameters never change what the server answers.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
+
+import idna
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|igshid|ref_src)$", re.I)
 _HOST_OK = re.compile(r"^[a-z0-9.\-_\[\]:]+$")
-_SAFE_PATH = "/:@!$&'()*+,;=-._~%"
-_SAFE_QUERY = _SAFE_PATH + "?/"
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_SUB_DELIMS = "!$&'()*+,;="
+_SAFE_PATH = frozenset(_UNRESERVED | set(_SUB_DELIMS) | set(":@/"))
+_SAFE_QUERY = frozenset(_SAFE_PATH | set("?"))
+_SAFE_USER = frozenset(_UNRESERVED | set(_SUB_DELIMS))
+_TAB_NL = re.compile(r"[\t\n\r]")
 
 
 class BadURL(ValueError):
     """The URL cannot be parsed into scheme, host and port."""
+
+
+def _unsafe_pattern(safe: frozenset[str]) -> re.Pattern[str]:
+    """Matches an escape, a stray ``%``, or a run of characters outside ``safe``."""
+    allowed = re.escape("".join(sorted(safe - {"%"})))
+    return re.compile(rf"%[0-9A-Fa-f]{{2}}|%|[^{allowed}]+")
+
+
+def _fix(m: re.Match[str]) -> str:
+    s = m.group(0)
+    if s[0] == "%":
+        if len(s) == 1:
+            return "%25"
+        decoded = chr(int(s[1:], 16))
+        return decoded if decoded in _UNRESERVED else s.upper()
+    return "".join(f"%{b:02X}" for b in s.encode("utf-8", "surrogatepass"))
+
+
+def _requote(text: str, pattern: re.Pattern[str]) -> str:
+    """Percent-encode what may not appear raw; keep existing escapes (hex upper-cased).
+
+    An escape of an unreserved character (``%7E``) is decoded, a stray ``%`` becomes ``%25``;
+    every other escape is left alone, because decoding it could change the URL's meaning.
+    """
+    return pattern.sub(_fix, text)
+
+
+_PATH_RE = _unsafe_pattern(_SAFE_PATH)
+_QUERY_RE = _unsafe_pattern(_SAFE_QUERY)
+_USER_RE = _unsafe_pattern(_SAFE_USER)
 
 
 def _normalise_host(host: str) -> str:
@@ -31,29 +68,45 @@ def _normalise_host(host: str) -> str:
         return host
     if any(ord(c) > 127 for c in host):
         try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError as exc:
+            host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError) as exc:
             raise BadURL(f"bad international host {host!r}") from exc
-    if not _HOST_OK.match(host) or ".." in host:
+    if not _HOST_OK.match(host) or ".." in host or host.startswith("."):
         raise BadURL(f"bad host {host!r}")
     return host
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 §5.2.4: resolve ``.`` and ``..`` without collapsing ``//`` (servers may care)."""
+    out: list[str] = []
+    segments = path.split("/")
+    for i, seg in enumerate(segments):
+        last = i == len(segments) - 1
+        if seg == ".":
+            if last:
+                out.append("")
+        elif seg == "..":
+            if len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(seg)
+    joined = "/".join(out)
+    return joined if joined.startswith("/") else "/" + joined
 
 
 def _normalise_path(path: str) -> str:
     if not path:
         return "/"
-    trailing = path.endswith("/") or path.endswith("/.") or path.endswith("/..")
-    norm = posixpath.normpath(path)
-    if norm.startswith("//"):
-        norm = "/" + norm.lstrip("/")
-    if trailing and norm != "/":
-        norm += "/"
-    return quote(unquote(norm), safe=_SAFE_PATH)
+    return _requote(remove_dot_segments(path), _PATH_RE)
 
 
 def normalise(url: str) -> str:
     """Return the browser-normal form of an absolute http(s) URL, or raise ``BadURL``."""
-    url = url.strip()
+    url = _TAB_NL.sub("", url.strip())
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    url = url[:cut].replace("\\", "/") + url[cut:]  # browsers read \ as / before the query
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -69,19 +122,26 @@ def normalise(url: str) -> str:
         host = f"[{host}]"
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     if parts.username:
-        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
-    query = quote(unquote(parts.query), safe=_SAFE_QUERY) if parts.query else ""
-    frag = quote(unquote(parts.fragment), safe=_SAFE_QUERY) if parts.fragment else ""
+        userinfo = _requote(parts.username, _USER_RE)
+        if parts.password:
+            userinfo += ":" + _requote(parts.password, _USER_RE)
+        netloc = f"{userinfo}@{netloc}"
+    query = _requote(parts.query, _QUERY_RE) if parts.query else ""
+    frag = _requote(parts.fragment, _QUERY_RE) if parts.fragment else ""
     return urlunsplit((scheme, netloc, _normalise_path(parts.path), query, frag))
 
 
 def check_key(url: str) -> str:
-    """The form the checker fetches and caches by: no fragment, no tracking parameters."""
+    """The form the checker fetches and caches by: no fragment, no tracking parameters.
+
+    The query is filtered as written, never decoded and re-encoded, so ``a=1%262`` stays one
+    parameter.
+    """
     parts = urlsplit(url)
     query = parts.query
     if query:
-        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)]
-        query = urlencode(kept, doseq=True, safe=_SAFE_QUERY)
+        kept = [p for p in query.split("&") if p and not _TRACKING.match(p.split("=", 1)[0])]
+        query = "&".join(kept)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 

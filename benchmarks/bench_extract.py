@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.corpus import corpus  # noqa: E402
+from benchmarks.corpus import corpus
 
 
 def _run(tool: str, pages: list[str], out: mp.Queue) -> None:  # type: ignore[type-arg]
@@ -70,14 +70,18 @@ def main() -> None:
     results = {}
     for tool in ("auditor", "auditor-links-only", "trafilatura"):
         try:
-            elapsed, items, rss = measure(tool, pages)
+            elapsed, _items, rss = measure(tool, pages)
         except ImportError:
             print(f"{tool}: not installed (pip install -e '.[bench]')")
             continue
         results[tool] = elapsed
-        print(f"{tool:>20}: {len(pages) / elapsed:6.1f} pages/s  {elapsed / len(pages) * 1000:6.1f} ms/page  peak RSS {rss:.0f} MB")
+        print(
+            f"{tool:>20}: {len(pages) / elapsed:6.1f} pages/s  {elapsed / len(pages) * 1000:6.1f} ms/page  peak RSS {rss:.0f} MB"
+        )
     if "auditor" in results and "trafilatura" in results:
-        print(f"auditor full extract vs trafilatura.extract: {results['trafilatura'] / results['auditor']:.2f}x the speed")
+        print(
+            f"auditor full extract vs trafilatura.extract: {results['trafilatura'] / results['auditor']:.2f}x the speed"
+        )
     if "auditor" in results and "auditor-links-only" in results:
         share = 1 - results["auditor-links-only"] / results["auditor"]
         print(f"attribution + cross-post share of extract time: {share:.0%}")

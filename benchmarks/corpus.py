@@ -8,11 +8,48 @@ from __future__ import annotations
 
 import random
 
-_WORDS = (
-    "the minister said talks would resume after the port authority warned that shipping lanes "
-    "remained closed while analysts argued the dispute could spread across the region and "
-    "officials in Brussels urged restraint as prices rose for a third week running"
-).split()
+_WORDS = [
+    "the",
+    "minister",
+    "said",
+    "talks",
+    "would",
+    "resume",
+    "after",
+    "the",
+    "port",
+    "authority",
+    "warned",
+    "that",
+    "shipping",
+    "lanes",
+    "remained",
+    "closed",
+    "while",
+    "analysts",
+    "argued",
+    "the",
+    "dispute",
+    "could",
+    "spread",
+    "across",
+    "the",
+    "region",
+    "and",
+    "officials",
+    "in",
+    "Brussels",
+    "urged",
+    "restraint",
+    "as",
+    "prices",
+    "rose",
+    "for",
+    "a",
+    "third",
+    "week",
+    "running",
+]
 _PEOPLE = ["Anna Berg", "Tomas Ruiz", "Prof. Helen Ode", "Admiral Kai Moss", "Dr. Lena Marsh", "Jake Ward"]
 _OUTLETS = [("Reuters", "reuters.com"), ("Tass", "tass.com"), ("RT", "rt.com"), ("the BBC", "bbc.co.uk")]
 
@@ -23,7 +60,10 @@ def _sentence(rng: random.Random, n: int = 18) -> str:
 
 
 def _nav(rng: random.Random, site: str, n: int) -> str:
-    items = "".join(f'<li><a href="https://{site}/section/{i}/{rng.randrange(999)}">Section {i}</a></li>' for i in range(n))
+    items = "".join(
+        f'<li><a href="https://{site}/section/{i}/{rng.randrange(999)}">Section {i}</a></li>'
+        for i in range(n)
+    )
     return f'<nav class="mega-menu"><ul>{items}</ul></nav>'
 
 
@@ -39,7 +79,9 @@ def page(seed: int, target_kb: int = 120) -> str:
         f'<header class="site-header">{_nav(rng, site, 120)}</header>',
         f'<div class="breadcrumbs"><a href="https://{site}/">Home</a> <a href="https://{site}/world">World</a></div>',
         '<main><article><header><h1>Story headline</h1><p class="byline">By <a href="/author/x">Anna Berg</a></p></header>',
-        '<div class="share">' + "".join(f'<a href="https://social{i}.example/share?u={seed}">S{i}</a>' for i in range(8)) + "</div>",
+        '<div class="share">'
+        + "".join(f'<a href="https://social{i}.example/share?u={seed}">S{i}</a>' for i in range(8))
+        + "</div>",
         '<div class="article-body">',
     ]
     body_kb = 0
@@ -48,22 +90,32 @@ def page(seed: int, target_kb: int = 120) -> str:
         person = rng.choice(_PEOPLE)
         outlet, domain = rng.choice(_OUTLETS)
         para = (
-            f"<p>{_sentence(rng)} {person} told <a href=\"https://www.{domain}/news/{seed}-{i}\">{outlet}</a> "
+            f'<p>{_sentence(rng)} {person} told <a href="https://www.{domain}/news/{seed}-{i}">{outlet}</a> '
             f'that "{_sentence(rng, 10)}" {_sentence(rng)} <a href="https://source{i % 40}.example.org/doc/{i}">source</a>.</p>'
         )
         parts.append(para)
         body_kb += len(para) / 1024
         i += 1
     parts.append("<blockquote><p>" + _sentence(rng, 30) + "</p></blockquote></div>")
-    parts.append('<section class="related"><h3>Related</h3><ul>' + "".join(f'<li><a href="https://{site}/rel/{j}">Related {j}</a></li>' for j in range(20)) + "</ul></section>")
+    parts.append(
+        '<section class="related"><h3>Related</h3><ul>'
+        + "".join(f'<li><a href="https://{site}/rel/{j}">Related {j}</a></li>' for j in range(20))
+        + "</ul></section>"
+    )
     parts.append("</article></main>")
     filler = 0
     parts.append('<aside class="sidebar">')
     while sum(len(p) for p in parts) < target_kb * 1024 * 0.9:
-        parts.append(f'<div class="widget"><h3>Most read</h3><a href="https://{site}/popular/{filler}">{_sentence(rng, 8)}</a></div>')
+        parts.append(
+            f'<div class="widget"><h3>Most read</h3><a href="https://{site}/popular/{filler}">{_sentence(rng, 8)}</a></div>'
+        )
         filler += 1
     parts.append("</aside>")
-    parts.append('<footer class="site-footer">' + "".join(f'<a href="https://{site}/footer/{k}">Footer link {k}</a> ' for k in range(80)) + "</footer></body></html>")
+    parts.append(
+        '<footer class="site-footer">'
+        + "".join(f'<a href="https://{site}/footer/{k}">Footer link {k}</a> ' for k in range(80))
+        + "</footer></body></html>"
+    )
     return "".join(parts)
 
 

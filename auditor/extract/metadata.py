@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urljoin
 
 from auditor.classify.registrable import domain_of
 from auditor.extract.dates import parse_date
@@ -28,41 +29,66 @@ _NAME = re.compile(
 _TITLE_SEP = re.compile(r"\s+[|–—:-]\s+|\s+»\s+")
 
 
-def _json_ld_objects(raw: tuple[str, ...]) -> Iterator[dict[str, Any]]:
-    def walk(node: Any, depth: int) -> Iterator[dict[str, Any]]:
-        if depth > 6:
+def _json_ld_objects(raw: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, ``@graph`` members included, bounded in number."""
+    out: list[dict[str, Any]] = []
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > 6 or len(out) >= 200:
             return
         if isinstance(node, list):
             for item in node[:50]:
-                yield from walk(item, depth + 1)
+                walk(item, depth + 1)
         elif isinstance(node, dict):
-            yield node
+            out.append(node)
             if "@graph" in node:
-                yield from walk(node["@graph"], depth + 1)
+                walk(node["@graph"], depth + 1)
 
     for text in raw:
         try:
-            data = json.loads(text[:500_000])
-        except (json.JSONDecodeError, RecursionError):
+            walk(json.loads(text[:500_000]), 0)
+        except (ValueError, RecursionError):
             continue
-        yield from walk(data, 0)
+    return out
 
 
-_ARTICLE_TYPES = ("article", "posting", "report", "blog", "webpage")
+_ARTICLE_TYPES = ("article", "posting", "report", "blog")
 
 
-def _article_ld(doc: Document) -> dict[str, Any]:
-    for obj in _json_ld_objects(doc.meta.json_ld):
-        kinds = obj.get("@type", "")
-        kinds = " ".join(kinds) if isinstance(kinds, list) else str(kinds)
-        if any(k in kinds.lower() for k in _ARTICLE_TYPES):
-            return obj
-    return {}
+def _types(obj: dict[str, Any]) -> str:
+    kinds = obj.get("@type", "")
+    return (" ".join(map(str, kinds)) if isinstance(kinds, list) else str(kinds)).lower()
+
+
+class _LD:
+    """The page's JSON-LD: the article node, with ``{"@id": ...}`` references resolved.
+
+    Yoast-style ``@graph`` pages name the author and publisher only by reference to other
+    nodes of the graph, so a reader that ignores ``@id`` finds neither.
+    """
+
+    def __init__(self, raw: tuple[str, ...]) -> None:
+        objects = _json_ld_objects(raw)
+        self.by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+        articles = [o for o in objects if any(k in _types(o) for k in _ARTICLE_TYPES)]
+        pages = [o for o in objects if "webpage" in _types(o)]
+        self.article: dict[str, Any] = (articles or pages or [{}])[0]
+        self.website = next((o for o in objects if "website" in _types(o)), {})
+
+    def get(self, key: str) -> Any:
+        return self.resolve(self.article.get(key))
+
+    def resolve(self, node: Any) -> Any:
+        if isinstance(node, list):
+            return [self.resolve(n) for n in node[:20]]
+        if isinstance(node, dict) and "name" not in node and isinstance(node.get("@id"), str):
+            return self.by_id.get(node["@id"], node)
+        return node
 
 
 def _names(value: Any) -> list[str]:
     if isinstance(value, str):
-        return [value]
+        return [re.sub(r"^(?i:by)\s+", "", value.strip())] if value.strip() else []
     if isinstance(value, dict):
         return _names(value.get("name"))
     if isinstance(value, list):
@@ -85,10 +111,11 @@ def _byline_names(text: str) -> list[str]:
 
 
 def _first_meta(doc: Document, *keys: str) -> str | None:
-    wanted = {k.lower() for k in keys}
-    for key, value in doc.meta.meta:
-        if key in wanted and value:
-            return value
+    """The first non-empty value of the first key (in the order given) that the page has."""
+    for wanted in keys:
+        for key, value in doc.meta.meta:
+            if key == wanted and value:
+                return value
     return None
 
 
@@ -100,18 +127,18 @@ def _norm_url(url: str | None, base: str | None = None) -> str | None:
     if not url:
         return None
     try:
-        from urllib.parse import urljoin
-
         return normalise(urljoin(base, url) if base else url)
     except (BadURL, ValueError):
         return None
 
 
-def _authors(doc: Document, ld: dict[str, Any]) -> tuple[str, ...]:
+def _authors(doc: Document, ld: _LD) -> tuple[str, ...]:
     found = _names(ld.get("author"))
     if not found:
         found = [
-            v for v in _all_meta(doc, "author") + _all_meta(doc, "article:author") if not v.startswith("http")
+            v
+            for v in _all_meta(doc, "author") + _all_meta(doc, "authors") + _all_meta(doc, "article:author")
+            if not v.startswith("http")
         ]
     if not found:
         found = _all_meta(doc, "itemprop:author") or _all_meta(doc, "rel:author")
@@ -151,62 +178,101 @@ def _datelines(doc: Document) -> list[tuple[str, str]]:
     return out
 
 
-def _title(doc: Document, ld: dict[str, Any], outlet: str | None) -> str | None:
-    title = ld.get("headline") if isinstance(ld.get("headline"), str) else None
-    title = title or _first_meta(doc, "og:title", "twitter:title")
+def _strip_site(title: str, names: list[str]) -> str:
+    """Cut a leading or trailing " | Outlet" segment; the headline itself is kept verbatim."""
+    seps = list(_TITLE_SEP.finditer(title))
+    if not seps:
+        return title
+    wanted = {n.strip().lower() for n in names if n and n.strip()}
+    head, tail = title[: seps[0].start()], title[seps[-1].end() :]
+    if tail.strip().lower() in wanted:
+        return title[: seps[-1].start()].strip()
+    if head.strip().lower() in wanted:
+        return title[seps[0].end() :].strip()
+    return title
+
+
+def _title(doc: Document, ld: _LD, site_names: list[str]) -> str | None:
+    headline = ld.get("headline")
+    title = headline if isinstance(headline, str) and headline.strip() else None
+    title = title or _first_meta(doc, "og:title", "twitter:title", "title")
     h1 = next((b.text for b in doc.blocks if b.tag == "h1" and b.text), None)
     if not title and h1:
         return h1
     title = title or doc.meta.title
-    if title and _TITLE_SEP.search(title):
-        parts = _TITLE_SEP.split(title)
-        if outlet and any(p.strip().lower() == outlet.lower() for p in parts):
-            title = " - ".join(p for p in parts if p.strip().lower() != outlet.lower())
-        elif h1 and h1 in title:
-            title = h1
-    return " ".join(title.split()) if title else h1
+    if not title:
+        return None
+    title = " ".join(title.split())
+    stripped = _strip_site(title, site_names)
+    if stripped == title and h1 and h1 != title and h1 in title:
+        stripped = h1  # "Headline - Section - Outlet" with an unknown outlet: the h1 is the headline
+    return stripped
+
+
+_DATE_KEYS = (
+    "article:published_time",
+    "time:published",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "dc.date.issued",
+    "dc.date",
+    "date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "og:published_time",
+)
+
+
+def _published(doc: Document, ld: _LD, datelines: list[tuple[str, str]]) -> str | None:
+    """Declared dates in priority order, then a visible dateline, then any ``<time>``."""
+    found = parse_date(str(ld.get("datePublished") or ""))
+    for key in _DATE_KEYS:
+        found = found or parse_date(_first_meta(doc, key))
+    return found or (datelines[0][1] if datelines else None) or parse_date(_first_meta(doc, "time"))
+
+
+def _outlet_domain(page: str | None, canonical: str | None, og_url: str | None, ld: _LD) -> str | None:
+    """Where this copy lives: the page URL; else the declared address the site's own
+    structured data agrees with; else og:url when canonical points elsewhere (re-posts keep
+    their own og:url while pointing canonical at the original)."""
+    if page and (d := domain_of(page)):
+        return d
+    own = {domain_of(u) for u in _names_urls(ld) if u}
+    for url in (canonical, og_url):
+        if url and domain_of(url) in own:
+            return domain_of(url)
+    if canonical and og_url and domain_of(canonical) != domain_of(og_url):
+        return domain_of(og_url)
+    return domain_of(canonical or og_url or "") if (canonical or og_url) else None
+
+
+def _names_urls(ld: _LD) -> list[str]:
+    urls = []
+    for node in (ld.get("publisher"), ld.website):
+        node = node[0] if isinstance(node, list) and node else node
+        if isinstance(node, dict) and isinstance(node.get("url"), str):
+            urls.append(_norm_url(node["url"]) or "")
+    return urls
 
 
 def extract_metadata(
     doc: Document, base_url: str | None = None, resolve_outlet: OutletResolver | None = None
 ) -> Metadata:
     """Metadata of one document; every field may be missing, none is invented."""
-    ld = _article_ld(doc)
+    ld = _LD(doc.meta.json_ld)
     publisher = _names(ld.get("publisher"))
+    website = _names(ld.website.get("name"))
     datelines = _datelines(doc)
-    outlet = (publisher[0] if publisher else None) or _first_meta(doc, "og:site_name", "application-name")
+    site_name = _first_meta(doc, "og:site_name", "application-name")
+    outlet = site_name or (publisher[0] if publisher else None) or (website[0] if website else None)
     if not outlet and datelines:
         outlet = datelines[0][0]
-    published = (
-        parse_date(str(ld.get("datePublished") or ""))
-        or parse_date(
-            _first_meta(
-                doc,
-                "article:published_time",
-                "datepublished",
-                "pubdate",
-                "publishdate",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "parsely-pub-date",
-                "sailthru.date",
-                "time",
-            )
-        )
-        or (datelines[0][1] if datelines else None)
-    )
     page = base_url or doc.url
     canonical = _norm_url(doc.meta.canonical, page)
     og_url = _norm_url(doc.meta.og_url, page)
-    outlet_domain = None
-    for candidate in (
-        page,
-        canonical if not og_url or domain_of(og_url) == domain_of(canonical or "") else og_url,
-        og_url,
-    ):
-        if candidate and (outlet_domain := domain_of(candidate)):
-            break
+    outlet_domain = _outlet_domain(page, canonical, og_url, ld)
     if outlet and resolve_outlet:
         info = resolve_outlet(outlet)
         if info and (outlet_domain is None or info.domain == outlet_domain):
@@ -215,11 +281,12 @@ def extract_metadata(
         doc, "content-language", "og:locale", "language", "dc.language"
     )
     if not language and isinstance(ld.get("inLanguage"), str):
-        language = ld["inLanguage"]
+        language = ld.get("inLanguage")
+    names = [n for n in (outlet, site_name, *publisher, *website) if n]
     return Metadata(
-        title=_title(doc, ld, outlet),
+        title=_title(doc, ld, names),
         authors=_authors(doc, ld),
-        published=published,
+        published=_published(doc, ld, datelines),
         outlet=outlet,
         outlet_domain=outlet_domain,
         canonical_url=canonical,

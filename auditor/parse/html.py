@@ -14,21 +14,92 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import lxml.html
-from lxml import etree
+import lxml.html  # type: ignore[import-untyped,unused-ignore]
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from auditor.errors import ParseError
 from auditor.models import Anchor, Block, Document, PageMeta, RawArticle, Region
-from auditor.parse.regions import BODY_CLASS, element_region
+from auditor.parse.content import class_id as _class_id
+from auditor.parse.content import find_main
+from auditor.parse.regions import element_region
 
 _SKIP = frozenset(
-    {"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas", "select", "head", "title", "button"}
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "select",
+        "head",
+        "title",
+        "button",
+    }
 )
 _BLOCK = frozenset(
-    "p div section article main aside header footer nav h1 h2 h3 h4 h5 h6 li ul ol dl dt dd "
-    "blockquote pre table thead tbody tfoot tr td th figure figcaption form fieldset address hr details summary center".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "figure",
+        "figcaption",
+        "form",
+        "fieldset",
+        "address",
+        "hr",
+        "details",
+        "summary",
+        "center",
+    ]
 )
-_BLOCK_TAG = {"h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "td", "th", "dd", "dt"}
+_BLOCK_TAG = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "figcaption",
+    "td",
+    "th",
+    "dd",
+    "dt",
+}
 _WS = re.compile(r"\s+")
 _RELATED_HEADING = re.compile(
     r"^(related|more (stories|from|on|news|in)|read (more|next|also)|see also|recommended|popular|"
@@ -36,55 +107,15 @@ _RELATED_HEADING = re.compile(
     re.I,
 )
 _TAGS_LINE = re.compile(r"^(tags|topics|categories|filed under|keywords|related topics)\s*:?", re.I)
+# "Read more: <headline>" promos the CMS drops between paragraphs point at the site's own
+# stories, not at what the author cites.
+_PROMO_LINE = re.compile(
+    r"^(read (more|also|next)|also read|see also|related( stories| articles?)?|more on this( story)?|"
+    r"recommended|watch|listen|don'?t miss)\s*[:|»>-]",
+    re.I,
+)
 _SHARE_LINE = re.compile(r"^(share( this( article| story)?)?|follow us)\s*:?\s*$", re.I)
 MAX_DEPTH = 400
-
-
-def _class_id(el: etree._Element) -> str:
-    return f"{el.get('class', '')} {el.get('id', '')}".lower().strip()
-
-
-def _paragraph_text_len(el: etree._Element) -> int:
-    total = 0
-    for p in el.iter("p"):
-        text = p.text_content()
-        links = sum(len(a.text_content()) for a in p.iter("a"))
-        total += max(0, len(text.strip()) - links)
-    return total
-
-
-def find_main(root: etree._Element) -> etree._Element | None:
-    """The element holding the article: semantic candidates first, then the best text score."""
-    total = _paragraph_text_len(root)
-    if total == 0:
-        return None
-    candidates: list[etree._Element] = []
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if el.get("itemprop") == "articleBody" or el.tag in {"article", "main"} or el.get("role") == "main":
-            candidates.append(el)
-        elif BODY_CLASS.search(_class_id(el)):
-            candidates.append(el)
-    scored = [(c, _paragraph_text_len(c)) for c in candidates]
-    good = [(c, n) for c, n in scored if n >= 0.5 * total]
-    if good:
-        # The innermost container that still holds most of the prose.
-        best_n = max(n for _, n in good)
-        inner = [c for c, n in good if n >= 0.8 * best_n]
-        return min(inner, key=lambda c: len(list(c.iter())))
-    scores: dict[etree._Element, float] = {}
-    for p in root.iter("p"):
-        n = len(p.text_content().strip())
-        if n < 25:
-            continue
-        parent = p.getparent()
-        if parent is not None:
-            scores[parent] = scores.get(parent, 0.0) + n
-            grand = parent.getparent()
-            if grand is not None:
-                scores[grand] = scores.get(grand, 0.0) + n / 2
-    return max(scores, key=lambda e: scores[e]) if scores else None
 
 
 @dataclass
@@ -117,7 +148,11 @@ class _Walker:
         label = _WS.sub(" ", el.text_content()).strip()
         if not label:
             img = next(el.iter("img"), None)
-            label = (img.get("alt", "") if img is not None else "") or el.get("aria-label", "") or el.get("title", "")
+            label = (
+                (img.get("alt", "") if img is not None else "")
+                or el.get("aria-label", "")
+                or el.get("title", "")
+            )
             label = _WS.sub(" ", label).strip()
         if self.length == 0:
             self.region, self.tag = region, tag
@@ -132,10 +167,14 @@ class _Walker:
             raw = "".join(self.parts)
             text = raw.rstrip()
             if text or self.anchors:
-                self.blocks.append(Block(text=text, region=self.region, tag=self.tag, anchors=tuple(self.anchors)))
+                self.blocks.append(
+                    Block(text=text, region=self.region, tag=self.tag, anchors=tuple(self.anchors))
+                )
         self.parts, self.anchors, self.length = [], [], 0
 
-    def walk(self, el: etree._Element, region: Region, tag: str, in_main: bool, hinted: bool, depth: int) -> None:
+    def walk(
+        self, el: etree._Element, region: Region, tag: str, in_main: bool, hinted: bool, depth: int
+    ) -> None:
         name = el.tag if isinstance(el.tag, str) else ""
         if not name or name in _SKIP:
             if name:
@@ -185,18 +224,32 @@ def _relabel_in_body(blocks: list[Block]) -> list[Block]:
         link_chars = sum(a.end - a.start for a in b.anchors)
         link_only = bool(b.anchors) and link_chars >= 0.8 * max(1, len(b.text))
         short = len(b.text.split()) <= 6
-        if short and b.tag.startswith("h") or (short and not b.anchors and b.tag in {"p", "div"}):
+        if (short and b.tag.startswith("h")) or (short and not b.anchors and b.tag in {"p", "div"}):
             related = bool(_RELATED_HEADING.match(b.text))
         if related and (link_only or (short and _RELATED_HEADING.match(b.text))):
             out.append(Block(text=b.text, region=Region.RELATED, tag=b.tag, anchors=b.anchors))
             continue
         related = related and link_only
-        if _TAGS_LINE.match(b.text) and (link_only or len(b.anchors) >= 2):
+        if _is_promo(b):
+            b = Block(text=b.text, region=Region.RELATED, tag=b.tag, anchors=b.anchors)
+        elif _TAGS_LINE.match(b.text) and (link_only or len(b.anchors) >= 2):
             b = Block(text=b.text, region=Region.META, tag=b.tag, anchors=b.anchors)
-        elif _SHARE_LINE.match(b.text) or (link_only and b.anchors and all(_is_share_href(a.href) for a in b.anchors)):
+        elif _SHARE_LINE.match(b.text) or (
+            link_only and b.anchors and all(_is_share_href(a.href) for a in b.anchors)
+        ):
             b = Block(text=b.text, region=Region.SHARE, tag=b.tag, anchors=b.anchors)
         out.append(b)
     return out
+
+
+def _is_promo(b: Block) -> bool:
+    """A "Read more: <link>" line: the label, then links making up most of the rest."""
+    m = _PROMO_LINE.match(b.text)
+    if not m or not b.anchors:
+        return False
+    rest = len(b.text) - m.end()
+    linked = sum(a.end - a.start for a in b.anchors if a.start >= m.end() - 1)
+    return linked >= 0.6 * max(1, rest - 2)
 
 
 _SHARE_HREF = re.compile(
@@ -218,26 +271,42 @@ def _page_meta(root: etree._Element) -> PageMeta:
 
     metas: list[tuple[str, str]] = []
     for m in root.iter("meta"):
-        key = (m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv") or "").lower().strip()
+        key = (
+            (m.get("property") or m.get("name") or m.get("itemprop") or m.get("http-equiv") or "")
+            .lower()
+            .strip()
+        )
         content = m.get("content")
         if key and content is not None:
             metas.append((key, _WS.sub(" ", content).strip()))
     for t in root.iter("time"):
         if t.get("datetime"):
-            metas.append(("time", t.get("datetime", "").strip()))
+            hints = f"{t.get('class', '')} {t.get('itemprop', '')} {t.get('pubdate', '')}".lower()
+            key = (
+                "time:published"
+                if re.search(r"publish|pubdate|created", hints) or "pubdate" in t.attrib
+                else "time"
+            )
+            metas.append((key, t.get("datetime", "").strip()))
     for a in root.xpath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"):
         metas.append(("rel:author", _WS.sub(" ", a.text_content()).strip()))
     for el in root.xpath("//*[@itemprop='author']"):
         name = el.xpath(".//*[@itemprop='name']")
         text = (name[0] if name else el).text_content()
         metas.append(("itemprop:author", _WS.sub(" ", text).strip()))
-    json_ld = tuple((s.text or "").strip() for s in root.xpath("//script[@type='application/ld+json']") if (s.text or "").strip())
+    json_ld = tuple(
+        (s.text or "").strip()
+        for s in root.xpath("//script[@type='application/ld+json']")
+        if (s.text or "").strip()
+    )
     title_el = root.find(".//title")
     title = _WS.sub(" ", title_el.text_content()).strip() if title_el is not None else None
     return PageMeta(
         title=title or None,
         base_href=first("//base/@href"),
-        canonical=first("//link[contains(concat(' ', normalize-space(translate(@rel, 'CANONICAL', 'canonical')), ' '), ' canonical ')]/@href"),
+        canonical=first(
+            "//link[contains(concat(' ', normalize-space(translate(@rel, 'CANONICAL', 'canonical')), ' '), ' canonical ')]/@href"
+        ),
         og_url=first("//meta[@property='og:url']/@content"),
         language=first("/html/@lang") or first("//html/@lang"),
         meta=tuple(metas[:400]),

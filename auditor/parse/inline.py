@@ -15,7 +15,9 @@ from auditor.models import Anchor
 _MD_LINK = re.compile(
     r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)"
 )
-BARE_URL = re.compile(r"(?<![\w@/])(?:https?://|www\.)[^\s<>\"'\[\]{}|\\^`]+", re.I)
+# Only a URL with its scheme is a link: "www.example.com" in a disclaimer is a mention of a
+# site, not a hyperlink of the original page (text exports keep real links as [text](url)).
+BARE_URL = re.compile(r"(?<![\w@/])https?://[^\s<>\"'\[\]{}|\\^`]+", re.I)
 _EMPHASIS = re.compile(r"\*\*|__(?=\w)|(?<=\w)__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _TRAILING = ".,;:!?'\"”’»"
 

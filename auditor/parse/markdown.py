@@ -18,18 +18,28 @@ from auditor.parse.inline import BARE_URL, trim_url
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*\n", re.S)
 _KEY = re.compile(r"^([A-Za-z_][\w\-]*)\s*:\s*(.*)$")
-_MD = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
+# Raw HTML stays on: the output is read by our own parser, never shown in a browser, and
+# posts often carry inline <a href> links.
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
 
 
 def _front_matter(text: str) -> tuple[tuple[tuple[str, str], ...], str]:
     match = _FRONT.match(text)
     if not match:
         return (), text
-    pairs = []
-    for line in match.group(1).splitlines():
+    pairs: list[tuple[str, str]] = []
+    key = ""
+    for line in match.group(1).splitlines()[:200]:
+        item = re.match(r"^\s+-\s+(.+)$", line)
+        if item and key:  # a YAML block list under the last key ("authors:\n  - A\n  - B")
+            pairs.append((key, item.group(1).strip().strip("\"'")))
+            continue
         kv = _KEY.match(line.strip())
-        if kv and kv.group(2).strip():
-            pairs.append((kv.group(1).lower(), kv.group(2).strip().strip("\"'")))
+        if not kv:
+            continue
+        key, value = kv.group(1).lower(), kv.group(2).strip()
+        values = value[1:-1].split(",") if value.startswith("[") and value.endswith("]") else [value]
+        pairs.extend((key, v.strip().strip("\"'")) for v in values if v.strip())
     return tuple(pairs), text[match.end() :]
 
 

@@ -36,6 +36,8 @@ def _words(*words: str) -> re.Pattern[str]:
 
 # Order matters: the most specific furniture first.
 _CLASS_REGIONS: tuple[tuple[Region, re.Pattern[str]], ...] = (
+    # Notes the author wrote, even when a template puts them outside the article container.
+    (Region.BODY, _words("footnotes?", "endnotes?", "footnote-?list", "fn-?list")),
     (Region.COMMENTS, _words("comments?", "commentlist", "disqus", "respond", "discussion", "replies")),
     (
         Region.SHARE,
@@ -79,7 +81,20 @@ _CLASS_REGIONS: tuple[tuple[Region, re.Pattern[str]], ...] = (
             "more-?from",
         ),
     ),
-    (Region.META, _words("tags?", "tag-?list", "tagcloud", "post-?tags", "categories", "cat-?links", "keywords", "taxonomy", "topics")),
+    (
+        Region.META,
+        _words(
+            "tags?",
+            "tag-?list",
+            "tagcloud",
+            "post-?tags",
+            "categories",
+            "cat-?links",
+            "keywords",
+            "taxonomy",
+            "topics",
+        ),
+    ),
     (
         Region.BYLINE,
         _words(
@@ -117,7 +132,21 @@ _CLASS_REGIONS: tuple[tuple[Region, re.Pattern[str]], ...] = (
     ),
     (
         Region.FOOTER,
-        _words("footer", "site-?footer", "page-?footer", "foot", "colophon", "copyright", "site-?info", "legal"),
+        _words(
+            "footer",
+            "site-?footer",
+            "page-?footer",
+            "foot",
+            "colophon",
+            "copyright",
+            "site-?info",
+            "legal",
+            "cookies?",
+            "cookie-?(?:banner|notice|consent)",
+            "consent",
+            "gdpr",
+            "cmp",
+        ),
     ),
     (
         Region.SIDEBAR,
@@ -175,9 +204,15 @@ def class_region(class_id: str) -> Region | None:
 
 
 def element_region(tag: str, role: str, class_id: str) -> Region | None:
-    """Markup first (tag, then ARIA role), then class/id vocabulary."""
+    """Markup first (ARIA role, then tag), then class/id vocabulary.
+
+    ``<aside>`` is only "not the main flow": its class says what kind (a related-stories box,
+    a share bar), so the class wins there and ``sidebar`` is the default.
+    """
     if role in _ROLE_REGION:
         return _ROLE_REGION[role]
+    if tag == "aside":
+        return class_region(class_id) or Region.SIDEBAR
     if tag in _TAG_REGION:
         return _TAG_REGION[tag]
     return class_region(class_id)

@@ -27,6 +27,11 @@ _SHARE = re.compile(
     r"(?:on|at) (?:twitter|facebook|instagram|telegram)\b|like us on",
     re.I,
 )
+# Only appeals to the reader end the article; "she wrote on Twitter" inside it must not.
+_SHARE_APPEAL = re.compile(
+    r"share (?:this|buttons)|click the share|forward this article|crosspost on|follow us|like us on",
+    re.I,
+)
 _PROMO = re.compile(
     r"newsletter|subscribe|sign up|click here|become a (?:member|patron|subscriber)|donate|"
     r"support (?:our|us|independent)|translate website|can be read in \d+ languages|advertis",
@@ -95,13 +100,29 @@ def _chrome_region(plain: str, *, before_body: bool) -> Region:
     return Region.HEADER if before_body else Region.FOOTER
 
 
+def _is_title(plain: str) -> bool:
+    """A first paragraph that reads as a headline, not as the article's opening prose."""
+    return _word_count(plain) <= 30 and not plain.rstrip().endswith((".", ",", ";"))
+
+
+def _ends_body(plains: list[str], i: int) -> bool:
+    """A footer marker, a share appeal, or a separator with no more prose after it."""
+    p = plains[i].strip()
+    if _FOOTER.match(p) or (_SHARE_APPEAL.search(p) and _word_count(p) < 60):
+        return True
+    if not _SEPARATOR.match(p):
+        return False
+    following = next((q.strip() for q in plains[i + 1 :] if q.strip()), "")
+    return not following or not _is_prose(following) or bool(_FOOTER.match(following))
+
+
 def _body_span(plains: list[str]) -> tuple[int, int]:
     """Index of the first and one past the last body paragraph."""
-    start = next((i for i, p in enumerate(plains) if i > 0 and _is_prose(p)), len(plains))
+    first = 1 if plains and _is_title(plains[0]) else 0
+    start = next((i for i, p in enumerate(plains) if i >= first and _is_prose(p)), len(plains))
     end = len(plains)
     for i in range(start + 1, len(plains)):
-        p = plains[i].strip()
-        if _SEPARATOR.match(p) or _FOOTER.match(p) or (_SHARE.search(p) and _word_count(p) < 60):
+        if _ends_body(plains, i):
             end = i
             break
     while end > start and (not plains[end - 1].strip() or _SEPARATOR.match(plains[end - 1])):
@@ -119,14 +140,14 @@ def parse_text(raw: RawArticle) -> Document:
     for i, (para, (plain, anchors)) in enumerate(zip(paragraphs, scanned, strict=True)):
         if _SEPARATOR.match(plain) and not anchors:
             continue
-        if i == 0:
+        if i == 0 and start > 0:
             region, tag = Region.HEADER, "h1"
         elif start <= i < end:
             region, tag = Region.BODY, "li" if _LIST_ITEM.match(para) else "p"
         else:
             region, tag = _chrome_region(plain, before_body=i < start), "p"
         blocks.append(Block(text=plain, region=region, tag=tag, anchors=anchors))
-    title = blocks[0].text if blocks else None
+    title = blocks[0].text if blocks and blocks[0].tag == "h1" else None
     return Document(
         source=raw.source,
         format=raw.format,
