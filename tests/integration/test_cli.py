@@ -104,7 +104,9 @@ def test_audit_json_adds_check_results(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not SAMPLE.exists(), reason="shared sample not present")
 def test_audit_sample_offline_shows_chain_and_placeholders(tmp_path: Path) -> None:
-    result = run_cli("audit", str(SAMPLE), "--offline", "--out", str(tmp_path), "--db", str(tmp_path / "a.db"))
+    result = run_cli(
+        "audit", str(SAMPLE), "--offline", "--out", str(tmp_path), "--db", str(tmp_path / "a.db")
+    )
     assert result.returncode == 0, result.stderr
     assert "Indian Punchline → Global Research" in result.stdout
     report = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
@@ -118,12 +120,23 @@ def test_audit_sample_offline_shows_chain_and_placeholders(tmp_path: Path) -> No
 
 
 def test_check_json_is_one_line_per_distinct_url(tmp_path: Path) -> None:
-    result = run_cli("check", str(EXAMPLES), "--replay", str(CASSETTE), "--json", "--domains", str(EXAMPLE_DOMAINS))
+    result = run_cli(
+        "check", str(EXAMPLES), "--replay", str(CASSETTE), "--json", "--domains", str(EXAMPLE_DOMAINS)
+    )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     urls = [r["url"] for r in rows]
     assert len(urls) == len(set(urls))
-    for key in ("url", "status", "http_status", "final_url", "redirects", "reason", "archive_url", "articles"):
+    for key in (
+        "url",
+        "status",
+        "http_status",
+        "final_url",
+        "redirects",
+        "reason",
+        "archive_url",
+        "articles",
+    ):
         assert all(key in r for r in rows)
     dead = next(r for r in rows if r["url"].endswith("/statement-strike"))
     assert dead["status"] == "dead" and dead["archive_url"].startswith("https://web.archive.org/web/2024")
@@ -133,7 +146,9 @@ def test_check_json_is_one_line_per_distinct_url(tmp_path: Path) -> None:
 
 def test_report_rerenders_from_database_without_network(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
-    run_cli("audit", str(EXAMPLES / "cc-republished.html"), "--offline", "--out", str(tmp_path), "--db", str(db))
+    run_cli(
+        "audit", str(EXAMPLES / "cc-republished.html"), "--offline", "--out", str(tmp_path), "--db", str(db)
+    )
     for page in tmp_path.glob("*.html"):
         page.unlink()
     result = run_cli("report", "--db", str(db), "--out", str(tmp_path / "again"))

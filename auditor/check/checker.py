@@ -1,0 +1,335 @@
+"""Check each distinct URL once: redirects by hand, polite limits, retries, a status per URL.
+
+One run = one client (``client.open_client``), one :class:`Guard`, one :class:`_Gate` that
+holds the global and per-host-name semaphores. Every distinct key is a task in one task
+group; results come back in first-seen order. A bad link is a value: nothing a server does
+raises out of :func:`check_urls` (only a missing or malformed cassette does).
+
+Method choice: GET first for pages, HEAD first for file-like URLs (``.pdf``, ``.zip``...).
+"HEAD first" everywhere would cost two requests per HTML page, because soft-404, parking and
+bot-wall detection need the body; a streamed GET that stops at ``max_body`` costs one. A HEAD
+that answers 400/403/405/500/501 or a 200 page falls back to GET.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Protocol
+from urllib.parse import urljoin, urlsplit
+
+from auditor.check import archive, client, softpage, status
+from auditor.check.client import Answer, FetchError, Transport
+from auditor.check.guard import DNSFailure, Guard, Refused, Resolver, system_resolver
+from auditor.models import CheckOptions, CheckResult, Hop, Status
+from auditor.urls import DEFAULT_PORTS, BadURL, check_key, host_of, normalise
+
+Sleep = Callable[[float], Awaitable[None]]
+BACKOFF_BASE = 0.5  # seconds; doubled per attempt, plus up to 50 % jitter
+_FILE_EXT = (".pdf", ".zip", ".gz", ".mp4", ".mp3", ".mov", ".avi", ".jpg", ".jpeg", ".png", ".gif", ".webp",
+             ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".csv", ".epub", ".tar", ".7z", ".iso", ".exe")  # fmt: skip
+_HEAD_FALLBACK = frozenset({400, 403, 405, 500, 501})
+_KIND_STATUS = {
+    "timeout": Status.TIMEOUT,
+    "dns": Status.DNS_ERROR,
+    "tls": Status.TLS_ERROR,
+    "connect": Status.CONNECTION_ERROR,
+    "protocol": Status.CONNECTION_ERROR,
+    "not-in-cassette": Status.UNCHECKED,
+    "invalid": Status.INVALID_URL,
+}
+
+
+class ResultCache(Protocol):
+    """What the store offers the checker: a fresh cached result by key, and a place to put one."""
+
+    def get(self, key: str) -> CheckResult | None: ...
+    def put(self, result: CheckResult) -> None: ...
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def first_method(url: str) -> str:
+    return "HEAD" if urlsplit(url).path.lower().endswith(_FILE_EXT) else "GET"
+
+
+class _Gate:
+    """Global and per-host-name concurrency, and an optional minimum interval per host.
+
+    The host slot is taken before the global one, so tasks queued behind one busy host never
+    hold global slots that other hosts could use.
+    """
+
+    def __init__(self, options: CheckOptions, sleep: Sleep) -> None:
+        self._global = asyncio.Semaphore(max(1, options.concurrency))
+        self._per_host = max(1, options.per_host)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._next: dict[str, float] = {}
+        self._interval = options.min_interval
+        self._sleep = sleep
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        sem = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
+        async with sem:
+            if self._interval > 0:
+                now = asyncio.get_running_loop().time()
+                start = max(now, self._next.get(host, 0.0))
+                self._next[host] = start + self._interval
+                if start > now:
+                    await self._sleep(start - now)
+            async with self._global:
+                yield
+
+
+@dataclass
+class _Trace:
+    requests: int = 0
+    hops: list[Hop] = field(default_factory=list)
+
+
+@dataclass
+class _Run:
+    options: CheckOptions
+    http: client.Client
+    guard: Guard
+    gate: _Gate
+    sleep: Sleep
+    published: Mapping[str, str]
+
+    async def request(self, trace: _Trace, method: str, url: str, body: client.BodyWanted | None) -> Answer:
+        """One request with retries: connection errors, 429 and 503 (``Retry-After`` honoured)."""
+        opts = self.options
+        for attempt in range(opts.retries + 1):
+            wait = BACKOFF_BASE * 2**attempt * (1 + random.random() / 2)
+            try:
+                async with self.gate.slot(host_of(url)):
+                    trace.requests += 1
+                    answer = await client.fetch(self.http, method, url, opts, body=body)
+            except FetchError as exc:
+                if exc.kind != "connect" or attempt == opts.retries:
+                    raise
+            else:
+                if answer.status not in (429, 503) or attempt == opts.retries:
+                    return answer
+                if answer.status == 503 and answer.body and softpage.judge(answer.text()):
+                    return answer  # a challenge page: asking again will not help
+                wait = retry_after(answer.headers.get("retry-after")) or wait
+            await self.sleep(min(wait, opts.max_retry_after))
+        raise AssertionError("unreachable")
+
+    async def hop(self, trace: _Trace, url: str, body: client.BodyWanted = status.wants_body) -> Answer:
+        method = first_method(url)
+        answer = await self.request(trace, method, url, body)
+        odd = answer.status < 200 or answer.status > 599
+        if method == "HEAD" and (answer.status in _HEAD_FALLBACK or odd or _is_page(answer)):
+            answer = await self.request(trace, "GET", url, body)
+        return answer
+
+    async def follow(self, key: str, trace: _Trace) -> CheckResult:
+        """Walk the chain by hand and classify where it ends."""
+        ended = await self.chase(key, trace, status.wants_body)
+        if isinstance(ended, CheckResult):
+            return ended
+        answer, url = ended
+        st, why = status.classify(key, url, answer, tuple(trace.hops), self.options.retries)
+        return _result(key, st, why, trace, http_status=answer.status, final_url=url)
+
+    async def chase(
+        self, key: str, trace: _Trace, body: client.BodyWanted
+    ) -> tuple[Answer, str] | CheckResult:
+        """Follow redirects hop by hop: the guard before every hop, loop and hop-limit checks.
+
+        Returns the last answer and its URL, or the result that ended the walk early.
+        """
+        url, seen = key, {key}
+        for _ in range(self.options.max_redirects + 1):
+            await self.vet(url)
+            answer = await self.hop(trace, url, body)
+            location = answer.headers.get("location", "").strip()
+            if not (300 <= answer.status < 400 and location):
+                return answer, url
+            try:
+                nxt = normalise(urljoin(url, location)).split("#")[0]
+            except (BadURL, ValueError):
+                return _result(
+                    key, Status.INVALID_URL, f"redirect to a bad location {location[:200]!r}", trace
+                )
+            trace.hops.append(Hop(url=url, status=answer.status, location=nxt))
+            if nxt in seen:
+                return _result(key, Status.TOO_MANY_REDIRECTS, f"redirect loop back to {nxt}", trace)
+            seen.add(nxt)
+            url = nxt
+        limit = self.options.max_redirects
+        return _result(key, Status.TOO_MANY_REDIRECTS, f"more than {limit} redirects", trace)
+
+    async def vet(self, url: str) -> None:
+        """The guard before each hop. A name that does not resolve is left to the connection
+        attempt, which reports it as ``dns-error`` (and a recording keeps it)."""
+        parts = urlsplit(url)
+        with suppress(DNSFailure):
+            await self.guard.vet(parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme, 80))
+
+    async def check(self, key: str) -> CheckResult:
+        trace = _Trace()
+        started = time.monotonic()
+        opts = self.options
+        deadline = opts.timeout * 3 + opts.retries * (opts.max_retry_after + BACKOFF_BASE * 4)
+        try:
+            async with asyncio.timeout(deadline):
+                result = await self.follow(key, trace)
+        except Refused as exc:
+            result = _result(key, Status.UNCHECKED, str(exc), trace)
+        except FetchError as exc:
+            reason = "not in cassette" if exc.kind == "not-in-cassette" else f"{exc.kind}: {exc.detail}"
+            result = _result(key, _KIND_STATUS.get(exc.kind, Status.CONNECTION_ERROR), reason, trace)
+        except TimeoutError:
+            result = _result(key, Status.TIMEOUT, f"gave up after {deadline:.0f} s in total", trace)
+        if opts.archive and result.status in (Status.DEAD, Status.SOFT_404):
+            result = replace(result, archive_url=await self.archived(key))
+        return replace(result, elapsed_ms=int((time.monotonic() - started) * 1000))
+
+    async def archived(self, key: str) -> str | None:
+        async def get(query: str) -> Answer | None:
+            try:
+                await self.vet(archive.API)
+                return await self.request(_Trace(), "GET", query, lambda code, _ct: code == 200)
+            except (FetchError, Refused):
+                return None
+
+        try:
+            async with asyncio.timeout(self.options.timeout * 2):
+                return await archive.lookup(get, key, self.published.get(key))
+        except TimeoutError:
+            return None
+
+
+def _is_page(answer: Answer) -> bool:
+    return 200 <= answer.status < 300 and answer.content_type in ("text/html", "application/xhtml+xml", "")
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _result(
+    key: str, st: Status, reason: str, trace: _Trace | None = None, *, http_status: int | None = None,
+    final_url: str | None = None,
+) -> CheckResult:  # fmt: skip
+    trace = trace or _Trace()
+    return CheckResult(
+        url=key, status=st, http_status=http_status, final_url=final_url, redirects=tuple(trace.hops),
+        reason=reason, checked_at=_now(), requests=trace.requests,
+    )  # fmt: skip
+
+
+def distinct_keys(urls: Sequence[str]) -> dict[str, str | None]:
+    """Each distinct check key in first-seen order, mapped to why it is invalid (or None)."""
+    keys: dict[str, str | None] = {}
+    for raw in urls:
+        try:
+            key, why = check_key(normalise(raw)), None
+        except (BadURL, ValueError) as exc:
+            key, why = raw.strip(), f"invalid URL: {exc}"
+        keys.setdefault(key, why)
+    return keys
+
+
+async def check_urls(
+    urls: Sequence[str],
+    options: CheckOptions,
+    *,
+    transport: Transport | None = None,
+    published: Mapping[str, str] | None = None,
+    cache: ResultCache | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+    sleep: Sleep | None = None,
+    resolver: Resolver | None = None,
+) -> list[CheckResult]:
+    """One ``CheckResult`` per distinct check key, in first-seen order (``result.url`` is the key).
+
+    ``transport`` replaces the network (tests); ``sleep`` and ``resolver`` replace back-off
+    sleeping and DNS (tests). Names are resolved (and vetted) only on the real network path
+    or with an explicit ``resolver``: never when replaying a cassette.
+    """
+    keys = distinct_keys(urls)
+    if options.offline:
+        results = [_result(k, Status.UNCHECKED, "offline") for k in keys]
+        for r in results:
+            if on_result:
+                on_result(r)
+        return results
+    live = transport is None and not options.replay
+    guard = Guard(
+        allow_private=options.allow_private, resolver=resolver or (system_resolver if live else None)
+    )
+    use_cache = cache if (cache is not None and not options.replay) else None
+    async with client.open_client(options, guard, transport) as http:
+        run = _Run(
+            options,
+            http,
+            guard,
+            _Gate(options, sleep or asyncio.sleep),
+            sleep or asyncio.sleep,
+            published or {},
+        )
+
+        async def one(key: str, invalid: str | None) -> CheckResult:
+            result = await _one(run, key, invalid, None if options.recheck else use_cache)
+            if use_cache is not None and result.status not in (Status.UNCHECKED, Status.INVALID_URL):
+                use_cache.put(result)
+            if on_result:
+                on_result(result)
+            return result
+
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(k, why)) for k, why in keys.items()]
+    return [t.result() for t in tasks]
+
+
+async def _one(run: _Run, key: str, invalid: str | None, cache: ResultCache | None) -> CheckResult:
+    if invalid:
+        return _result(key, Status.INVALID_URL, invalid)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    try:
+        return await run.check(key)
+    except Exception as exc:  # a checker bug must not sink the run: report it on the link
+        return _result(key, Status.UNCHECKED, f"checker error: {type(exc).__name__}: {exc}"[:300])
+
+
+def check_all(
+    urls: Sequence[str],
+    options: CheckOptions,
+    *,
+    transport: Transport | None = None,
+    published: Mapping[str, str] | None = None,
+    cache: ResultCache | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+) -> list[CheckResult]:
+    """``asyncio.run`` around :func:`check_urls`, for the CLI (same keyword arguments)."""
+    return asyncio.run(
+        check_urls(urls, options, transport=transport, published=published, cache=cache, on_result=on_result)
+    )

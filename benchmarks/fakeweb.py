@@ -1,0 +1,242 @@
+"""A local fake web for the checker benchmark: many hosts, each on its own loopback address.
+
+Checkers throttle per host *name*, so ports on one address would look like one site: every
+host here is 127.0.0.N (Linux routes all of 127/8 to loopback) on the same port. The corpus
+is deterministic and every URL comes with the class the fake web knows it to be.
+
+    python benchmarks/fakeweb.py --hosts 20 --latency 0.05 --port 8765   # serve until killed
+
+Special paths: ``/__stats`` (JSON request counts per URL) and ``/__reset``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+from collections import Counter
+from dataclasses import dataclass
+
+FIRST_OCTET = 10  # hosts are 127.0.0.10, .11, ...
+LANGS = [
+    (
+        "Page not found | {h}",
+        "Sorry, we can't find that page",
+        "The page you are looking for does not exist or has been moved.",
+    ),
+    ("Seite nicht gefunden", "Fehler 404", "Die angeforderte Seite existiert nicht."),
+    ("Page introuvable", "Oups", "La page que vous recherchez n'existe pas."),
+    ("Página no encontrada", "Error 404", "La página que buscas no existe."),
+    ("Страница не найдена", "Ошибка 404", "Запрашиваемая страница не найдена."),
+    ("页面不存在", "页面不存在", "您访问的页面不存在。"),
+    ("Nie znaleziono strony", "Błąd 404", "Strona nie istnieje."),
+    ("Pagina non trovata", "Errore 404", "La pagina che stai cercando non esiste."),
+]
+NAV = "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/politics'>Politics</a> <a href='/sport'>Sport</a></nav>"
+POPULAR = (
+    "<aside><h2>Popular stories</h2><ul>"
+    + "".join(f"<li><a href='/a/p{i}'>Popular story number {i} about the harbour</a></li>" for i in range(6))
+    + "</ul></aside>"
+)
+PARA = (
+    "<p>"
+    + "The council met on Tuesday to discuss the harbour plan, and residents asked questions about the timetable. "
+    * 6
+    + "</p>"
+)
+# (path prefix, expected class, share of a normal host's URLs)
+MIX = [
+    ("a", "ok", 0.55), ("d", "dead", 0.06), ("g", "dead", 0.02), ("e", "server-error", 0.02),
+    ("r", "redirected", 0.06), ("x", "redirected", 0.03), ("c", "redirected", 0.03), ("l", "too-many-redirects", 0.01),
+    ("s", "soft-404", 0.06), ("h", "soft-404", 0.02), ("n", "ok", 0.03), ("b", "blocked", 0.02),
+    ("t", "ok", 0.01), ("p", "ok", 0.04),
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Web:
+    hosts: int
+    port: int
+    latency: float
+
+    def host(self, i: int) -> str:
+        return f"127.0.0.{FIRST_OCTET + i}"
+
+    @property
+    def parked_host(self) -> str:
+        return self.host(self.hosts)
+
+    @property
+    def hanging_host(self) -> str:
+        return self.host(self.hosts + 1)
+
+    @property
+    def refused_host(self) -> str:
+        return self.host(self.hosts + 2)
+
+    def listen_hosts(self) -> list[str]:
+        return [self.host(i) for i in range(self.hosts + 2)]  # normal, parked, hanging
+
+
+def corpus(web: Web, urls: int, seed: int = 7) -> list[tuple[str, str]]:
+    """(url, expected class) pairs; a few special hosts get a handful of URLs each."""
+    rng = random.Random(seed)
+    out: list[tuple[str, str]] = []
+    special = [
+        (web.parked_host, "parked", 6),
+        (web.hanging_host, "timeout", 4),
+        (web.refused_host, "connection-error", 6),
+    ]
+    for host, cls, n in special:
+        out += [(f"http://{host}:{web.port}/{cls}/{i}", cls) for i in range(n)]
+    prefixes = [m[0] for m in MIX]
+    weights = [m[2] for m in MIX]
+    expected = {m[0]: m[1] for m in MIX}
+    for i in range(urls - len(out)):
+        host = web.host(i % web.hosts)
+        prefix = rng.choices(prefixes, weights)[0]
+        suffix = ".pdf" if prefix == "p" else ""
+        out.append((f"http://{host}:{web.port}/{prefix}/{i}{suffix}", expected[prefix]))
+    rng.shuffle(out)
+    return out
+
+
+class Server:
+    def __init__(self, web: Web) -> None:
+        self.web = web
+        self.seen: Counter[str] = Counter()
+
+    def page(self, title: str, h1: str, text: str, extra: str = "") -> bytes:
+        return f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>{extra}</head><body>{NAV}<main><h1>{h1}</h1>{text}</main>{POPULAR}</body></html>".encode()
+
+    def answer(self, host: str, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+        key = f"{host}{path}"
+        n = self.seen[key]
+        if host == self.web.parked_host:
+            return (
+                200,
+                {},
+                b"<html><head><title>This domain is for sale!</title></head><body><h1>Buy this domain</h1><script src='https://www.parkingcrew.net/p.js'></script></body></html>",
+            )
+        parts = path.strip("/").split("/")
+        kind, ident = ([*parts, "", ""])[:2]
+        other = self.web.host((int(host.rsplit(".", 1)[1]) - FIRST_OCTET + 1) % self.web.hosts)
+        if path == "/" or kind == "a":
+            return (
+                200,
+                {},
+                self.page(
+                    f"Story {ident} | {host}",
+                    f"Story {ident}",
+                    PARA * 2,
+                    "<meta property='og:type' content='article'>",
+                ),
+            )
+        if kind == "n":
+            return (
+                200,
+                {},
+                self.page(
+                    f"Not found: the missing ferry {ident}",
+                    "Not found: the missing ferry",
+                    PARA * 3,
+                    "<meta property='og:type' content='article'>",
+                ),
+            )
+        if kind in ("d", "g", "e"):
+            return {"d": 404, "g": 410, "e": 500}[kind], {}, b"error"
+        if kind == "r":
+            return 301, {"Location": f"/a/r{ident}"}, b""
+        if kind == "x":
+            return 302, {"Location": f"http://{other}:{self.web.port}/a/x{ident}"}, b""
+        if kind == "c":
+            return 301, {"Location": f"/c2/{ident}"}, b""
+        if kind == "c2":
+            return 307, {"Location": f"/a/c{ident}"}, b""
+        if kind in ("l", "l2"):
+            return 302, {"Location": f"/{'l2' if kind == 'l' else 'l'}/{ident}"}, b""
+        if kind == "s":
+            title, h1, text = LANGS[hash(ident) % len(LANGS)]
+            return 200, {}, self.page(title.format(h=host), h1, f"<p>{text}</p>")
+        if kind == "h":
+            return 301, {"Location": "/"}, b""
+        if kind == "b":
+            return (
+                403,
+                {},
+                b"<html><head><title>Just a moment...</title></head><body><script src='/cdn-cgi/challenge-platform/x.js'></script></body></html>",
+            )
+        if kind == "t":
+            return (
+                (429, {"Retry-After": "1"}, b"slow down")
+                if n == 0
+                else (200, {}, self.page("Rate", "Rate", PARA))
+            )
+        if kind == "p":
+            if method == "HEAD":
+                return 405, {}, b""
+            return 200, {"Content-Type": "application/pdf"}, b"%PDF-1.7 " + b"0" * 20000
+        return 404, {}, b"not here"
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        host = writer.get_extra_info("sockname")[0]
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                method, target = head.decode("latin-1").split(" ")[:2]
+                path = target if target.startswith("/") else "/" + target.split("/", 3)[-1]
+                if host == self.web.hanging_host:
+                    await asyncio.sleep(3600)
+                if path.startswith("/__"):
+                    await self.admin(path, writer)
+                    continue
+                await asyncio.sleep(self.web.latency)
+                status, headers, body = self.answer(host, method, path)
+                self.seen[f"{host}{path}"] += 1
+                headers.setdefault("Content-Type", "text/html; charset=utf-8")
+                lines = [f"HTTP/1.1 {status} X", f"Content-Length: {len(body)}"] + [
+                    f"{k}: {v}" for k, v in headers.items()
+                ]
+                writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if method == "HEAD" else body))
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError, ValueError):
+            pass
+        finally:
+            writer.close()
+
+    async def admin(self, path: str, writer: asyncio.StreamWriter) -> None:
+        body = json.dumps(dict(self.seen)).encode()
+        if path == "/__reset":
+            self.seen.clear()
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+            % (len(body), body)
+        )
+        await writer.drain()
+
+
+async def serve(web: Web) -> None:
+    server = Server(web)
+    servers = [
+        await asyncio.start_server(server.handle, h, web.port, backlog=1024) for h in web.listen_hosts()
+    ]
+    print("ready", flush=True)
+    await asyncio.gather(*(s.serve_forever() for s in servers))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--hosts", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    try:
+        asyncio.run(serve(Web(args.hosts, args.port, args.latency)))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
