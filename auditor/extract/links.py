@@ -33,7 +33,12 @@ def _absolute_base(candidate: str | None, page: str | None) -> str | None:
 def document_base(doc: Document, base_url: str | None = None) -> str | None:
     """The URL relative links resolve against, or None when nothing says where the page lives."""
     page = None
-    for candidate in (base_url, doc.url, doc.meta.canonical, doc.meta.og_url):
+    declared = (doc.meta.canonical, doc.meta.og_url)
+    if all(declared) and domain_of(_safe(doc.meta.canonical)) != domain_of(_safe(doc.meta.og_url)):
+        # A republished page points rel=canonical at the original on another site; og:url is
+        # then the page's own address, and its relative links live there.
+        declared = (doc.meta.og_url, doc.meta.canonical)
+    for candidate in (base_url, doc.url, *declared):
         if candidate:
             try:
                 page = normalise(candidate)
@@ -41,6 +46,13 @@ def document_base(doc: Document, base_url: str | None = None) -> str | None:
             except BadURL:
                 continue
     return _absolute_base(doc.meta.base_href, page)
+
+
+def _safe(url: str | None) -> str:
+    try:
+        return normalise(url or "")
+    except BadURL:
+        return ""
 
 
 def classify_href(href: str, base: str | None) -> tuple[LinkKind, str]:

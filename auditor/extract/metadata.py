@@ -265,7 +265,8 @@ def extract_metadata(
     publisher = _names(ld.get("publisher"))
     website = _names(ld.website.get("name"))
     datelines = _datelines(doc)
-    site_name = _first_meta(doc, "og:site_name", "application-name")
+    # og:site_name on pages; outlet/publisher/site_name in Markdown front matter
+    site_name = _first_meta(doc, "og:site_name", "application-name", "outlet", "publisher", "site_name")
     outlet = site_name or (publisher[0] if publisher else None) or (website[0] if website else None)
     if not outlet and datelines:
         outlet = datelines[0][0]

@@ -128,3 +128,16 @@ def test_labelled_pages_reach_precision_and_recall_target() -> None:
     precision, recall, lines = module.evaluate(ROOT / "tests" / "fixtures" / "labelled")
     assert len([line for line in lines if "precision" in line]) >= 5
     assert precision >= 0.95 and recall >= 0.95, "\n".join(lines)
+
+
+def test_republished_page_resolves_relative_links_on_its_own_site() -> None:
+    """rel=canonical on the original's site is a re-post signal, not this page's address."""
+    html = (
+        b'<html><head><link rel="canonical" href="https://original.example.com/story-1">'
+        b'<meta property="og:url" content="https://www.reposter.example.org/2024/story/">'
+        b'</head><body><nav><a href="/climate">Climate</a></nav><main><article>'
+        b"<p>Some long paragraph of article prose that is the body of this republished story.</p>"
+        b"</article></main></body></html>"
+    )
+    doc = parse_document(load_bytes(html, "repost.html"))
+    assert [lk.url for lk in extract_links(doc)] == ["https://www.reposter.example.org/climate"]

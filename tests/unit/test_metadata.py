@@ -126,3 +126,10 @@ def test_broken_json_ld_is_ignored() -> None:
         '<script type="application/ld+json">{"@type": "Article", "headline": </script><title>T</title>'
     )
     assert extract_metadata(parse_document(load_bytes(html.encode(), "a.html"))).title == "T"
+
+
+def test_markdown_front_matter_names_the_outlet() -> None:
+    text = b"---\ntitle: Port strike\noutlet: Continental Wire Service\ndate: 2024-05-21\n---\n\n# Port strike\n\nText.\n"
+    meta = extract_metadata(parse_document(load_bytes(text, "post.md")))
+    assert meta.outlet == "Continental Wire Service"
+    assert meta.published == "2024-05-21"
