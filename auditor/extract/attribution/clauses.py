@@ -1,0 +1,236 @@
+"""Around one cue: who speaks (before or after the cue), where, and with which quotation.
+
+The subject is read leftwards from the cue inside its clause: adverbs and auxiliaries are
+skipped ("bluntly questioned", "has warned"), an apposition between commas becomes the role
+("Jake Sullivan, Biden's national security adviser, said"), and a conjunction right before
+the cue ("... and accused") means the subject is shared with an earlier cue, which already
+holds the sentence. "said X" after a quotation and "according to X" read rightwards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from auditor.extract.attribution.lexicon import word_set
+from auditor.extract.attribution.names import OutletResolver, Phrase, classify, is_outlet, strip_article
+from auditor.models import SourceKind
+
+_SKIP_WORDS = word_set(
+    """has have had was were is are be been also since then now once again later recently
+    previously repeatedly reportedly publicly openly bluntly aptly further already explicitly
+    firmly flatly strongly sharply quickly immediately last week month year yesterday today
+    earlier subsequently separately similarly privately tersely angrily even just not
+    never always often herself himself themselves itself"""
+)
+_CUT = re.compile(r"[;:(]|\s[—–-]{1,2}\s|[—–]|[”»]\s*,?|,\s*[”\"]|\bthat\s")
+_LEAD = re.compile(
+    r"^(?:(?:as|and|but|while|when|since|because|though|although|so|whereas|where|if|then|meanwhile|also|which|who|that)\s+)+",
+    re.I,
+)
+_WHO = re.compile(r"^\s*(?:who\s+is|who\s+was|who)\s+")
+_GERUND = re.compile(r"\s*\w+ing\b")
+_ABBR = r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Gen|Adm|Sen|Rep|Gov|Col|Lt|Capt|Sgt|St)\.\s+)?"
+_AFTER = re.compile(
+    rf"\s+(?P<np>{_ABBR}[^,.;:!?“”\"]{{1,80}}?)\s*(?:,\s*(?P<appos>[^,.;:!?“”\"]{{1,120}}))?\s*(?:[,.;:!?].*)?$"
+)
+_ACCORDING = re.compile(r"\s+([^,.;:!?“”\"]{1,100}?)(?=\s*(?:[,.;:!?“”\"]|\bthat\b|\bwhich\b|$))")
+_DATA_FROM = re.compile(
+    r"^[\w\s-]{0,40}?\b(?:data|figures|estimates|numbers|statistics|analysis|research)\s+(?:from|by)\s+(.+)$"
+)
+_WINDOW = 400  # characters before a cue in which its subject may stand
+_HYPOTHETICAL = re.compile(r"\b(?:whether|if)\s", re.I)
+_CONJ_END = re.compile(r"(?:^|\s)(?:and|or|but|nor)$", re.I)
+_CHAR = r"(?P<char>(?:(?:[\w]+-(?:funded|backed|owned|run|controlled|affiliated|aligned|leaning|linked|sponsored|financed)|state-\w+|pro-\w+)\s+){0,2})"
+_NAME = r"(?P<name>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of\s+)?[A-Z][\w.&'’-]*){0,4})"
+# Each venue pattern is tried only where one of its keywords occurs (found with str.find on
+# the lower-cased sentence): scanning every position with these patterns costs milliseconds.
+_VENUES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (keys, re.compile(p))
+    for keys, p in (
+        (
+            ("wrote ", "writes ", "writing ", "written ", "published ", "posted ", "said ", "says "),
+            rf"(?i:wrote|writes|writing|written|published|posted|said|says)\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}?(?:op-ed|article|column|piece|essay|commentary|editorial|post|blog|analysis)\s+)?(?:in|on|for)\s+{_CHAR}{_NAME}",
+        ),
+        (
+            ("told ", "tells ", "telling ", "speaking ", "talking "),
+            rf"(?i:told|tells|telling|speaking to|speaking with|talking to)\s+{_CHAR}{_NAME}",
+        ),
+        (
+            ("in a ", "in an "),
+            rf"[Ii]n an?\s+(?:[\w-]+\s+)?(?:interview|conversation|op-ed|article|column|podcast|post|video|tweet|message|appearance|essay|commentary|piece)\s+(?:with|on|to|in|for)\s+{_CHAR}{_NAME}",
+        ),
+        (
+            ("according to ",),
+            rf"(?i:according to) (?:an?|the)\s+(?:[\w-]+\s+)?(?:report|article|story|interview|post|analysis|investigation)\s+(?:by|in|from|on)\s+{_CHAR}{_NAME}",
+        ),
+    )
+)
+
+
+def _keyword_matches(sentence: str) -> list[re.Match[str]]:
+    low = sentence.lower()
+    found: list[re.Match[str]] = []
+    for keys, pattern in _VENUES:
+        for k in keys:
+            i = low.find(k)
+            while i != -1:
+                if (i == 0 or not low[i - 1].isalnum()) and (m := pattern.match(sentence, i)):
+                    found.append(m)
+                i = low.find(k, i + 1)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    phrase: Phrase
+    start: int  # offset of the subject clause in the sentence
+    end: int
+    direct: bool  # the cue follows the subject with nothing in between ("Beijing said")
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    name: str
+    characterisation: str | None
+
+
+def _strip_tail(text: str) -> tuple[str, bool]:
+    """Drop adverbs and auxiliaries before the cue; report whether any were dropped."""
+    words = text.rstrip().split(" ")
+    dropped = False
+    while words and (words[-1].lower() in _SKIP_WORDS or (words[-1].endswith("ly") and words[-1].islower())):
+        words.pop()
+        dropped = True
+    return " ".join(words).rstrip(), dropped
+
+
+def _last_cut(text: str) -> int:
+    end = 0
+    for m in _CUT.finditer(text):
+        end = m.end()
+    if text.count('"') % 2 == 0 and '"' in text:
+        end = max(end, text.rfind('"') + 1)
+    return end
+
+
+def _with_role(phrase: Phrase, role: str | None) -> Phrase:
+    if not role:
+        return phrase
+    merged = ", ".join(p for p in (phrase.role, role) if p)
+    return Phrase(
+        name=phrase.name,
+        kind=phrase.kind,
+        role=merged,
+        place_only=phrase.place_only,
+        reference=phrase.reference,
+        via=phrase.via,
+    )
+
+
+def subject_before(sentence: str, cue_start: int, resolve: OutletResolver | None) -> Subject | None:
+    """The speaker named before the cue, or None (no subject, or a shared one)."""
+    window = max(0, cue_start - _WINDOW)
+    left = sentence[window:cue_start]
+    base = _last_cut(left)
+    clause, dropped = _strip_tail(left[base:])
+    if not clause.strip() or _CONJ_END.search(clause[-6:]) or _HYPOTHETICAL.search(clause):
+        return None
+    appos = None
+    if clause.endswith(","):
+        inner = clause[:-1]
+        comma = inner.rfind(",")
+        if comma == -1:
+            return None
+        appos, clause = inner[comma + 1 :], inner[:comma]
+    cut = clause.rfind(",")
+    head = clause[cut + 1 :].strip()
+    lead = _LEAD.match(head)
+    head = head[lead.end() :] if lead else head
+    if not head:
+        return None
+    phrase = _head_and_apposition(head, appos, resolve)
+    if phrase is None:
+        return None
+    start = window + base + max(0, left[base:].find(head))
+    return Subject(phrase=phrase, start=start, end=cue_start, direct=not dropped and appos is None)
+
+
+def _head_and_apposition(head: str, appos: str | None, resolve: OutletResolver | None) -> Phrase | None:
+    """'Jake Sullivan, Biden's adviser,' and the reverse 'The chancellor's spokesman, Steffen Hebestreit,'."""
+    phrase = classify(head, resolve)
+    if appos is None:
+        return phrase
+    if phrase is None or (phrase.reference is not None and phrase.reference not in {"he", "she"}):
+        named = classify(appos.strip(), resolve)
+        if named is not None and named.kind is SourceKind.PERSON and named.reference is None:
+            return _with_role(named, _appos_role(head))
+    if phrase is None:
+        return None
+    return _with_role(phrase, _appos_role(appos))
+
+
+def _appos_role(text: str) -> str | None:
+    text = _WHO.sub("", text.strip())
+    if (
+        not text
+        or ". " in text
+        or len(text.split()) > 14
+        or re.match(
+            r"^(?:in|on|at|during|after|before|for|with|by|from|speaking|writing|asked)\b", text, re.I
+        )
+    ):
+        return None
+    return strip_article(text)
+
+
+def subject_after(sentence: str, cue_end: int, resolve: OutletResolver | None) -> Subject | None:
+    """The speaker named right after the cue: '..., said Jake Sullivan, an adviser.'"""
+    right = sentence[cue_end:]
+    m = _AFTER.match(right)
+    if not m:
+        return None
+    np = m.group("np")
+    if not np[:1].isupper() and not np.lower().startswith("the "):
+        return None
+    phrase = classify(np, resolve)
+    if phrase is None:
+        return None
+    appos = m.group("appos")
+    if appos and not _GERUND.match(appos):
+        phrase = _with_role(phrase, _appos_role(appos))
+    start = cue_end + m.start("np")
+    return Subject(phrase=phrase, start=start, end=start + len(np), direct=False)
+
+
+def subject_according(sentence: str, cue_end: int, resolve: OutletResolver | None) -> Subject | None:
+    """'according to X' / 'according to a report by X' / 'according to the statement'."""
+    right = sentence[cue_end:]
+    m = _ACCORDING.match(right)
+    if not m:
+        return None
+    np = m.group(1).strip()
+    source = _DATA_FROM.match(np)  # "ship-tracking data from MarineTraffic"
+    if source and not np[:1].isupper():
+        np = source.group(1)
+    if not (np[:1].isupper() or np.split()[0].lower() in {"the", "a", "an", "its", "his", "her", "their"}):
+        return None
+    phrase = classify(np, resolve)
+    if phrase is None or phrase.place_only:
+        return None
+    start = cue_end + m.start(1)
+    return Subject(phrase=phrase, start=start, end=start + len(m.group(1)), direct=False)
+
+
+def venue_in(sentence: str, resolve: OutletResolver | None) -> Venue | None:
+    """The outlet or platform where the words appeared, with the article's characterisation."""
+    for m in _keyword_matches(sentence):
+        words = m.group("name").split()
+        char = m.group("char").strip() or None
+        for n in range(len(words), 0, -1):
+            cand = strip_article(" ".join(words[:n])).rstrip(".")
+            if cand and is_outlet(cand, resolve):
+                return Venue(name=cand, characterisation=char)
+        if char:
+            return Venue(name=strip_article(" ".join(words)).rstrip("."), characterisation=char)
+    return None

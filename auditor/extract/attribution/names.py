@@ -1,0 +1,257 @@
+"""What a noun phrase denotes: a person, an organisation, an outlet, a document, or nothing.
+
+Precision comes from closed word lists (``lexicon``) rather than from capital letters: a
+phrase is an organisation when an organisation noun heads it ("ministry", "Institute for
+...", "Kremlin") and it spans the whole subject, a document when a document noun heads it
+("press release", "report"), an outlet when the domain table or the short outlet list knows
+it, and a person when it is a run of name-like words, with any title before it. A place
+("Taiwan", "Beijing") is flagged so that the caller accepts it only in the plainest "Beijing
+said"; "I", "we" and "they" are never sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from auditor.extract.attribution.lexicon import (
+    DETERMINERS,
+    DOC_HEADS,
+    INTRO_WORDS,
+    NAME_TOKEN,
+    NATIONALITY,
+    NON_SUBJECTS,
+    ORG_HEADS,
+    ORG_LOWER_OK,
+    ORG_MULTI,
+    OUTLETS,
+    PLACES,
+    PRONOUNS,
+    ROLE_NOUNS,
+    TITLES,
+)
+from auditor.models import Category, DomainInfo, SourceKind
+
+OutletResolver = Callable[[str], DomainInfo | None]
+
+OUTLET_CATEGORIES = frozenset(
+    {
+        Category.NEWS,
+        Category.STATE_MEDIA,
+        Category.WIRE,
+        Category.SOCIAL,
+        Category.VIDEO,
+        Category.BLOG_PLATFORM,
+        Category.FACT_CHECK,
+    }
+)
+_JOINERS = frozenset({"of", "for", "on", "the", "and", "&"})
+_PARTICIPLE = re.compile(
+    r"\s+(?:issued|published|released|signed|adopted|drafted|prepared|compiled)\s+by\s+.*$", re.I
+)
+_DOC_BY = re.compile(
+    r"^(?:an?|the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?P<doc>"
+    + "|".join(sorted(DOC_HEADS, key=len, reverse=True))
+    + r")\s+(?:(?:(?:published|issued|released|prepared|compiled|commissioned)\s+)?(?:by|from|of)|(?:published|appearing|appeared)\s+in)\s+(?P<by>.+)$",
+    re.I,
+)
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_POSSESSIVE = re.compile(r"[’']s$")
+_DOC_HINT = re.compile(r"\s(?:by|from|of|in)\s")
+_AFFILIATION = re.compile(r"^(?P<p>.+?[A-Z][\w’'.-]*)\s+(?P<aff>(?:of|at|from)\s+(?:the\s+)?[A-Z].*)$")
+_PREP_START = re.compile(
+    r"^(?:in|on|at|during|after|before|for|with|by|from|to|when|while|as|since|last|this|yesterday|today|earlier|later)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A classified noun phrase: canonical name, kind and whatever role it carried."""
+
+    name: str
+    kind: SourceKind
+    role: str | None = None
+    place_only: bool = False  # a bare place: a speaker only with a plain "X said"
+    reference: str | None = None  # "he"/"she", a role noun ("ambassador"), "org:<head>", "doc"
+    via: str | None = None  # "a study by X": the document noun
+
+
+@lru_cache(maxsize=8192)
+def key(name: str) -> str:
+    """Comparison form of a name: lower case, no leading article, no punctuation."""
+    low = re.sub(r"[^\w\s-]", "", name.lower()).strip()
+    return re.sub(r"^the\s+", "", low)
+
+
+def strip_article(text: str) -> str:
+    return _ARTICLE.sub("", text.strip())
+
+
+def is_outlet(name: str, resolve: OutletResolver | None) -> bool:
+    """Known as a media outlet or platform (the domain table also knows ministries: not those)."""
+    if key(name) in OUTLETS:
+        return True
+    return resolve is not None and _resolved_outlet(name, resolve)
+
+
+@lru_cache(maxsize=8192)
+def _resolved_outlet(name: str, resolve: OutletResolver) -> bool:
+    info = resolve(name)
+    return info is not None and info.category in OUTLET_CATEGORIES
+
+
+def is_place(name: str) -> bool:
+    return key(name) in PLACES or name.lower().strip() in PLACES
+
+
+def _head(word: str) -> str:
+    return _POSSESSIVE.sub("", word.lower())
+
+
+def _org_ok(word: str) -> bool:
+    low = word.lower()
+    return (
+        word[:1].isupper() or low in ORG_LOWER_OK or low in ORG_HEADS or low in TITLES or _head(word) != low
+    )
+
+
+def _org_phrase(words: list[str]) -> str | None:
+    """An organisation phrase spanning all of ``words``: head last, or "Institute for X"."""
+    body = words[1:] if words and words[0].lower() in DETERMINERS else words
+    if not body:
+        return None
+    if _head(body[-1]) in ORG_HEADS or " ".join(w.lower() for w in body[-2:]) in ORG_MULTI:
+        if all(_org_ok(w) for w in body):
+            return " ".join(body)
+        # "the port authority", "the city's planning agency": a definite description
+        definite = words[0].lower() == "the" and len(body) <= 4
+        return " ".join(body) if definite and all(w.isalpha() or _head(w).isalpha() for w in body) else None
+    for i, word in enumerate(body):
+        if word[:1].isupper() and word.lower() in ORG_HEADS:
+            rest = body[i + 1 :]
+            if (
+                rest
+                and rest[0].lower() in _JOINERS
+                and all(w[:1].isupper() or w.lower() in _JOINERS for w in rest)
+            ):
+                prefix_ok = all(w[:1].isupper() for w in body[:i])
+                return " ".join(body) if prefix_ok else None
+    return None
+
+
+def _doc_phrase(words: list[str]) -> str | None:
+    if len(words) < 2 or len(words) > 5 or words[-1].lower() not in DOC_HEADS:
+        return None
+    if words[0].lower() not in DETERMINERS:
+        return None
+    return strip_article(" ".join(words))
+
+
+def _is_title(word: str) -> bool:
+    return word.lower() in TITLES or word.lower().rstrip(".") in TITLES
+
+
+def _person_run(words: list[str]) -> tuple[int, int, int]:
+    """(start of the name-like run, start of its title words, start of the name proper).
+
+    In "the head of the US Indo-Pacific Command Admiral John Aquilino" the title is only
+    "Admiral": the capitalised words before it belong to the descriptor.
+    """
+    start = len(words)
+    while start > 0 and NAME_TOKEN.match(words[start - 1]):
+        start -= 1
+    name_start = start
+    for i in range(start, len(words)):
+        if _is_title(words[i]):
+            name_start = i + 1
+    title_start = name_start
+    while title_start > start and _is_title(words[title_start - 1]):
+        title_start -= 1
+    return start, title_start, name_start
+
+
+def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
+    """Classify the subject phrase that ends ``clause`` (the text right before a cue)."""
+    clause = clause.strip().rstrip(",").strip()
+    by = _DOC_BY.match(clause) if _DOC_HINT.search(clause) else None
+    if by:
+        inner = classify(by.group("by"), resolve)
+        if inner is not None and inner.reference is None and not inner.place_only:
+            return Phrase(name=inner.name, kind=inner.kind, role=inner.role, via=by.group("doc").lower())
+    clause = _PARTICIPLE.sub("", clause)
+    words = clause.split()
+    if not words or (len(words) <= 2 and clause.lower() in NON_SUBJECTS):
+        return None
+    low = [w.lower() for w in words]
+    if low[0] in INTRO_WORDS and len(words) > 2:
+        last = max((i for i, w in enumerate(low) if i > 0 and w in {"the", "a", "an"}), default=0)
+        return classify(" ".join(words[last:]), resolve) if last else None
+    if len(words) == 1 and low[0] in PRONOUNS:
+        return Phrase(name=words[0], kind=SourceKind.PERSON, reference=low[0])
+    if low[0] in {"the", "this"} and 2 <= len(words) <= 4 and all(w.islower() for w in words[1:]):
+        if low[-1] in ROLE_NOUNS:
+            return Phrase(name=clause, kind=SourceKind.PERSON, reference=low[-1])
+        if len(words) == 2 and low[-1] in ORG_HEADS:
+            return Phrase(name=words[-1], kind=SourceKind.ORGANISATION, reference=f"org:{low[-1]}")
+        if len(words) == 2 and low[-1] in DOC_HEADS:
+            return Phrase(name=words[-1], kind=SourceKind.DOCUMENT, reference="doc")
+    doc = _doc_phrase(words)
+    if doc:
+        return Phrase(name=doc, kind=SourceKind.DOCUMENT)
+    org = _org_phrase(words)
+    if org and not is_place(org):
+        return Phrase(name=strip_article(org), kind=SourceKind.ORGANISATION)
+    return _affiliated(clause, resolve) or _name_phrase(words, resolve)
+
+
+def _affiliated(clause: str, resolve: OutletResolver | None) -> Phrase | None:
+    """'Professor Tom Whitcombe of the University of Leeds': a person with an affiliation."""
+    m = _AFFILIATION.match(clause)
+    if not m:
+        return None
+    person = _name_phrase(m.group("p").split(), resolve)
+    if person is None or person.kind is not SourceKind.PERSON:
+        return None
+    if len(person.name.split()) < 2 and not person.role:
+        return None
+    aff = m.group("aff")
+    role = f"{person.role} {aff}" if person.role else strip_article(re.sub(r"^(?:of|from)\s+", "", aff))
+    return Phrase(name=person.name, kind=SourceKind.PERSON, role=role)
+
+
+def _name_phrase(words: list[str], resolve: OutletResolver | None) -> Phrase | None:
+    start, title_start, name_start = _person_run(words)
+    name_words = words[name_start:]
+    while name_words and name_words[0].lower() in {"the", "a", "an", "and"}:
+        name_words = name_words[1:]
+    if not name_words or words[-1].endswith(("’s", "'s")):
+        return None
+    name = " ".join(name_words)
+    for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
+        cand = " ".join(words[i:])
+        if is_outlet(strip_article(cand), resolve) and (i >= start or words[i].lower() == "the"):
+            return Phrase(name=strip_article(cand), kind=SourceKind.OUTLET)
+    if is_place(name) or is_place(" ".join(words[-2:])):
+        return Phrase(name=name, kind=SourceKind.ORGANISATION, place_only=True)
+    if name.lower() in NON_SUBJECTS:
+        return None
+    title = " ".join(words[title_start:name_start])
+    descriptor = " ".join(words[:title_start])
+    if title and title_start > 0 and NATIONALITY.match(words[title_start - 1]):
+        title = f"{words[title_start - 1]} {title}"
+        descriptor = " ".join(words[: title_start - 1])
+    role = ", ".join(p for p in (title, _descriptor(descriptor)) if p) or None
+    if len(name_words) > 4 or any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in name_words):
+        return Phrase(name=name, kind=SourceKind.ORGANISATION, role=role)
+    return Phrase(name=name, kind=SourceKind.PERSON, role=role)
+
+
+def _descriptor(text: str) -> str | None:
+    """A lower-case pre-modifier ("a leading Russian pundit") kept as role, if it is one."""
+    text = strip_article(text.strip(" ,"))
+    if not text or _PREP_START.match(text) or len(text.split()) > 10 or not text[0].islower() or ". " in text:
+        return None
+    return text

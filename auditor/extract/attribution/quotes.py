@@ -1,0 +1,81 @@
+"""Which quotation goes with a cue, including quotations that span paragraphs.
+
+Three shapes: the quote is in the cue's sentence (after the cue, else before it); the cue
+sentence ends the paragraph with ":" or "," ("He explained:") and the quote is the next
+paragraph(s); or a quote opens the paragraph and is attributed at its end, with earlier
+paragraphs that open with a quotation mark and never close it (the convention for a
+multi-paragraph quotation) belonging to it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from auditor.extract.attribution.text import OPEN_QUOTES, Paragraph, quote_spans, unquote
+
+_MAX_SPAN = 12  # paragraphs one quotation may run over
+_CLOSE = ("”", '"', "»")
+
+
+class Quoter:
+    """Remembers which paragraphs a lead-in sentence already claimed as its quotation."""
+
+    def __init__(self, paras: Sequence[Paragraph]) -> None:
+        self._paras = paras
+        self._consumed: set[int] = set()
+
+    def consumed(self, index: int) -> bool:
+        return index in self._consumed
+
+    def quote_for(
+        self,
+        index: int,
+        quotes: Sequence[tuple[int, int]],
+        sentence: tuple[int, int],
+        cue: tuple[int, int],
+        *,
+        last: bool,
+    ) -> str | None:
+        text = self._paras[index].text
+        within = [(a, b) for a, b in quotes if sentence[0] <= a < sentence[1]]
+        after = [q for q in within if q[0] >= cue[1]]
+        before = [q for q in within if q[1] <= cue[0]]
+        if after:
+            return unquote(text[after[0][0] : after[0][1]]) or None
+        if before:
+            a, b = before[-1]
+            passage = unquote(text[a:b])
+            if a == 0:
+                passage = " ".join([*self._preceding(index), passage])
+            return passage or None
+        if last and text.rstrip().endswith((":", ",")):
+            return self._following(index)
+        return None
+
+    def _whole_quote(self, index: int) -> bool:
+        text = self._paras[index].text.rstrip()
+        spans = quote_spans(text)
+        return bool(text) and text[0] in OPEN_QUOTES and len(spans) == 1 and spans[0][1] >= len(text) - 1
+
+    def _following(self, index: int) -> str | None:
+        parts: list[str] = []
+        j = index + 1
+        while j < min(len(self._paras), index + _MAX_SPAN) and self._whole_quote(j):
+            text = self._paras[j].text.rstrip()
+            parts.append(unquote(text))
+            self._consumed.add(j)
+            if text.endswith(_CLOSE):
+                break
+            j += 1
+        return " ".join(parts) or None
+
+    def _preceding(self, index: int) -> list[str]:
+        parts: list[str] = []
+        j = index - 1
+        while j >= max(0, index - _MAX_SPAN):
+            text = self._paras[j].text.rstrip()
+            if not text or text[0] not in OPEN_QUOTES or text.endswith(_CLOSE):
+                break
+            parts.insert(0, unquote(text))
+            j -= 1
+        return parts

@@ -1,0 +1,331 @@
+"""Attributions: every source the article presents as saying, writing or reporting something.
+
+Rule-based and pure. For each body sentence we find cues (``attribution.cues``), read the
+speaker around each cue (``attribution.clauses``), classify it (``attribution.names``), take
+the quotation that goes with it (in the sentence, in the paragraphs that follow "He
+explained:", or in the paragraphs that open a quote attributed at its end), the outlet where
+it was said, and the link that backs it. Then references are resolved ("Putin" -> "Vladimir
+Putin", "He" -> the last named person, "the ambassador" -> the person with that role) and
+every source's mentions merge into its first full one. Precision first: a phrase that is not
+clearly a person, organisation, outlet or document is dropped, as are places ("Taiwan") and
+the article's own authors.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from auditor.extract.attribution.clauses import (
+    Subject,
+    Venue,
+    subject_according,
+    subject_after,
+    subject_before,
+    venue_in,
+)
+from auditor.extract.attribution.cues import (
+    AMBIGUOUS_S,
+    NEEDS_COMPLEMENT,
+    PROGRESSIVE,
+    find_cues,
+    forms_in,
+    lemma_of,
+)
+from auditor.extract.attribution.gazetteer import Gazetteer
+from auditor.extract.attribution.lexicon import NAME_TOKEN, PRONOUNS
+from auditor.extract.attribution.names import OutletResolver, Phrase, key
+from auditor.extract.attribution.quotes import Quoter
+from auditor.extract.attribution.text import Paragraph, body_paragraphs, inside, quote_spans, sentences
+from auditor.models import Attribution, Document, DomainInfo, Link, Metadata, SourceKind
+
+__all__ = ["OutletResolver", "extract_attributions"]
+
+_MAX_MENTIONS = 1000  # per article; a hostile page cannot make the stage quadratic
+_MAX_SENTENCE = 2000  # longer "sentences" are lists or markup debris, not reported speech
+_MAX_CUES = 12  # cues read per sentence
+_PLACE_CUES = frozenset(
+    {"say", "state", "announce", "warn", "claim", "insist", "deny", "accuse", "confirm", "blame"}
+)
+_AUX = re.compile(r"\b(?:was|is|are|were|been|be)\s+(?:\w+ly\s+|now\s+|also\s+)?$", re.I)
+_READ_MORE = re.compile(
+    r"^\s*(?:read\s+more|more|source|here|full\s+(?:story|text|statement|report)|link)\s*$", re.I
+)
+_SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
+_AFTER_QUOTE = re.compile(r"[”\"]\s*$|,\s*[”\"]?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    phrase: Phrase
+    cue: str
+    sentence: str
+    quote: str | None
+    venue: Venue | None
+    url: str | None
+    direct: bool
+    pos: tuple[int, int]  # (paragraph, offset of the cue): for resolving "he" and "the ministry"
+
+
+def extract_attributions(
+    doc: Document,
+    links: Sequence[Link],
+    metadata: Metadata,
+    resolve_outlet: OutletResolver | None = None,
+) -> tuple[Attribution, ...]:
+    """One ``Attribution`` per source cited in the body, in order of first mention."""
+    paras = body_paragraphs(doc, links)
+    quoter = Quoter(paras)
+    mentions: list[_Mention] = []
+    forms = forms_in("\n".join(p.text for p in paras))
+    for index, para in enumerate(paras):
+        if quoter.consumed(index):
+            continue
+        mentions.extend(_paragraph_mentions(index, para, forms, quoter, resolve_outlet))
+        if len(mentions) > _MAX_MENTIONS:
+            break
+    gazetteer = Gazetteer.build(paras, [m.phrase for m in mentions])
+    resolved = _Resolver(paras, gazetteer, metadata.authors).resolve(mentions)
+    return _merge(resolved, resolve_outlet)
+
+
+def _paragraph_mentions(
+    index: int, para: Paragraph, forms: tuple[str, ...], quoter: Quoter, resolve: OutletResolver | None
+) -> list[_Mention]:
+    cues = find_cues(para.text, forms)
+    if not cues:
+        return []
+    quotes = quote_spans(para.text)
+    spans = sentences(para.text)
+    out: list[_Mention] = []
+    k = 0
+    for n, (start, end) in enumerate(spans):
+        here = []
+        while k < len(cues) and cues[k][0] < end:
+            if cues[k][0] >= start:
+                here.append(cues[k])
+            k += 1
+        if end - start > _MAX_SENTENCE:
+            continue
+        for cue in here[:_MAX_CUES]:
+            if not inside(cue[0], quotes):
+                at = _Place(index, para, (start, end), cue, last=n == len(spans) - 1)
+                mention = _mention_at(at, quotes, quoter, resolve)
+                if mention is not None:
+                    out.append(mention)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a cue stands: paragraph index and text, its sentence span and its own span."""
+
+    index: int
+    para: Paragraph
+    sentence: tuple[int, int]
+    cue: tuple[int, int]
+    last: bool  # the sentence ends the paragraph
+
+
+def _mention_at(
+    at: _Place, quotes: Sequence[tuple[int, int]], quoter: Quoter, resolve: OutletResolver | None
+) -> _Mention | None:
+    start, end = at.sentence
+    sentence = at.para.text[start:end]
+    cue = (at.cue[0] - start, at.cue[1] - start)
+    subject = _subject(sentence, cue, resolve)
+    if subject is None:
+        return None
+    quote = quoter.quote_for(at.index, quotes, at.sentence, at.cue, last=at.last)
+    word = sentence[cue[0] : cue[1]].lower()
+    if lemma_of(word) in NEEDS_COMPLEMENT and quote is None and " that " not in sentence[cue[1] :]:
+        return None
+    return _Mention(
+        phrase=subject.phrase,
+        cue=word,
+        sentence=" ".join(sentence.split()),
+        quote=quote,
+        venue=venue_in(sentence, resolve),
+        url=_backing_url(at.para, at.sentence, at.cue, (start + subject.start, start + subject.end)),
+        direct=subject.direct,
+        pos=(at.index, at.cue[0]),
+    )
+
+
+def _subject(sentence: str, span: tuple[int, int], resolve: OutletResolver | None) -> Subject | None:
+    cue = sentence[span[0] : span[1]].lower()
+    if cue in AMBIGUOUS_S and not _SPEECH_NEXT.match(sentence[span[1] :]):
+        return None
+    if cue in PROGRESSIVE and not _AUX.search(sentence[max(0, span[0] - 30) : span[0]]):
+        return None
+    if cue == "according to":
+        return subject_according(sentence, span[1], resolve)
+    subject = subject_before(sentence, span[0], resolve)
+    if subject is None and _AFTER_QUOTE.search(sentence[max(0, span[0] - 8) : span[0]]):
+        subject = subject_after(sentence, span[1], resolve)
+    if subject is None:
+        return None
+    if subject.phrase.place_only and not (subject.direct and lemma_of(cue) in _PLACE_CUES):
+        return None
+    return subject
+
+
+def _backing_url(
+    para: Paragraph, sentence: tuple[int, int], cue: tuple[int, int], subject: tuple[int, int]
+) -> str | None:
+    """The link on the cue, on the source's name, later in the clause, or closing the paragraph."""
+
+    def overlaps(a: int, b: int, span: tuple[int, int]) -> bool:
+        return a < span[1] and span[0] < b
+
+    for span in (cue, subject, (cue[1], sentence[1])):
+        for a, b, url in para.links:
+            if overlaps(a, b, span):
+                return url
+    if para.links:
+        a, b, url = para.links[-1]
+        if b >= len(para.text.rstrip(" .")) - 1 and _READ_MORE.match(para.text[a:b]):
+            return url
+    return None
+
+
+class _Resolver:
+    """Full names for surnames, antecedents for "he", "the ambassador", "the ministry" and
+    "the report"; the article's own authors dropped. Unresolvable references are dropped
+    rather than guessed."""
+
+    def __init__(self, paras: Sequence[Paragraph], gazetteer: Gazetteer, authors: Sequence[str]) -> None:
+        self.paras = paras
+        self.gazetteer = gazetteer
+        self.authors = {key(a) for a in authors} | {key(a.split()[-1]) for a in authors if a.split()}
+        self.people: list[tuple[tuple[int, int], str, str | None]] = []
+        self.sources: list[Phrase] = []
+        self._orgs: dict[str, list[tuple[tuple[int, int], str]]] = {}
+
+    def resolve(self, mentions: Sequence[_Mention]) -> list[_Mention]:
+        out: list[_Mention] = []
+        for mention in mentions:
+            phrase = self._phrase(mention)
+            if phrase is None or key(phrase.name) in self.authors or not phrase.name.strip():
+                continue
+            if phrase.kind is SourceKind.PERSON:
+                self.people.append(
+                    (mention.pos, phrase.name, phrase.role or self.gazetteer.role(phrase.name))
+                )
+            self.sources.append(phrase)
+            out.append(replace(mention, phrase=phrase))
+        return out
+
+    def _phrase(self, mention: _Mention) -> Phrase | None:
+        phrase = mention.phrase
+        ref = phrase.reference
+        if ref in PRONOUNS:
+            return self._pronoun(mention.pos)
+        if ref == "doc":
+            found = next((p for p in reversed(self.sources) if p.via), None)
+            return found or phrase
+        if ref and ref.startswith("org:"):
+            return self._organisation(ref[4:], mention.pos) or phrase
+        if ref:
+            name = next((n for _, n, r in reversed(self.people) if r and ref in r.lower()), None)
+            return Phrase(name=name, kind=SourceKind.PERSON, role=self.gazetteer.role(name)) if name else None
+        if phrase.kind is SourceKind.PERSON:
+            full, title = self.gazetteer.full_name(phrase.name)
+            if full == phrase.name and len(full.split()) == 1 and not phrase.role and not title:
+                # A lone capitalised word is a name only if the text capitalises it mid-sentence
+                # too: "Operators said" at a sentence start is a common noun.
+                if not (full.isupper() or self.gazetteer.capitalised_mid_sentence(full)):
+                    return None
+                return Phrase(name=full, kind=SourceKind.ORGANISATION)
+            return Phrase(name=full, kind=SourceKind.PERSON, role=_better_role(phrase.role, title))
+        return phrase
+
+    def _pronoun(self, pos: tuple[int, int]) -> Phrase | None:
+        said = self.people[-1][:2] if self.people and self.people[-1][0] < pos else None
+        named = self.gazetteer.last_person_before(pos)
+        candidates = [c for c in (said, named) if c]
+        if not candidates:
+            return None
+        name = max(candidates)[1]
+        return Phrase(name=name, kind=SourceKind.PERSON, role=self.gazetteer.role(name))
+
+    def _organisation(self, head: str, pos: tuple[int, int]) -> Phrase | None:
+        """'the ministry' -> the last organisation with that head, cited or named before."""
+        for p in reversed(self.sources):
+            if (
+                p.kind is SourceKind.ORGANISATION
+                and head in p.name.lower().split()
+                and len(p.name.split()) > 1
+            ):
+                return p
+        named = self._named_organisations(head)
+        i = bisect_left(named, (pos, ""))
+        if not i:
+            return None
+        found = named[i - 1][1]
+        return Phrase(name=re.sub(r"^The\s+", "", found), kind=SourceKind.ORGANISATION)
+
+    def _named_organisations(self, head: str) -> list[tuple[tuple[int, int], str]]:
+        """Every capitalised organisation name with this head in the body, in order (cached)."""
+        if head not in self._orgs:
+            word = re.escape(head.capitalize())
+            pattern = re.compile(
+                rf"\b((?:[A-Z][\w’'-]*\s+){{0,4}}{word}(?:\s+(?:of|for|on|and)(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,4}}){{0,3}})"
+            )
+            self._orgs[head] = [
+                ((index, m.start()), m.group(1))
+                for index, para in enumerate(self.paras)
+                for m in pattern.finditer(para.text)
+                if len(m.group(1).split()) > 1
+            ]
+        return self._orgs[head]
+
+
+def _better_role(role: str | None, title: str | None) -> str | None:
+    """A bare abbreviated title ("Prof.") gives way to the gazetteer's fuller one."""
+    if role and (title is None or not NAME_TOKEN.match(role) or len(role) > len(title)):
+        return role
+    return title or role
+
+
+def _merge(mentions: list[_Mention], resolve: OutletResolver | None) -> tuple[Attribution, ...]:
+    """One record per source: the first mention's name, kind, cue and evidence; the first
+    role, quote, link and venue any mention supplies; every evidence sentence."""
+    groups: dict[str, list[_Mention]] = {}
+    for m in mentions:
+        groups.setdefault(key(m.phrase.name), []).append(m)
+    out: list[Attribution] = []
+    for group in groups.values():
+        first = group[0]
+        venue = next((m.venue for m in group if m.venue), None)
+        if venue is None and first.phrase.kind is SourceKind.OUTLET:
+            venue = Venue(first.phrase.name, None)
+        info = _resolve_venue(venue, resolve)
+        out.append(
+            Attribution(
+                source=first.phrase.name,
+                kind=first.phrase.kind,
+                cue=first.cue,
+                evidence=first.sentence,
+                role=next((m.phrase.role for m in group if m.phrase.role), None),
+                outlet=venue.name if venue else None,
+                outlet_domain=info.domain if info else None,
+                outlet_category=info.category if info else None,
+                characterisation=venue.characterisation if venue else None,
+                quote=next((m.quote for m in group if m.quote), None),
+                url=next((m.url for m in group if m.url), None),
+                mentions=tuple(dict.fromkeys(m.sentence for m in group)),
+            )
+        )
+    return tuple(out)
+
+
+def _resolve_venue(venue: Venue | None, resolve: OutletResolver | None) -> DomainInfo | None:
+    if venue is None or resolve is None:
+        return None
+    info = resolve(venue.name)
+    if info is None and venue.characterisation:
+        info = resolve(f"{venue.characterisation} {venue.name}")
+    return info
