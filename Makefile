@@ -41,7 +41,9 @@ format: $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_check.py
+	$(BIN)/python benchmarks/eval_links.py
 	$(BIN)/python benchmarks/eval_attributions.py
+	$(BIN)/python benchmarks/bench_batch.py --quick
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/*.db* .pytest_cache .mypy_cache .ruff_cache

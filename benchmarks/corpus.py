@@ -84,9 +84,10 @@ def page(seed: int, target_kb: int = 120) -> str:
         + "</div>",
         '<div class="article-body">',
     ]
-    body_kb = 0
+    # A news article's text is 800-2,500 words; the rest of a 50-300 KB page is chrome and script.
+    body_words, words_wanted = 0, rng.randrange(800, 2500)
     i = 0
-    while body_kb < target_kb * 0.35:
+    while body_words < words_wanted:
         person = rng.choice(_PEOPLE)
         outlet, domain = rng.choice(_OUTLETS)
         para = (
@@ -94,7 +95,7 @@ def page(seed: int, target_kb: int = 120) -> str:
             f'that "{_sentence(rng, 10)}" {_sentence(rng)} <a href="https://source{i % 40}.example.org/doc/{i}">source</a>.</p>'
         )
         parts.append(para)
-        body_kb += len(para) / 1024
+        body_words += para.count(" ")
         i += 1
     parts.append("<blockquote><p>" + _sentence(rng, 30) + "</p></blockquote></div>")
     parts.append(
@@ -103,14 +104,17 @@ def page(seed: int, target_kb: int = 120) -> str:
         + "</ul></section>"
     )
     parts.append("</article></main>")
-    filler = 0
     parts.append('<aside class="sidebar">')
-    while sum(len(p) for p in parts) < target_kb * 1024 * 0.9:
+    for filler in range(60):
         parts.append(
             f'<div class="widget"><h3>Most read</h3><a href="https://{site}/popular/{filler}">{_sentence(rng, 8)}</a></div>'
         )
-        filler += 1
     parts.append("</aside>")
+    size = sum(len(p) for p in parts)
+    if size < target_kb * 1024:  # analytics, ads and hydration JSON make up the rest
+        parts.append(
+            "<script>window.__STATE__=" + '{"k":"v"},' * ((target_kb * 1024 - size) // 10) + "</script>"
+        )
     parts.append(
         '<footer class="site-footer">'
         + "".join(f'<a href="https://{site}/footer/{k}">Footer link {k}</a> ' for k in range(80))

@@ -57,6 +57,7 @@ class Gazetteer:
     titles: dict[str, str | None] = field(default_factory=dict)
     occurrences: list[tuple[tuple[int, int], str]] = field(default_factory=list)  # ((para, offset), name)
     text: str = ""  # the whole body, for names introduced without a title ("director Jonas Lind")
+    unknown: set[str] = field(default_factory=set)  # bare names already looked for in the text
 
     @classmethod
     def build(cls, paras: Sequence[Paragraph], phrases: Sequence[Phrase]) -> Gazetteer:
@@ -92,7 +93,8 @@ class Gazetteer:
         words = name.split()
         if len(words) == 1 and words[0].lower() in self.by_surname:
             return self.by_surname[words[0].lower()]
-        if len(words) == 1 and len(name) > 2 and name[0].isupper():
+        if len(words) == 1 and len(name) > 2 and name[0].isupper() and name not in self.unknown:
+            self.unknown.add(name)  # one scan of the text per bare name, not one per mention
             for m in re.finditer(rf"((?:[A-Z][\w’'-]+\s+){{1,2}}){re.escape(name)}\b", self.text):
                 first = [w for w in m.group(1).split() if not _is_title_or_article(w)]
                 if first:
