@@ -1,11 +1,21 @@
 """``auditor batch``: thousands of articles overnight, resumable, each distinct URL checked once.
 
-The unit of work is one article (``extract_file``, a plain function over a path, run in a
+The unit of work is one article (:func:`extract_file`, a plain function over a path, run in a
 process pool so parsing uses every core) and one URL check (the checker). Articles flow in
-chunks: while one chunk's URLs are being checked, the next chunk is already being parsed, so
-CPU and network overlap and memory is bounded by the chunk size, not the corpus. Each
-article is committed in its own transaction as it finishes; a rerun skips every article
-whose content hash is already stored, so a crash at 3 a.m. costs at most one chunk of work.
+chunks: while one chunk's URLs are checked, the next chunk is parsed, so CPU and network
+overlap and memory is bounded by the chunk size, not the corpus.
+
+Each distinct URL is requested once per batch: ``seen`` holds every result of this run (a
+few hundred bytes per URL), and the store's cache answers for URLs checked by an earlier,
+interrupted run. Chunks are checked one after another, so the checker's per-host limits hold
+across the whole batch at every instant.
+
+Resume: an article's report and ``--jsonl`` line are written first, then its rows are
+committed in one transaction. A rerun skips every article whose content hash is stored, so
+an interruption at any moment (Ctrl-C, SIGKILL, power loss) loses at most the chunk in
+flight, never duplicates a row, and may at worst repeat one ``--jsonl`` line (at least
+once, never lost). Ctrl-C cancels the chunk in flight (none of its articles is committed),
+stops the parsing processes and re-raises ``KeyboardInterrupt`` for the CLI.
 """
 
 from __future__ import annotations
@@ -13,20 +23,35 @@ from __future__ import annotations
 import asyncio
 import fnmatch
 import json
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+import multiprocessing
+import re
+import signal
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from functools import cache
+from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Protocol
 
 from auditor import __version__
 from auditor.check.checker import check_urls
 from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, content_hash, load_path
-from auditor.models import Article, Audit, CheckOptions, CheckResult, LinkKind
-from auditor.neardup import near_duplicates
+from auditor.models import Article, Audit, CheckOptions, CheckResult, CrossPostMethod, LinkKind
+from auditor.neardup import candidate, near_duplicates
 from auditor.report.render import write_index, write_report
 from auditor.store import CheckCache, Store
 from auditor.urls import check_key
+
+if TYPE_CHECKING:
+    from auditor.classify.domains import DomainTable
+
+
+SEEN_MAX = 200_000  # in-run results kept in memory (~0.5 KB each); older ones come from the store
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,52 +64,64 @@ class BatchOptions:
     force: bool = False
     jsonl: Path | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    chunk: int = 32
-    workers: int = 2
+    chunk: int = 32  # articles parsed ahead while the previous chunk's URLs are checked
+    workers: int = 2  # parsing processes
     check: CheckOptions = field(default_factory=CheckOptions)
 
 
 @dataclass(slots=True)
 class BatchStats:
-    found: int = 0
+    found: int = 0  # supported files discovered
+    todo: int = 0  # of those, not yet stored with this content
     skipped: int = 0
     audited: int = 0
     failed: int = 0
     links: int = 0
-    urls_checked: int = 0
+    urls_checked: int = 0  # distinct URLs resolved this run (from the network or the cache)
     near_duplicates: int = 0
 
 
-Progress = Callable[[BatchStats, str], None]
+class Event(StrEnum):
+    START = "start"  # the to-do list is known (stats.todo)
+    ARTICLE = "article"  # one article committed; detail: its source
+    FAILED = "failed"  # one article failed; detail: "source: reason"
+    URL = "url"  # one distinct URL resolved
+    PHASE = "phase"  # detail: what the batch does now
+    DONE = "done"  # always last; detail "" when finished, else "interrupted" or "failed"
 
 
-def discover(folder: Path, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Iterator[Path]:
-    """Supported files under ``folder`` in a stable order, filtered by glob patterns."""
+class Progress(Protocol):
+    def __call__(self, stats: BatchStats, event: Event, detail: str = "") -> None: ...
+
+
+def discover(
+    folder: Path, include: Sequence[str] = (), exclude: Sequence[str] = (), *, skip: Path | None = None
+) -> Iterator[Path]:
+    """Supported files under ``folder`` in a stable order, filtered by glob patterns.
+
+    Patterns match the path relative to ``folder`` or the bare file name. Hidden files and
+    folders, and ``skip`` (the report folder, so a rerun never audits our own reports), are
+    left out.
+    """
     if not folder.is_dir():
         raise AuditorError(f"{folder}: not a folder")
+    skipped = skip.resolve() if skip is not None else None
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        rel = path.relative_to(folder)
+        if path.suffix.lower() not in SUPPORTED_EXTENSIONS or any(p.startswith(".") for p in rel.parts):
             continue
-        rel = path.relative_to(folder).as_posix()
-        if include and not any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path.name, p) for p in include):
+        if not (path.is_file() or path.is_symlink()):  # a dangling link is reported, not hidden
             continue
-        if any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(path.name, p) for p in exclude):
+        if skipped is not None and path.resolve().is_relative_to(skipped):
             continue
-        yield path
+        if include and not _matches(rel.as_posix(), path.name, include):
+            continue
+        if not _matches(rel.as_posix(), path.name, exclude):
+            yield path
 
 
-def extract_file(path: str, max_bytes: int, domains_file: str | None) -> Article | str:
-    """One article's unit of work: a record, or the one-line reason it failed (never raises)."""
-    from auditor.classify.domains import DomainTable
-    from auditor.pipeline import extract_raw
-
-    try:
-        table = DomainTable.load(domains_file) if domains_file else None
-        return extract_raw(load_path(path, max_bytes=max_bytes), table=table)
-    except AuditorError as exc:
-        return str(exc)
-    except (ValueError, RecursionError, MemoryError, UnicodeError) as exc:
-        return f"{path}: cannot extract ({type(exc).__name__}: {exc})"
+def _matches(rel: str, name: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
 def _pending(files: Sequence[Path], store: Store, opts: BatchOptions, stats: BatchStats) -> list[Path]:
@@ -95,7 +132,7 @@ def _pending(files: Sequence[Path], store: Store, opts: BatchOptions, stats: Bat
             try:
                 raw = load_path(path, max_bytes=opts.max_bytes)
             except AuditorError:
-                todo.append(path)  # let the worker record the failure
+                todo.append(path)  # the worker records the failure
                 continue
             if store.article_done(str(path), content_hash(raw.text)):
                 stats.skipped += 1
@@ -104,95 +141,283 @@ def _pending(files: Sequence[Path], store: Store, opts: BatchOptions, stats: Bat
     return todo
 
 
+# ----------------------------------------------------------------------------- parsing
+
+
+def extract_file(path: str, max_bytes: int, domains_file: str | None) -> Article | str:
+    """One article's unit of work: a record, or the one-line reason it failed (never raises)."""
+    from auditor.pipeline import extract_raw
+
+    try:
+        return extract_raw(load_path(path, max_bytes=max_bytes), table=_table(domains_file))
+    except AuditorError as exc:
+        return _one_line(path, str(exc))
+    except Exception as exc:  # a parser bug on one hostile file must not sink the batch
+        return _one_line(path, f"cannot extract ({type(exc).__name__}: {exc})")
+
+
+@cache
+def _table(domains_file: str | None) -> DomainTable:
+    from auditor.classify.domains import DomainTable, default_table
+
+    return DomainTable.load(domains_file) if domains_file else default_table()
+
+
+def _one_line(path: str, reason: str) -> str:
+    """``path: reason`` on one line of at most 300 characters, whatever the reason held."""
+    reason = re.sub(r"\s+", " ", reason).strip()
+    if not reason.startswith(path):
+        reason = f"{path}: {reason}"
+    return reason if len(reason) <= 300 else reason[:299] + "…"
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them in order."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@cache
+def _context() -> BaseContext:
+    """Forkserver (no fork of a threaded parent; modules preloaded once), else spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["auditor.batch", "auditor.pipeline"])
+    return ctx
+
+
+class ParsePool:
+    """The parsing processes.
+
+    A worker that dies (a crash in a parser, the OOM killer) costs only the articles it
+    held: they are retried one at a time in a fresh pool, and the one that kills a worker
+    on its own is recorded as a failure.
+    """
+
+    GRACE = 2.0  # seconds a busy worker gets to finish when the batch is interrupted
+
+    def __init__(self, workers: int, *, max_bytes: int, domains_file: str | None) -> None:
+        self.workers = max(1, workers)
+        self.args = (max_bytes, domains_file)
+        self.executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=_ignore_sigint)
+
+    def _restart_if_broken(self) -> None:
+        if getattr(self.executor, "_broken", False):
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._start()
+
+    def submit(self, paths: Sequence[Path]) -> list[asyncio.Future[Article | str]]:
+        loop = asyncio.get_running_loop()
+        self._restart_if_broken()
+        return [loop.run_in_executor(self.executor, extract_file, str(p), *self.args) for p in paths]
+
+    async def results(
+        self, paths: Sequence[Path], futures: list[asyncio.Future[Article | str]]
+    ) -> list[Article | str]:
+        got = await asyncio.gather(*futures, return_exceptions=True)
+        out: list[Article | str] = []
+        for path, result in zip(paths, got, strict=True):
+            if isinstance(result, BrokenProcessPool):
+                result = await self._alone(path)
+            elif isinstance(result, BaseException):
+                if not isinstance(result, Exception):
+                    raise result  # cancelled: the batch is stopping
+                result = _one_line(str(path), f"cannot extract ({type(result).__name__}: {result})")
+            out.append(result)
+        return out
+
+    async def _alone(self, path: Path) -> Article | str:
+        try:
+            return await self.submit([path])[0]
+        except BrokenProcessPool:
+            return _one_line(str(path), "the parsing process died on this file (a crash or out of memory)")
+
+    def close(self, *, abort: bool) -> None:
+        """Wait for the workers, or (``abort``) cancel what is queued and stop them promptly."""
+        if not abort:
+            self.executor.shutdown(wait=True)
+            return
+        processes = list((self.executor._processes or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + self.GRACE
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.terminate()
+                process.join(1.0)
+
+
 class _Runner:
-    def __init__(self, opts: BatchOptions, store: Store, run_id: int, progress: Progress) -> None:
-        self.opts, self.store, self.run_id, self.progress = opts, store, run_id, progress
-        self.stats = BatchStats()
+    """Parse chunk n+1 while chunk n's URLs are checked; commit each article as it completes."""
+
+    def __init__(
+        self, opts: BatchOptions, store: Store, run_id: int, stats: BatchStats, progress: Progress
+    ) -> None:
+        self.opts, self.store, self.run_id, self.stats, self.progress = opts, store, run_id, stats, progress
         self.seen: dict[str, CheckResult] = {}
         self.cache = CheckCache(store, run_id, opts.check.cache_ttl_hours)
-        self.jsonl = opts.jsonl.open("a", encoding="utf-8") if opts.jsonl else None
+        self.jsonl: IO[str] | None = None
 
-    async def run(self, files: list[Path], pool: Executor) -> None:
-        loop = asyncio.get_running_loop()
-        domains = self.opts.check.domains_file
-        chunks = [files[i : i + self.opts.chunk] for i in range(0, len(files), self.opts.chunk)]
-
-        def submit(chunk: list[Path]) -> list[asyncio.Future[Article | str]]:
-            return [loop.run_in_executor(pool, extract_file, str(p), self.opts.max_bytes, domains) for p in chunk]
-
-        pending = submit(chunks[0]) if chunks else []
+    async def run(self, files: list[Path], pool: ParsePool) -> None:
+        size = max(1, self.opts.chunk)
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        pending = pool.submit(chunks[0]) if chunks else []
         for index, chunk in enumerate(chunks):
-            results = await asyncio.gather(*pending)
-            pending = submit(chunks[index + 1]) if index + 1 < len(chunks) else []
-            await self._finish_chunk(chunk, list(results))
+            results = await pool.results(chunk, pending)
+            pending = pool.submit(chunks[index + 1]) if index + 1 < len(chunks) else []
+            await self._finish_chunk(chunk, results)
 
     async def _finish_chunk(self, chunk: list[Path], results: list[Article | str]) -> None:
-        articles = [r for r in results if isinstance(r, Article)]
         for path, result in zip(chunk, results, strict=True):
             if isinstance(result, str):
                 self.store.record_failure(str(path), result, self.run_id)
                 self.stats.failed += 1
-                self.progress(self.stats, f"failed: {result}")
-        urls = [lk.url for a in articles for lk in a.links if lk.kind is LinkKind.WEB]
-        fresh = [u for u in dict.fromkeys(check_key(u) for u in urls) if u not in self.seen]
-        published = {check_key(lk.url): a.metadata.published for a in articles for lk in a.links if a.metadata.published}
-        if fresh:
-            for result in await check_urls(fresh, self.opts.check, published=published, cache=self.cache):
-                self.seen[result.url] = result
-            self.stats.urls_checked += len(fresh)
-        for article in articles:
-            keys = dict.fromkeys(check_key(lk.url) for lk in article.links if lk.kind is LinkKind.WEB)
-            audit = Audit(article=article, checks=tuple(self.seen[k] for k in keys if k in self.seen))
-            self.store.save_audit(audit, self.run_id)
-            write_report(audit, self.opts.out_dir)
-            if self.jsonl:
-                from auditor.jsonout import article_json
+                self.progress(self.stats, Event.FAILED, result)
+        articles = [r for r in results if isinstance(r, Article)]
+        await self._check(articles)
+        for article in articles:  # no await below: a cancellation cannot split a commit
+            self._commit(article)
 
-                self.jsonl.write(json.dumps(article_json(article, audit.checks), ensure_ascii=False) + "\n")
-                self.jsonl.flush()
-            self.stats.audited += 1
-            self.stats.links += len(article.links)
-            self.progress(self.stats, article.source)
+    async def _check(self, articles: list[Article]) -> None:
+        """Check the URLs no earlier chunk (nor the store's cache) has answered."""
+        fresh = list(dict.fromkeys(k for a in articles for k in _web_keys(a) if k not in self.seen))
+        if not fresh:
+            return
+        published = {k: a.metadata.published for a in articles if a.metadata.published for k in _web_keys(a)}
+
+        def resolved(_: CheckResult) -> None:
+            self.stats.urls_checked += 1
+            self.progress(self.stats, Event.URL)
+
+        results = await check_urls(
+            fresh, self.opts.check, published=published, cache=self.cache, on_result=resolved
+        )
+        by_key = {r.url: r for r in results}
+        for key, checker_key in zip(fresh, _checker_keys(fresh), strict=True):
+            result = by_key.get(checker_key)
+            if result is not None:
+                self.seen[key] = result if result.url == key else replace(result, url=key)
+        while len(self.seen) > SEEN_MAX:  # oldest out; the store's cache still answers for them
+            del self.seen[next(iter(self.seen))]
+
+    def _commit(self, article: Article) -> None:
+        audit = Audit(
+            article=article, checks=tuple(self.seen[k] for k in _web_keys(article) if k in self.seen)
+        )
+        try:
+            write_report(audit, self.opts.out_dir)
+        except OSError:
+            raise  # a full disk is the batch's problem, not this article's
+        except Exception as exc:  # a report bug on one odd article: recorded, not committed
+            reason = _one_line(article.source, f"cannot write its report ({type(exc).__name__}: {exc})")
+            self.store.record_failure(article.source, reason, self.run_id)
+            self.stats.failed += 1
+            self.progress(self.stats, Event.FAILED, reason)
+            return
+        self._write_jsonl(audit)
+        self.store.save_audit(audit, self.run_id)
+        self.stats.audited += 1
+        self.stats.links += len(article.links)
+        self.progress(self.stats, Event.ARTICLE, article.source)
+
+    def _write_jsonl(self, audit: Audit) -> None:
+        if self.opts.jsonl is None:
+            return
+        from auditor.jsonout import article_json
+
+        if self.jsonl is None:
+            self.opts.jsonl.parent.mkdir(parents=True, exist_ok=True)
+            self.jsonl = self.opts.jsonl.open("a", encoding="utf-8")
+        self.jsonl.write(json.dumps(article_json(audit.article, audit.checks), ensure_ascii=False) + "\n")
+        self.jsonl.flush()
 
     def close(self) -> None:
-        if self.jsonl:
+        if self.jsonl is not None:
             self.jsonl.close()
 
 
-def _mark_near_duplicates(store: Store, run_id: int, out_dir: Path) -> int:
-    """Record undeclared copies as ``near-duplicate`` cross-posts on the later copy."""
+def _web_keys(article: Article) -> list[str]:
+    """The check keys of an article's web links, as the store and the report look them up."""
+    return list(dict.fromkeys(check_key(lk.url) for lk in article.links if lk.kind is LinkKind.WEB))
+
+
+def _checker_keys(keys: list[str]) -> list[str]:
+    """The key the checker files each result under (it normalises once more)."""
+    from auditor.check.checker import distinct_keys
+
+    return [next(iter(distinct_keys([k]))) for k in keys]
+
+
+def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, progress: Progress) -> None:
+    """Near-duplicates across the whole database, then the reports they change and the index.
+
+    One full load serves both (the index needs every article anyway); near-duplicate
+    detection itself only sees light :class:`~auditor.neardup.Candidate` rows.
+    """
+    progress(stats, Event.PHASE, "finding near-duplicate copies")
     audits = store.audits()
-    changed = near_duplicates([a.article for a in audits])
-    by_source = {a.article.source: a for a in audits}
-    for source, crossposts in changed.items():
-        audit = by_source[source]
-        audit = replace(audit, article=replace(audit.article, crossposts=crossposts))
+    changed = near_duplicates(candidate(a.article) for a in audits)
+    for i, audit in enumerate(audits):
+        near = changed.get(audit.article.source)
+        if near is None:
+            continue
+        kept = tuple(c for c in audit.article.crossposts if c.method is not CrossPostMethod.NEAR_DUPLICATE)
+        audits[i] = audit = replace(audit, article=replace(audit.article, crossposts=kept + near))
+        write_report(audit, opts.out_dir)
         store.save_audit(replace(audit, checks=()), run_id)
-        write_report(audit, out_dir)
-    return len(changed)
+    stats.near_duplicates = sum(1 for a in audits if _has_near_duplicate(a))
+    progress(stats, Event.PHASE, "writing the index")
+    write_index(audits, store.failures(), opts.out_dir)
+
+
+def _has_near_duplicate(audit: Audit) -> bool:
+    return any(c.method is CrossPostMethod.NEAR_DUPLICATE for c in audit.article.crossposts)
+
+
+def _audit_files(todo: list[Path], opts: BatchOptions, store: Store, run_id: int, stats: BatchStats,
+                 progress: Progress) -> None:  # fmt: skip
+    runner = _Runner(opts, store, run_id, stats, progress)
+    pool = ParsePool(opts.workers, max_bytes=opts.max_bytes, domains_file=opts.check.domains_file)
+    finished = False
+    try:
+        asyncio.run(runner.run(todo, pool))
+        finished = True
+    finally:
+        pool.close(abort=not finished)  # on Ctrl-C or a crash: stop the workers, do not wait
+        runner.close()
 
 
 def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
-    """Audit every supported file under the folder; returns what was done."""
-    files = list(discover(opts.folder, opts.include, opts.exclude))
+    """Audit every supported file under the folder; returns what was done.
+
+    Raises ``KeyboardInterrupt`` (after a clean stop) when interrupted, ``AuditorError`` on
+    bad input; a file that cannot be read or parsed is a recorded failure, not an error.
+    """
+    files = list(discover(opts.folder, opts.include, opts.exclude, skip=opts.out_dir))
     if not files:
         raise AuditorError(f"{opts.folder}: no .html, .htm, .md or .txt files found")
     store = Store.open(opts.db_path)
-    run_id = store.start_run("batch", _options_json(opts), __version__)
-    runner = _Runner(opts, store, run_id, progress)
-    runner.stats.found = len(files)
+    stats = BatchStats(found=len(files))
+    ending = ""
     try:
-        todo = _pending(files, store, opts, runner.stats)
-        progress(runner.stats, f"{len(todo)} to audit, {runner.stats.skipped} already done")
-        with ProcessPoolExecutor(max_workers=max(1, opts.workers)) as pool:
-            asyncio.run(runner.run(todo, pool))
-        runner.stats.near_duplicates = _mark_near_duplicates(store, run_id, opts.out_dir)
-        write_index(store.audits(), store.failures(), opts.out_dir)
-        store.finish_run(run_id, asdict(runner.stats))
+        run_id = store.start_run("batch", _options_json(opts), __version__)
+        todo = _pending(files, store, opts, stats)
+        stats.todo = len(todo)
+        progress(stats, Event.START)
+        if todo:
+            _audit_files(todo, opts, store, run_id, stats, progress)
+        _finish(store, run_id, opts, stats, progress)
+        store.finish_run(run_id, asdict(stats))
+    except BaseException as exc:
+        ending = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        raise
     finally:
-        runner.close()
+        progress(stats, Event.DONE, ending)
         store.close()
-    return runner.stats
+    return stats
 
 
 def _options_json(opts: BatchOptions) -> dict[str, object]:

@@ -50,7 +50,9 @@ def extract(
     domains: Annotated[
         Path | None, typer.Option("--domains", help="A CSV extending or overriding the domain table.")
     ] = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")] = 20 * 1024 * 1024,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")] = 20
+    * 1024
+    * 1024,
     pretty: Annotated[bool, typer.Option("--pretty/--compact", help="Indent the JSON.")] = True,
 ) -> None:
     """Parse and extract one article (no network) and print its JSON object."""
@@ -121,7 +123,9 @@ def _fail_on(values: list[str] | None) -> list[str]:
     wanted = [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
     bad = [v for v in wanted if v not in _FAIL_ON]
     if bad:
-        raise typer.BadParameter(f"unknown --fail-on value {bad[0]!r}; use broken, placeholder or state-media")
+        raise typer.BadParameter(
+            f"unknown --fail-on value {bad[0]!r}; use broken, placeholder or state-media"
+        )
     return wanted
 
 
@@ -133,7 +137,9 @@ def audit(
     offline: Offline = False,
     replay: Replay = None,
     record: Record = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the audit as JSON instead of a summary.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the audit as JSON instead of a summary.")
+    ] = False,
     fail_on: FailOn = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="The page's URL.")] = None,
     timeout: Timeout = 10.0,
@@ -156,7 +162,11 @@ def audit(
     )  # fmt: skip
     outcome = run_audit(source, options, out_dir=out, db_path=db, base_url=base_url)
     if as_json:
-        typer.echo(json.dumps(article_json(outcome.audit.article, outcome.audit.checks), ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                article_json(outcome.audit.article, outcome.audit.checks), ensure_ascii=False, indent=2
+            )
+        )
     else:
         print_summary(outcome.audit, str(outcome.report))
     found = fail_reasons(outcome.audit, wanted)
@@ -200,12 +210,21 @@ def batch(
     folder: Annotated[Path, typer.Argument(help="A folder of articles, searched recursively.")],
     out: Out = Path("reports"),
     db: Db = Path("reports/audit.db"),
-    include: Annotated[list[str] | None, typer.Option("--include", help="Only files matching this glob.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")] = None,
+    include: Annotated[
+        list[str] | None, typer.Option("--include", help="Only files matching this glob.")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")
+    ] = None,
     resume: Annotated[
-        bool, typer.Option("--resume/--force", help="Skip articles already stored unchanged (default) or redo all.")
+        bool,
+        typer.Option(
+            "--resume/--force", help="Skip articles already stored unchanged (default) or redo all."
+        ),
     ] = True,
-    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.")] = None,
+    jsonl: Annotated[
+        Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.")
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
     offline: Offline = False,
     replay: Replay = None,

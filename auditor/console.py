@@ -9,12 +9,28 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from auditor.models import BROKEN_STATUSES, Audit, Category, CheckResult, LinkKind, Status
 from auditor.urls import check_key
+
+if TYPE_CHECKING:
+    from auditor.batch import BatchStats, Event
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -73,28 +89,110 @@ def print_summary(audit: Audit, report: str | None) -> None:
         out.print(f"report: {report}")
 
 
+class _Rate(ProgressColumn):
+    """Articles per second over the whole run so far (rich's own speed is a short window)."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.elapsed or 0.0
+        rate = task.completed / elapsed if elapsed > 0.5 else 0.0
+        return Text(f"{rate:.1f}/s", style="progress.data.speed")
+
+
+def _eta(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
 class BatchProgress:
-    """A live line on a terminal; a plain log line every few seconds otherwise."""
+    """Batch progress: a rich display on a terminal, a plain log line every ``every`` s otherwise.
 
-    def __init__(self, every: float = 5.0) -> None:
-        self.tty = sys.stderr.isatty()
-        self.every, self.last, self.start = every, 0.0, time.monotonic()
+    Failures are printed as they happen, one line each, in both modes. The display is
+    stopped on the batch's last event (``done``), which comes also when it is interrupted,
+    so the terminal is left clean for the CLI's last words.
+    """
 
-    def __call__(self, stats: object, message: str) -> None:
-        now = time.monotonic()
-        if message.startswith("failed:"):
-            err.print(f"[red]{message}[/red]" if self.tty else message)
-        if not self.tty and now - self.last < self.every and not message.endswith("already done"):
-            return
-        self.last = now
-        done = getattr(stats, "audited", 0) + getattr(stats, "failed", 0)
-        rate = done / max(1e-9, now - self.start)
-        line = (
-            f"{done}/{getattr(stats, 'found', 0) - getattr(stats, 'skipped', 0)} articles"
-            f" · {getattr(stats, 'failed', 0)} failed · {getattr(stats, 'links', 0)} links"
-            f" · {getattr(stats, 'urls_checked', 0)} URLs checked · {rate:.1f} articles/s"
-        )
+    def __init__(self, *, every: float = 10.0, console: Console | None = None) -> None:
+        self.console = console or err
+        self.tty = self.console.is_terminal
+        self.every = every
+        self.start = self.last = time.monotonic()
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, stats: BatchStats, event: Event, detail: str = "") -> None:
+        if event == "failed":
+            if self.tty:
+                self.console.print(f"[red]failed:[/red] {escape(detail)}")
+            else:
+                print(f"failed: {detail}", file=sys.stderr, flush=True)
+        elif event in ("start", "phase"):
+            self._say(self._start_line(stats) if event == "start" else detail)
+        if event == "start" and self.tty and stats.todo:
+            self._open(stats)
+        if event == "done":
+            self._close(stats)
+            if detail == "interrupted":
+                self._say(
+                    f"interrupted after {stats.audited + stats.failed} of {stats.todo} articles;"
+                    " what was finished is saved: rerun the same command to resume"
+                )
+        elif self.bar is not None and self.task is not None:
+            done = stats.audited + stats.failed
+            self.bar.update(
+                self.task, completed=done, links=stats.links, urls=stats.urls_checked, failed=stats.failed
+            )
+        elif not self.tty and event in ("article", "failed", "url"):
+            now = time.monotonic()
+            if now - self.last >= self.every:
+                self.last = now
+                print(self.line(stats, now - self.start), file=sys.stderr, flush=True)
+
+    def _say(self, text: str) -> None:
         if self.tty:
-            err.print(line, end="\r")
+            self.console.print(escape(text))
         else:
-            print(line, file=sys.stderr, flush=True)
+            print(text, file=sys.stderr, flush=True)
+
+    @staticmethod
+    def _start_line(stats: BatchStats) -> str:
+        return f"{stats.found} files: {stats.todo} to audit, {stats.skipped} unchanged and skipped"
+
+    @staticmethod
+    def line(stats: BatchStats, elapsed: float) -> str:
+        """The plain progress line: done/total, failures, links, URLs, rate and ETA."""
+        done = stats.audited + stats.failed
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = _eta((stats.todo - done) / rate) if rate > 0 else "?"
+        share = f" ({done / stats.todo:.0%})" if stats.todo else ""
+        return (
+            f"{done}/{stats.todo} articles{share} · {stats.failed} failed · {stats.links} links"
+            f" · {stats.urls_checked} URLs checked · {rate:.1f} articles/s · ETA {eta}"
+        )
+
+    def _open(self, stats: BatchStats) -> None:
+        self.bar = Progress(
+            TextColumn("[bold]auditing"),
+            BarColumn(bar_width=24),
+            MofNCompleteColumn(),
+            TextColumn(
+                "· {task.fields[links]} links · {task.fields[urls]} URLs · {task.fields[failed]} failed ·"
+            ),
+            _Rate(),
+            TextColumn("· ETA"),
+            TimeRemainingColumn(),
+            console=self.console,
+        )
+        self.task = self.bar.add_task("audit", total=stats.todo, links=0, urls=0, failed=0)
+        self.bar.start()
+
+    def _close(self, stats: BatchStats) -> None:
+        if self.bar is not None and self.task is not None:
+            done = stats.audited + stats.failed
+            self.bar.update(
+                self.task, completed=done, links=stats.links, urls=stats.urls_checked, failed=stats.failed
+            )
+            self.bar.stop()
+            self.bar = self.task = None
+        elif not self.tty:
+            print(self.line(stats, time.monotonic() - self.start), file=sys.stderr, flush=True)

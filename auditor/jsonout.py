@@ -26,7 +26,13 @@ def crosspost_json(c: CrossPost) -> dict[str, Any]:
 
 def check_json(r: CheckResult | None) -> dict[str, Any]:
     if r is None:
-        return {"status": "unchecked", "http_status": None, "final_url": None, "redirects": [], "archive_url": None}
+        return {
+            "status": "unchecked",
+            "http_status": None,
+            "final_url": None,
+            "redirects": [],
+            "archive_url": None,
+        }
     return {
         "status": r.status.value,
         "http_status": r.http_status,
@@ -85,7 +91,11 @@ def article_json(article: Article, checks: tuple[CheckResult, ...] | None = None
         "canonical_url": m.canonical_url,
         "crossposts": [crosspost_json(c) for c in article.crossposts],
         "links": [
-            link_json(lk, by_key.get(check_key(lk.url)) if lk.kind.value == "web" else None, with_check=checks is not None)
+            link_json(
+                lk,
+                by_key.get(check_key(lk.url)) if lk.kind.value == "web" else None,
+                with_check=checks is not None,
+            )
             for lk in article.links
         ],
         "attributions": [attribution_json(a) for a in article.attributions],

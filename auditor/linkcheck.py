@@ -70,7 +70,9 @@ def print_check(results: list[Cited], *, as_json: bool) -> None:
     counts: dict[Status, int] = {}
     for c in results:
         counts[c.result.status] = counts.get(c.result.status, 0) + 1
-    out.print(f"{len(results)} distinct URLs: " + ", ".join(f"{s.value} {n}" for s, n in sorted(counts.items())))
+    out.print(
+        f"{len(results)} distinct URLs: " + ", ".join(f"{s.value} {n}" for s, n in sorted(counts.items()))
+    )
     problems = [c for c in results if c.broken or c.result.status is Status.BLOCKED]
     if problems:
         table = Table("status", "URL", "reason", "cited by", title="problems", title_justify="left")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.check.checker import ResultCache, check_all
-
 from auditor.classify.domains import DomainTable, default_table
 from auditor.extract.attributions import extract_attributions
 from auditor.extract.crossposts import extract_crossposts

@@ -62,12 +62,23 @@ BOT_WALL = (
 
 SPECIAL: dict[str, list[dict[str, object]]] = {
     "https://www.marinetraffic.com/en/ais/home/centerx:4.0/centery:51.9/zoom:9": [
-        {"status": 403, "headers": HTML | {"cf-mitigated": "challenge", "server": "cloudflare"}, "body": BOT_WALL}
+        {
+            "status": 403,
+            "headers": HTML | {"cf-mitigated": "challenge", "server": "cloudflare"},
+            "body": BOT_WALL,
+        }
     ],
-    "https://www.portofrotterdam-example.com/en/press/2024/statement-strike": [{"status": 404, "body": "Not Found"}],
+    "https://www.portofrotterdam-example.com/en/press/2024/statement-strike": [
+        {"status": 404, "body": "Not Found"}
+    ],
     "https://www.ft.com/content/0a1b2c3d-dock-strike": [{"status": 403, "body": "Forbidden"}],
     "https://www.government-example.nl/ministries/ez/documents/2024/05/20/strike-cost": [
-        {"status": 301, "headers": {"location": "https://www.government-example.nl/documents/reports/2024/05/20/strike-cost-estimate"}}
+        {
+            "status": 301,
+            "headers": {
+                "location": "https://www.government-example.nl/documents/reports/2024/05/20/strike-cost-estimate"
+            },
+        }
     ],
     "https://www.government-example.nl/documents/reports/2024/05/20/strike-cost-estimate": [
         {"status": 200, "body": article_page("Estimate of the cost of the port strike")}
@@ -83,19 +94,32 @@ SPECIAL: dict[str, list[dict[str, object]]] = {
     "https://www.deltaports-association.com/news/joint-response": [{"error": "timeout"}],
     "https://www.sinking-deltas-project.net/": [{"status": 500, "body": "Internal Server Error"}],
     "https://bit.ly/3xDelta": [
-        {"status": 301, "headers": {"location": "https://www.jakarta-planning-example.go.id/en/subsidence-2023"}}
+        {
+            "status": 301,
+            "headers": {"location": "https://www.jakarta-planning-example.go.id/en/subsidence-2023"},
+        }
     ],
     "https://www.jakarta-planning-example.go.id/en/subsidence-2023": [
         {"status": 200, "body": article_page("Land subsidence monitoring 2023")}
     ],
-    "http://worldbank.org/en/topic/deltas": [{"status": 301, "headers": {"location": "https://www.worldbank.org/en/topic/deltas"}}],
+    "http://worldbank.org/en/topic/deltas": [
+        {"status": 301, "headers": {"location": "https://www.worldbank.org/en/topic/deltas"}}
+    ],
     "https://www.arcticobserver-example.com/archive/2019/route-numbers": [
-        {"status": 302, "headers": {"location": "https://www.arcticobserver-example.com/archive/2019/route-numbers/"}}
+        {
+            "status": 302,
+            "headers": {"location": "https://www.arcticobserver-example.com/archive/2019/route-numbers/"},
+        }
     ],
     "https://www.arcticobserver-example.com/archive/2019/route-numbers/": [
-        {"status": 302, "headers": {"location": "https://www.arcticobserver-example.com/archive/2019/route-numbers"}}
+        {
+            "status": 302,
+            "headers": {"location": "https://www.arcticobserver-example.com/archive/2019/route-numbers"},
+        }
     ],
-    "https://www.regjeringen-example.no/en/press/2024/arctic-patrols/": [{"status": 404, "body": "Not Found"}],
+    "https://www.regjeringen-example.no/en/press/2024/arctic-patrols/": [
+        {"status": 404, "body": "Not Found"}
+    ],
 }
 ARCHIVED = {
     "https://www.portofrotterdam-example.com/en/press/2024/statement-strike": "20240520",
@@ -112,7 +136,9 @@ def entries_for(url: str, published: str | None) -> list[dict[str, object]]:
         if "error" in answer:
             entry["error"] = answer["error"]
         else:
-            entry.update(status=answer["status"], headers=answer.get("headers", HTML), body=answer.get("body", ""))
+            entry.update(
+                status=answer["status"], headers=answer.get("headers", HTML), body=answer.get("body", "")
+            )
         out.append(entry)
     if url in ARCHIVED:
         stamp = ARCHIVED[url] + "093000"
@@ -133,10 +159,15 @@ def main() -> None:
             if link.kind is not LinkKind.WEB:
                 continue
             for entry in entries_for(check_key(link.url), article.metadata.published):
-                lines[(str(entry["url"]), str(entry["method"]))] = json.dumps(entry, sort_keys=True, ensure_ascii=False)
+                lines[(str(entry["url"]), str(entry["method"]))] = json.dumps(
+                    entry, sort_keys=True, ensure_ascii=False
+                )
     for url in SPECIAL:  # redirect targets are not links of any article
         for entry in entries_for(url, None):
-            lines.setdefault((str(entry["url"]), str(entry["method"])), json.dumps(entry, sort_keys=True, ensure_ascii=False))
+            lines.setdefault(
+                (str(entry["url"]), str(entry["method"])),
+                json.dumps(entry, sort_keys=True, ensure_ascii=False),
+            )
     target = ROOT / "cassettes" / "examples.jsonl"
     target.write_text("".join(lines[k] + "\n" for k in sorted(lines)), encoding="utf-8")
     print(f"{target.relative_to(ROOT)}: {len(lines)} exchanges")

@@ -1,0 +1,278 @@
+"""Benchmark ``auditor batch``: throughput, one request per distinct URL, flat memory.
+
+    .venv/bin/python benchmarks/bench_batch.py            # 500 and 2,000 articles
+    .venv/bin/python benchmarks/bench_batch.py --quick    # 100 and 400 articles
+
+For each corpus size, a fresh process generates a corpus in a temporary folder (40 links per
+article drawn from a shared pool, so most URLs are cited by many articles; 1 % of articles
+are copies of another with a new header, intro line and footer) and runs the batch against
+``benchmarks/fakeweb.py`` (many hosts on loopback addresses, fixed latency). It reports
+articles per second, distinct URLs checked, requests the server saw per distinct URL (must
+be 1.0: the fake web never asks for a retry) and peak memory, both for the streaming phase
+(parse + check + commit, which must stay flat as the corpus grows) and for the whole run
+(the near-duplicate pass and the index load every article, so they grow with the corpus).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HOSTS = 40
+FIRST_OCTET = 10  # fakeweb's hosts are 127.0.0.10, .11, ...
+WORDS = [
+    "harbour",
+    "council",
+    "ferry",
+    "budget",
+    "minister",
+    "port",
+    "strike",
+    "union",
+    "wages",
+    "vote",
+    "timetable",
+    "engineers",
+    "report",
+    "inquiry",
+    "shipping",
+    "cargo",
+    "fuel",
+    "prices",
+    "winter",
+    "storm",
+    "coast",
+    "village",
+    "mayor",
+    "contract",
+    "bridge",
+    "court",
+    "ruling",
+    "appeal",
+    "fishermen",
+    "quota",
+    "licence",
+    "survey",
+    "residents",
+    "protest",
+    "plan",
+    "funding",
+    "energy",
+    "grid",
+    "turbine",
+    "offshore",
+    "wind",
+    "tender",
+    "delay",
+]
+
+
+# ----------------------------------------------------------------------------- corpus
+
+
+def _url(port: int, n: int) -> str:
+    host = f"127.0.0.{FIRST_OCTET + n % HOSTS}"
+    kind = "d" if n % 20 == 7 else "a"  # 5 % dead links
+    return f"http://{host}:{port}/{kind}/{n}"
+
+
+def _body(rng: random.Random, urls: list[str]) -> str:
+    paragraphs = []
+    for p in range(8):
+        text = " ".join(rng.choice(WORDS) for _ in range(50)).capitalize()
+        links = " ".join(f'See <a href="{u}">the {rng.choice(WORDS)} report</a>.' for u in urls[p::8])
+        paragraphs.append(f"<p>{text}. {links}</p>")
+    return "\n".join(paragraphs)
+
+
+def _page(site: str, title: str, date: str, body: str, extra: str = "") -> str:
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{title} | {site}</title>'
+        f'<meta property="og:site_name" content="{site}">'
+        f'<meta property="article:published_time" content="{date}"></head><body>'
+        f'<header><nav><a href="/">Home</a> <a href="/world">World</a></nav></header>'
+        f'<article><h1>{title}</h1><p class="byline">By Ada Lindqvist</p>{extra}{body}</article>'
+        f"<footer><p>Copyright {site}. All rights reserved.</p></footer></body></html>"
+    )
+
+
+def make_corpus(folder: Path, articles: int, links: int, port: int) -> int:
+    """Write the corpus; returns the number of copies. Pool: 4 distinct URLs per article,
+    half the citations from its 200 most popular URLs."""
+    pool = articles * 4
+    bodies: list[str] = []
+    copies = 0
+    for i in range(articles):
+        rng = random.Random(i)
+        if i % 100 == 99 and bodies:  # a copy of an earlier article, edited at the edges
+            body, copies = bodies[rng.randrange(len(bodies))], copies + 1
+            html = _page("Coastal Mirror", f"Republished {i}", "2024-06-01", body,
+                         "<p><em>This story first ran elsewhere; republished with permission.</em></p>")  # fmt: skip
+        else:
+            ns: list[int] = []
+            while len(ns) < links:  # half from the 200 most cited URLs, half from the long tail
+                n = rng.randrange(200) if rng.random() < 0.5 else rng.randrange(pool)
+                ns += [] if n in ns else [n]
+            body = _body(rng, [_url(port, n) for n in ns])
+            if len(bodies) < 200:
+                bodies.append(body)
+            html = _page(f"Site {i % 25}", f"Story {i}", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", body)
+        path = folder / f"site-{i % 25:02d}" / f"story-{i:05d}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+    return copies
+
+
+# ----------------------------------------------------------------------------- memory
+
+
+def _hwm_kb(pid: int | str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [], [root]
+    while frontier:
+        parent = frontier.pop()
+        kids = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += kids
+        frontier += kids
+    return found
+
+
+class Probe:
+    """Progress callback that notes time and memory when the streaming phase ends."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.stream_end = 0.0
+        self.stream_rss_mb = 0.0
+        self.worker_rss_mb = 0.0
+
+    def __call__(self, stats: object, event: str, detail: str = "") -> None:
+        if event == "phase" and not self.stream_end:
+            self.stream_end = time.monotonic()
+            self.stream_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            self.worker_rss_mb = max([_hwm_kb(p) for p in _descendants(os.getpid())] or [0]) / 1024
+
+
+def child(articles: int, links: int, port: int, workers: int) -> dict[str, object]:
+    from auditor.batch import BatchOptions, run_batch
+    from auditor.models import CheckOptions
+
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+        folder = Path(tmp) / "corpus"
+        copies = make_corpus(folder, articles, links, port)
+        urllib.request.urlopen(f"http://127.0.0.{FIRST_OCTET}:{port}/__reset").read()
+        check = CheckOptions(allow_private=True, archive=False, concurrency=64, per_host=4, retries=2)
+        opts = BatchOptions(folder=folder, out_dir=Path(tmp) / "reports", db_path=Path(tmp) / "audit.db",
+                            check=check, workers=workers)  # fmt: skip
+        probe = Probe()
+        stats = run_batch(opts, probe)
+        total = time.monotonic() - probe.start
+        seen = json.loads(urllib.request.urlopen(f"http://127.0.0.{FIRST_OCTET}:{port}/__stats").read())
+    stream = probe.stream_end - probe.start
+    requests = sum(seen.values())
+    return {
+        "articles": stats.audited, "failed": stats.failed, "links": stats.links, "copies": copies,
+        "near_duplicates": stats.near_duplicates, "urls_checked": stats.urls_checked,
+        "urls_requested": len(seen), "requests": requests, "max_requests_per_url": max(seen.values()),
+        "stream_s": round(stream, 1), "total_s": round(total, 1),
+        "articles_per_s": round(stats.audited / stream, 1), "links_per_s": round(stats.links / stream),
+        "stream_rss_mb": round(probe.stream_rss_mb), "worker_rss_mb": round(probe.worker_rss_mb),
+        "total_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _report(rows: list[dict[str, object]]) -> None:
+    cols = [
+        ("articles", "articles"), ("links", "links"), ("urls_checked", "distinct URLs"),
+        ("requests", "requests"), ("max_requests_per_url", "max req/URL"), ("articles_per_s", "articles/s"),
+        ("links_per_s", "links/s"), ("stream_s", "stream s"), ("total_s", "total s"),
+        ("stream_rss_mb", "stream RSS MB"), ("worker_rss_mb", "worker RSS MB"), ("total_rss_mb", "peak RSS MB"),
+        ("near_duplicates", "near-dups"),
+    ]  # fmt: skip
+    print(" | ".join(title for _, title in cols))
+    for row in rows:
+        print(" | ".join(f"{row[key]:>{len(title)}}" for key, title in cols))
+    for row in rows:
+        per_url = int(row["requests"]) / max(1, int(row["urls_requested"]))  # type: ignore[call-overload]
+        print(
+            f"{row['articles']} articles: {per_url:.2f} requests per distinct URL;"
+            f" {float(row['articles_per_s']) * 3600:,.0f} articles/h, {float(row['links_per_s']) * 3600:,.0f} links/h"  # type: ignore[arg-type]
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="100 and 400 articles")
+    parser.add_argument("--sizes", type=int, nargs="+", default=None)
+    parser.add_argument("--links", type=int, default=40)
+    parser.add_argument("--latency", type=float, default=0.02)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.links, args.port, args.workers)))
+        return
+    sizes = args.sizes or ([100, 400] if args.quick else [500, 2000])
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, str(HERE / "fakeweb.py"), "--hosts", str(HOSTS), "--latency", str(args.latency),
+         "--port", str(port)], stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+        rows = []
+        for size in sizes:
+            cmd = [sys.executable, __file__, "--child", str(size), "--port", str(port),
+                   "--links", str(args.links), "--workers", str(args.workers)]  # fmt: skip
+            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(f"{size} articles done in {rows[-1]['total_s']} s", file=sys.stderr)
+        print(f"latency {args.latency * 1000:.0f} ms, {HOSTS} hosts, {args.links} links/article, "
+              f"{args.workers} parsing workers, {os.cpu_count()} CPUs")  # fmt: skip
+        _report(rows)
+    finally:
+        server.terminate()
+        server.wait(5)
+
+
+if __name__ == "__main__":
+    main()
