@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -119,6 +121,16 @@ def _check_options(
     )
 
 
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C: one line and exit 130 (typer would otherwise exit silently)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        print("auditor: interrupted; nothing half-written was kept (rerun to finish)", file=sys.stderr)
+        raise typer.Exit(130) from None
+
+
 def _fail_on(values: list[str] | None) -> list[str]:
     wanted = [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
     bad = [v for v in wanted if v not in _FAIL_ON]
@@ -160,7 +172,8 @@ def audit(
         timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
         no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
     )  # fmt: skip
-    outcome = run_audit(source, options, out_dir=out, db_path=db, base_url=base_url)
+    with _interruptible():
+        outcome = run_audit(source, options, out_dir=out, db_path=db, base_url=base_url)
     if as_json:
         typer.echo(
             json.dumps(
@@ -199,7 +212,8 @@ def check(
         timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
         no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
     )  # fmt: skip
-    results = check_sources(sources, options)
+    with _interruptible():
+        results = check_sources(sources, options)
     print_check(results, as_json=as_json)
     if "broken" in wanted and any(r.broken for r in results):
         raise typer.Exit(1)
