@@ -24,6 +24,7 @@ import asyncio
 import fnmatch
 import json
 import multiprocessing
+import os
 import re
 import signal
 import time
@@ -43,6 +44,7 @@ from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, content_hash, load_path
 from auditor.models import Article, Audit, CheckOptions, CheckResult, CrossPostMethod, LinkKind
 from auditor.neardup import candidate, near_duplicates
+from auditor.outputs import check_file_target, prepare_dir
 from auditor.report.render import write_index, write_report
 from auditor.store import CheckCache, Store
 from auditor.urls import check_key
@@ -124,10 +126,20 @@ def _matches(rel: str, name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
-def _pending(files: Sequence[Path], store: Store, opts: BatchOptions, stats: BatchStats) -> list[Path]:
+def _pending(
+    files: Sequence[Path], store: Store, opts: BatchOptions, stats: BatchStats, run_id: int
+) -> list[Path]:
     """Files whose current content is not yet stored (all of them with --force)."""
     todo = []
+    inside = opts.folder.resolve()
     for path in files:
+        if path.is_symlink() and not path.resolve().is_relative_to(inside):
+            # An article folder is untrusted too: a link to /etc/passwd is not an article.
+            store.record_failure(
+                str(path), f"{path}: a symbolic link leading outside {opts.folder}; not followed", run_id
+            )
+            stats.failed += 1
+            continue
         if not opts.force:
             try:
                 raw = load_path(path, max_bytes=opts.max_bytes)
@@ -396,6 +408,10 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
     Raises ``KeyboardInterrupt`` (after a clean stop) when interrupted, ``AuditorError`` on
     bad input; a file that cannot be read or parsed is a recorded failure, not an error.
     """
+    opts = replace(opts, folder=Path(os.path.abspath(opts.folder)))
+    prepare_dir(opts.out_dir)
+    if opts.jsonl is not None:
+        check_file_target(opts.jsonl, "--jsonl")
     files = list(discover(opts.folder, opts.include, opts.exclude, skip=opts.out_dir))
     if not files:
         raise AuditorError(f"{opts.folder}: no .html, .htm, .md or .txt files found")
@@ -404,7 +420,7 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
     ending = ""
     try:
         run_id = store.start_run("batch", _options_json(opts), __version__)
-        todo = _pending(files, store, opts, stats)
+        todo = _pending(files, store, opts, stats, run_id)
         stats.todo = len(todo)
         progress(stats, Event.START)
         if todo:

@@ -28,6 +28,24 @@ app = typer.Typer(
 )
 
 
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MaxBytes = Annotated[
+    int, typer.Option("--max-bytes", min=1, help="Refuse articles larger than this many bytes.")
+]
+
+
+def _base_url(value: str | None) -> str | None:
+    """--base-url must be an absolute http(s) URL: relative links resolve against it."""
+    if value is None:
+        return None
+    from auditor.urls import BadURL, normalise
+
+    try:
+        return normalise(value)
+    except BadURL as exc:
+        raise typer.BadParameter(f"{value!r} is not an absolute http(s) URL ({exc})") from exc
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"auditor {__version__}")
@@ -47,15 +65,15 @@ def _root(
 def extract(
     path: Annotated[Path, typer.Argument(help="An article file: HTML, Markdown or plain text.")],
     base_url: Annotated[
-        str | None, typer.Option("--base-url", help="The page's URL, to resolve relative links.")
+        str | None,
+        typer.Option("--base-url", callback=_base_url, help="The page's URL, to resolve relative links."),
     ] = None,
     domains: Annotated[
         Path | None, typer.Option("--domains", help="A CSV extending or overriding the domain table.")
     ] = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")] = 20
-    * 1024
-    * 1024,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     pretty: Annotated[bool, typer.Option("--pretty/--compact", help="Indent the JSON.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default output).")] = True,
 ) -> None:
     """Parse and extract one article (no network) and print its JSON object."""
     from auditor.classify.domains import DomainTable
@@ -69,7 +87,7 @@ def extract(
 
 # ----------------------------------------------------------------------------- checker options
 # Declared once and shared by `check`, `audit` and `batch`.
-Timeout = Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds per request.")]
+Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=600, help="Seconds per request.")]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Requests in flight at once.")]
 PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Requests in flight per host name.")]
 AllowPrivate = Annotated[
@@ -104,7 +122,9 @@ def _check_options(
     record: Path | None = None,
 ) -> CheckOptions:
     if replay is not None and not replay.is_file():
-        raise AuditorError(f"{replay}: no such cassette")
+        raise AuditorError(
+            f"{replay}: {'is a folder, not a cassette' if replay.is_dir() else 'no such cassette'}"
+        )
     if domains is not None and not domains.is_file():
         raise AuditorError(f"{domains}: no such domain table")
     return CheckOptions(
@@ -153,7 +173,9 @@ def audit(
         bool, typer.Option("--json", help="Print the audit as JSON instead of a summary.")
     ] = False,
     fail_on: FailOn = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="The page's URL.")] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", callback=_base_url, help="The page's URL.")
+    ] = None,
     timeout: Timeout = 10.0,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
@@ -161,6 +183,7 @@ def audit(
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
 ) -> None:
     """Audit one article: extract, check its links, store it and write its HTML report."""
     from auditor.console import fail_reasons, print_summary
@@ -173,7 +196,7 @@ def audit(
         no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
-        outcome = run_audit(source, options, out_dir=out, db_path=db, base_url=base_url)
+        outcome = run_audit(source, options, out_dir=out, db_path=db, base_url=base_url, max_bytes=max_bytes)
     if as_json:
         typer.echo(
             json.dumps(
@@ -250,6 +273,7 @@ def batch(
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
 ) -> None:
     """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
     from auditor.batch import BatchOptions, run_batch
@@ -261,7 +285,7 @@ def batch(
     )  # fmt: skip
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
-        force=not resume, jsonl=jsonl, workers=workers, check=options,
+        force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
     )  # fmt: skip
     stats = run_batch(opts, BatchProgress())
     print(
@@ -276,11 +300,13 @@ def batch(
 @app.command()
 def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> None:
     """Re-render every article report and the index from the database, without the network."""
+    from auditor.outputs import prepare_dir
     from auditor.report.render import write_index, write_report
     from auditor.store import Store
 
     if not db.is_file():
         raise AuditorError(f"{db}: no such database (run `auditor audit` or `auditor batch` first)")
+    prepare_dir(out)
     store = Store.open(db)
     try:
         audits = store.audits()
@@ -302,3 +328,7 @@ def main() -> None:
     except KeyboardInterrupt:
         print("auditor: interrupted; what was finished is saved (rerun to resume)", file=sys.stderr)
         sys.exit(130)
+    except OSError as exc:  # a disk that fills up or a folder that vanishes mid-run
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"auditor: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        sys.exit(2)

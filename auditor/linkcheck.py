@@ -7,11 +7,13 @@ distinct URL checked once, with the articles that cite it.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.batch import discover
 from auditor.check.checker import check_all
+from auditor.errors import AuditorError
 from auditor.jsonout import check_json
 from auditor.models import BROKEN_STATUSES, CheckOptions, CheckResult, LinkKind, Status
 from auditor.urls import check_key
@@ -41,7 +43,13 @@ def _collect(sources: list[str], options: CheckOptions) -> dict[str, list[str]]:
         path = Path(source)
         files = list(discover(path)) if path.is_dir() else [path]
         for file in files:
-            article = extract_path(file, table=table)
+            try:
+                article = extract_path(file, table=table)
+            except AuditorError as exc:
+                if not path.is_dir():
+                    raise  # a file named on the command line must be readable
+                print(f"auditor: skipped {exc}", file=sys.stderr)  # one bad file in a folder
+                continue
             for link in article.links:
                 if link.kind is LinkKind.WEB:
                     cited.setdefault(link.url, []).append(str(file))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -171,4 +172,6 @@ def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArt
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from exc
     if len(data) > max_bytes:
         raise InputError(f"{p}: over the {max_bytes:,}-byte cap")
-    return load_bytes(data, str(p))
+    # The article's identity is its absolute path, however it was typed: the same file
+    # audited from two working directories is one article, not two.
+    return load_bytes(data, os.path.abspath(p))

@@ -292,7 +292,7 @@ class CheckOptions:
     per_host: int = 4
     min_interval: float = 0.0  # seconds between requests to one host
     retries: int = 2
-    max_retry_after: float = 30.0
+    max_retry_after: float = 10.0  # a hostile Retry-After must not stall a batch
     max_redirects: int = 10
     max_body: int = 256 * 1024
     max_header_bytes: int = 64 * 1024

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from auditor.classify.registrable import domain_of
 from auditor.models import Article, CrossPost, CrossPostMethod, Metadata
 
 THRESHOLD = 0.7
@@ -116,7 +117,7 @@ def _crosspost(original: _Entry, similarity: float) -> CrossPost:
     meta = original.metadata
     return CrossPost(
         original_outlet=meta.outlet or meta.title,
-        original_url=meta.canonical_url or original.source,
+        original_url=_own_address(meta) or original.source,
         published=meta.published,
         method=CrossPostMethod.NEAR_DUPLICATE,
         methods=(CrossPostMethod.NEAR_DUPLICATE,),
@@ -124,3 +125,11 @@ def _crosspost(original: _Entry, similarity: float) -> CrossPost:
         evidence=f"{similarity:.0%} of the body text's word 5-shingles match {original.source}",
         similarity=similarity,
     )
+
+
+def _own_address(meta: Metadata) -> str | None:
+    """The copy's own URL: a republished page's rel=canonical names the original's site."""
+    for url in (meta.canonical_url, meta.og_url):
+        if url and (meta.outlet_domain is None or domain_of(url) == meta.outlet_domain):
+            return url
+    return None

@@ -6,18 +6,21 @@ one article (or one URL check) to another worker without rewriting a stage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from auditor import __version__
 from auditor.check.checker import ResultCache, check_all
 from auditor.classify.domains import DomainTable, default_table
+from auditor.errors import InputError
 from auditor.extract.attributions import extract_attributions
 from auditor.extract.crossposts import extract_crossposts
 from auditor.extract.links import extract_links
 from auditor.extract.metadata import extract_metadata
 from auditor.load import DEFAULT_MAX_BYTES, content_hash, load_path
 from auditor.models import Article, Attribution, Audit, CheckOptions, Link, LinkKind, RawArticle
+from auditor.outputs import prepare_dir
 from auditor.parse import parse_document
 from auditor.urls import check_key
 
@@ -91,6 +94,8 @@ def load_source(source: str, options: CheckOptions, *, max_bytes: int = DEFAULT_
         from auditor.check.page import fetch_article
 
         return fetch_article(source, options, max_bytes=max_bytes)
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source):
+        raise InputError(f"{source}: only http(s) URLs can be fetched; save the page and audit the file")
     return load_path(source, max_bytes=max_bytes)
 
 
@@ -114,6 +119,7 @@ def audit(
     from auditor.report.render import write_report
     from auditor.store import CheckCache, Store
 
+    prepare_dir(out_dir)
     table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
     raw = load_source(source, options, max_bytes=max_bytes)
     article = extract_raw(raw, base_url=base_url or raw.url, table=table)

@@ -22,6 +22,7 @@ from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpcore
@@ -245,7 +246,19 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+        key = str(Path(self.path).resolve())
+        if key in _RECORDED:  # a run opens several clients (the article page, each batch chunk)
+            merged = cas.load(self.path)
+            for entry in self.cassette.entries():
+                merged.add(entry)
+            self.cassette = merged
         cas.save(self.cassette, self.path)
+        _RECORDED.add(key)
+
+
+#: Cassettes this process has written: a later client of the same run adds to them
+#: instead of replacing them; a new run (a new process) starts its cassette afresh.
+_RECORDED: set[str] = set()
 
 
 def _error_kind(exc: BaseException) -> str:

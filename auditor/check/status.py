@@ -17,7 +17,15 @@ from auditor.models import Hop, Status
 from auditor.urls import host_of
 
 _HTMLISH = ("", "text/html", "application/xhtml+xml", "text/plain")
-_ROOTISH = re.compile(r"^/?(?:[a-z]{2}(?:-[a-z]{2})?/?)?(?:index\.\w{2,5}|home/?|default\.\w{2,5})?$", re.I)
+# A home page: "/", "/index.html", "/home", or a language home such as "/en/" or "/pt-br/".
+# Only real language codes count: "/tv" or "/ai" is a section, not the home page.
+_LANGS = (
+    "ar|bg|bn|ca|cs|cy|da|de|el|en|es|et|eu|fa|fi|fr|ga|gl|he|hi|hr|hu|hy|id|is|it|ja|ka|kk|ko|lt|"
+    "lv|mk|ms|mt|nb|nl|nn|no|pl|pt|ro|ru|sk|sl|sq|sr|sv|sw|ta|th|tl|tr|uk|ur|uz|vi|zh"
+)
+_ROOTISH = re.compile(
+    rf"^/?(?:(?:{_LANGS})(?:[-_][a-z]{{2,4}})?/?)?(?:index\.\w{{2,5}}|home/?|default\.\w{{2,5}})?$", re.I
+)
 _ERROR_PATH = re.compile(
     r"(?:^|/)(?:404|not[-_]?found|page[-_]?not[-_]?found|error(?:[-_]?404)?)(?:\.\w{2,5})?/?$", re.I
 )

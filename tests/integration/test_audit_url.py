@@ -89,3 +89,29 @@ def test_audit_url_errors_are_one_line(site: str, tmp_path: Path, path: str, mes
     )
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_record_keeps_the_page_and_its_links_and_replays_offline(tmp_path: Path) -> None:
+    """One run opens two clients (the page, then its links): the cassette must hold both."""
+    cassette = tmp_path / "run.jsonl"
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    site = f"http://127.0.0.1:{server.server_address[1]}"
+    common = ["--allow-private", "--no-archive", "--json", "--out", str(tmp_path), "--timeout", "3"]
+    try:
+        live = run_cli(
+            "audit", f"{site}/old-address", "--record", str(cassette), "--db", str(tmp_path / "a.db"), *common
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert live.returncode == 0, live.stderr
+    urls = {json.loads(line)["url"] for line in cassette.read_text().splitlines()}
+    assert f"{site}/old-address" in urls and f"{site}/interview" in urls
+    replayed = run_cli(
+        "audit", f"{site}/old-address", "--replay", str(cassette), "--db", str(tmp_path / "b.db"), *common
+    )
+    assert replayed.returncode == 0, replayed.stderr
+    statuses = lambda out: {lk["url"]: lk["status"] for lk in json.loads(out)["links"]}  # noqa: E731
+    assert statuses(replayed.stdout) == statuses(live.stdout)

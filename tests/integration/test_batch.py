@@ -536,3 +536,35 @@ def test_an_article_whose_report_cannot_be_written_is_a_failure_not_a_crash(
         assert source not in {a.article.source for a in store.audits()}  # retried on the next run
     finally:
         store.close()
+
+
+def test_symlink_leading_outside_the_folder_is_not_followed(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "good.md").write_text("# Good\n\nThe ministry [said](https://gov.example.org/a) so on Monday.\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (folder / "passwd.txt").symlink_to(secret)
+    stats = run_batch(options(folder, tmp_path, check=CheckOptions(offline=True)), Recorder())
+    assert stats.audited == 1 and stats.failed == 1
+    con = sqlite3.connect(tmp_path / "run" / "audit.db")
+    failures = dict(con.execute("SELECT source, error FROM failures").fetchall())
+    bodies = " ".join(r[0] for r in con.execute("SELECT body_text FROM articles"))
+    con.close()
+    assert "outside" in failures[str(folder / "passwd.txt")]
+    assert "root:x" not in bodies
+    reports = " ".join(p.read_text() for p in (tmp_path / "run" / "reports").glob("*.html"))
+    assert "root:x" not in reports
+
+
+def test_same_files_typed_two_ways_are_one_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article is its absolute path: a rerun from another folder resumes, never duplicates."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"a{n}.md").write_text(f"# Story {n}\n\nOfficials said on Monday that item {n} was ready.\n")
+    monkeypatch.chdir(tmp_path)
+    first = run_batch(options(Path("corpus"), tmp_path, check=CheckOptions(offline=True)), Recorder())
+    again = run_batch(options(folder, tmp_path, check=CheckOptions(offline=True)), Recorder())
+    assert (first.audited, again.audited, again.skipped) == (3, 0, 3)
+    assert stored(tmp_path / "run" / "audit.db") == 3

@@ -162,3 +162,14 @@ def test_missing_cassette_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("audit", str(EXAMPLES / "cc-republished.html"), "--replay", str(tmp_path / "no.jsonl"))
     assert result.returncode == 2
     assert "no such cassette" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_folder_skips_a_broken_file_and_goes_on(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "good.md").write_text("# Title\n\nThe ministry [said](https://gov.example.org/a) so.\n")
+    (folder / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    result = run_cli("check", str(folder), "--offline", "--json")
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["url"] for line in result.stdout.splitlines()] == ["https://gov.example.org/a"]
+    assert "skipped" in result.stderr and "broken.html" in result.stderr and "Traceback" not in result.stderr

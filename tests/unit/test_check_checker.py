@@ -444,3 +444,18 @@ def test_user_agent_identifies_us() -> None:
 
     asyncio.run(check_urls(["https://news.example.net/"], OPTS, transport=httpx.MockTransport(server)))
     assert agents == [OPTS.user_agent]
+
+
+def test_redirect_to_a_short_section_is_not_the_home_page() -> None:
+    """/tv, /ai, /us are sections; only "/" or a language home (/en/, /pt-br/) is a home page."""
+    site = Site({
+        "https://news.example.net/shows/old-show": httpx.Response(301, headers={"location": "https://news.example.net/tv"}),
+        "https://news.example.net/tv": html(page("article_plain.html")),
+        "https://news.example.net/2019/05/old": httpx.Response(302, headers={"location": "https://news.example.net/en/"}),
+        "https://news.example.net/en/": html(page("article_plain.html")),
+    })  # fmt: skip
+    section, language_home = run(
+        site, ["https://news.example.net/shows/old-show", "https://news.example.net/2019/05/old"]
+    )
+    assert section.status == Status.REDIRECTED
+    assert language_home.status == Status.SOFT_404 and "home page" in language_home.reason
