@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
 from auditor import __version__
-from auditor.check.checker import check_urls
+from auditor.check.checker import CheckSession
 from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, content_hash, load_path
 from auditor.models import Article, Audit, CheckOptions, CheckResult, CrossPostMethod, LinkKind
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from auditor.classify.domains import DomainTable
 
 
-SEEN_MAX = 200_000  # in-run results kept in memory (~0.5 KB each); older ones come from the store
+IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -263,62 +263,73 @@ class ParsePool:
 
 
 class _Runner:
-    """Parse chunk n+1 while chunk n's URLs are checked; commit each article as it completes."""
+    """Parse chunk n+1 while earlier chunks' URLs are checked; commit each article as it completes.
+
+    One :class:`CheckSession` serves the whole batch, so per-host politeness holds across all
+    chunks, a URL is fetched once however many chunks cite it, and up to ``IN_FLIGHT`` chunks
+    are checked at once: one slow host delays the chunks that cite it, not the whole batch.
+    """
 
     def __init__(
         self, opts: BatchOptions, store: Store, run_id: int, stats: BatchStats, progress: Progress
     ) -> None:
         self.opts, self.store, self.run_id, self.stats, self.progress = opts, store, run_id, stats, progress
-        self.seen: dict[str, CheckResult] = {}
         self.cache = CheckCache(store, run_id, opts.check.cache_ttl_hours)
         self.jsonl: IO[str] | None = None
 
     async def run(self, files: list[Path], pool: ParsePool) -> None:
         size = max(1, self.opts.chunk)
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        pending = pool.submit(chunks[0]) if chunks else []
-        for index, chunk in enumerate(chunks):
-            results = await pool.results(chunk, pending)
-            pending = pool.submit(chunks[index + 1]) if index + 1 < len(chunks) else []
-            await self._finish_chunk(chunk, results)
+        session = CheckSession(self.opts.check, cache=self.cache, on_checked=self._checked)
+        slots = asyncio.Semaphore(IN_FLIGHT)
+        try:
+            async with session, asyncio.TaskGroup() as group:
+                pending = pool.submit(chunks[0]) if chunks else []
+                for index, chunk in enumerate(chunks):
+                    results = await pool.results(chunk, pending)
+                    pending = pool.submit(chunks[index + 1]) if index + 1 < len(chunks) else []
+                    await slots.acquire()
+                    group.create_task(self._finish_chunk(session, chunk, results, slots))
+        except BaseExceptionGroup as group_error:  # one failing chunk stops the batch: say why
+            raise group_error.exceptions[0] from None
 
-    async def _finish_chunk(self, chunk: list[Path], results: list[Article | str]) -> None:
-        for path, result in zip(chunk, results, strict=True):
-            if isinstance(result, str):
-                self.store.record_failure(str(path), result, self.run_id)
-                self.stats.failed += 1
-                self.progress(self.stats, Event.FAILED, result)
-        articles = [r for r in results if isinstance(r, Article)]
-        await self._check(articles)
-        for article in articles:  # no await below: a cancellation cannot split a commit
-            self._commit(article)
+    def _checked(self, _result: CheckResult) -> None:
+        self.stats.urls_checked += 1
+        self.progress(self.stats, Event.URL)
 
-    async def _check(self, articles: list[Article]) -> None:
-        """Check the URLs no earlier chunk (nor the store's cache) has answered."""
-        fresh = list(dict.fromkeys(k for a in articles for k in _web_keys(a) if k not in self.seen))
-        if not fresh:
-            return
+    async def _finish_chunk(
+        self, session: CheckSession, chunk: list[Path], results: list[Article | str], slots: asyncio.Semaphore
+    ) -> None:
+        try:
+            for path, result in zip(chunk, results, strict=True):
+                if isinstance(result, str):
+                    self.store.record_failure(str(path), result, self.run_id)
+                    self.stats.failed += 1
+                    self.progress(self.stats, Event.FAILED, result)
+            articles = [r for r in results if isinstance(r, Article)]
+            checked = await self._check(session, articles)
+            for article in articles:  # no await below: a cancellation cannot split a commit
+                self._commit(article, checked)
+        finally:
+            slots.release()
+
+    async def _check(self, session: CheckSession, articles: list[Article]) -> dict[str, CheckResult]:
+        """Every check key of these articles, answered by the session (fresh, shared or cached)."""
+        keys = list(dict.fromkeys(k for a in articles for k in _web_keys(a)))
+        if not keys:
+            return {}
         published = {k: a.metadata.published for a in articles if a.metadata.published for k in _web_keys(a)}
-
-        def resolved(_: CheckResult) -> None:
-            self.stats.urls_checked += 1
-            self.progress(self.stats, Event.URL)
-
-        results = await check_urls(
-            fresh, self.opts.check, published=published, cache=self.cache, on_result=resolved
-        )
+        results = await session.check(keys, published=published)
         by_key = {r.url: r for r in results}
-        for key, checker_key in zip(fresh, _checker_keys(fresh), strict=True):
+        checked = {}
+        for key, checker_key in zip(keys, _checker_keys(keys), strict=True):
             result = by_key.get(checker_key)
             if result is not None:
-                self.seen[key] = result if result.url == key else replace(result, url=key)
-        while len(self.seen) > SEEN_MAX:  # oldest out; the store's cache still answers for them
-            del self.seen[next(iter(self.seen))]
+                checked[key] = result if result.url == key else replace(result, url=key)
+        return checked
 
-    def _commit(self, article: Article) -> None:
-        audit = Audit(
-            article=article, checks=tuple(self.seen[k] for k in _web_keys(article) if k in self.seen)
-        )
+    def _commit(self, article: Article, checked: dict[str, CheckResult]) -> None:
+        audit = Audit(article=article, checks=tuple(checked[k] for k in _web_keys(article) if k in checked))
         try:
             write_report(audit, self.opts.out_dir)
         except OSError:

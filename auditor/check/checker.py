@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -255,6 +256,98 @@ def distinct_keys(urls: Sequence[str]) -> dict[str, str | None]:
     return keys
 
 
+DONE_MAX = 200_000  # results a session keeps in memory (about 0.5 KB each)
+
+
+class CheckSession:
+    """One client, one guard and one gate for a whole run, shared by every caller.
+
+    A batch checks many chunks of articles: with one session the per-host limits hold across
+    all of them, several chunks can be checked at once, and a URL that two callers ask for
+    while it is in flight is fetched once (the second caller awaits the first's result).
+    """
+
+    def __init__(
+        self,
+        options: CheckOptions,
+        *,
+        transport: Transport | None = None,
+        cache: ResultCache | None = None,
+        sleep: Sleep | None = None,
+        resolver: Resolver | None = None,
+        on_checked: Callable[[CheckResult], None] | None = None,
+    ) -> None:
+        self.options = options
+        self.on_checked = on_checked  # each result the session produced (not a repeat answer)
+        live = transport is None and not options.replay
+        self._guard = Guard(
+            allow_private=options.allow_private, resolver=resolver or (system_resolver if live else None)
+        )
+        self._transport = transport
+        self._cache = cache if (cache is not None and not options.replay and not options.recheck) else None
+        self._store = cache if (cache is not None and not options.replay) else None
+        self._sleep = sleep or asyncio.sleep
+        self._published: dict[str, str] = {}
+        self._inflight: dict[str, asyncio.Future[CheckResult]] = {}
+        self._done: OrderedDict[str, CheckResult] = OrderedDict()  # recent results, bounded
+        self._stack = AsyncExitStack()
+        self._run: _Run | None = None
+
+    async def __aenter__(self) -> CheckSession:
+        if not self.options.offline:
+            http = await self._stack.enter_async_context(
+                client.open_client(self.options, self._guard, self._transport)
+            )
+            gate = _Gate(self.options, self._sleep)
+            self._run = _Run(self.options, http, self._guard, gate, self._sleep, self._published)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
+
+    async def check(
+        self,
+        urls: Sequence[str],
+        *,
+        published: Mapping[str, str] | None = None,
+        on_result: Callable[[CheckResult], None] | None = None,
+    ) -> list[CheckResult]:
+        """One ``CheckResult`` per distinct check key, in first-seen order."""
+        self._published.update(published or {})
+        keys = distinct_keys(urls)
+        futures = [self._future(key, why) for key, why in keys.items()]
+        results = list(await asyncio.gather(*(asyncio.shield(f) for f in futures)))
+        for result in results:
+            if on_result:
+                on_result(result)
+        return results
+
+    def _future(self, key: str, invalid: str | None) -> asyncio.Future[CheckResult]:
+        found = self._inflight.get(key)
+        if found is None and key in self._done:
+            found = asyncio.get_running_loop().create_future()
+            found.set_result(self._done[key])
+        elif found is None:
+            found = asyncio.ensure_future(self._check_one(key, invalid))
+            self._inflight[key] = found
+            found.add_done_callback(lambda _f: self._inflight.pop(key, None))
+        return found
+
+    async def _check_one(self, key: str, invalid: str | None) -> CheckResult:
+        if self._run is None:
+            result = _result(key, Status.INVALID_URL if invalid else Status.UNCHECKED, invalid or "offline")
+        else:
+            result = await _one(self._run, key, invalid, self._cache)
+            if self._store is not None and result.status not in (Status.UNCHECKED, Status.INVALID_URL):
+                self._store.put(result)
+        self._done[key] = result
+        while len(self._done) > DONE_MAX:  # oldest out; a store cache still answers for them
+            self._done.popitem(last=False)
+        if self.on_checked:
+            self.on_checked(result)
+        return result
+
+
 async def check_urls(
     urls: Sequence[str],
     options: CheckOptions,
@@ -272,39 +365,9 @@ async def check_urls(
     sleeping and DNS (tests). Names are resolved (and vetted) only on the real network path
     or with an explicit ``resolver``: never when replaying a cassette.
     """
-    keys = distinct_keys(urls)
-    if options.offline:
-        results = [_result(k, Status.UNCHECKED, "offline") for k in keys]
-        for r in results:
-            if on_result:
-                on_result(r)
-        return results
-    live = transport is None and not options.replay
-    guard = Guard(
-        allow_private=options.allow_private, resolver=resolver or (system_resolver if live else None)
-    )
-    use_cache = cache if (cache is not None and not options.replay) else None
-    async with client.open_client(options, guard, transport) as http:
-        run = _Run(
-            options,
-            http,
-            guard,
-            _Gate(options, sleep or asyncio.sleep),
-            sleep or asyncio.sleep,
-            published or {},
-        )
-
-        async def one(key: str, invalid: str | None) -> CheckResult:
-            result = await _one(run, key, invalid, None if options.recheck else use_cache)
-            if use_cache is not None and result.status not in (Status.UNCHECKED, Status.INVALID_URL):
-                use_cache.put(result)
-            if on_result:
-                on_result(result)
-            return result
-
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(k, why)) for k, why in keys.items()]
-    return [t.result() for t in tasks]
+    session = CheckSession(options, transport=transport, cache=cache, sleep=sleep, resolver=resolver)
+    async with session:
+        return await session.check(urls, published=published, on_result=on_result)
 
 
 async def _one(run: _Run, key: str, invalid: str | None, cache: ResultCache | None) -> CheckResult:
