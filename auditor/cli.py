@@ -290,7 +290,7 @@ def batch(
     stats = run_batch(opts, BatchProgress())
     print(
         f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
-        f" {stats.urls_checked} distinct URLs checked; {stats.near_duplicates} near-duplicate copies."
+        f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
         f"\nindex: {out / 'index.html'}  database: {db}"
     )
     if stats.failed:
@@ -320,15 +320,17 @@ def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> Non
 
 def main() -> None:
     """Entry point. Typer reports usage errors itself (exit 2); ours become one line, exit 2."""
+    from auditor.console import clean  # messages quote hostile file names and servers
+
     try:
         app()
     except AuditorError as exc:
-        print(f"auditor: error: {exc}", file=sys.stderr)
+        print(f"auditor: error: {clean(str(exc))}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("auditor: interrupted; what was finished is saved (rerun to resume)", file=sys.stderr)
         sys.exit(130)
     except OSError as exc:  # a disk that fills up or a folder that vanishes mid-run
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"auditor: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"auditor: error: {clean(where + str(exc.strerror or exc))}", file=sys.stderr)
         sys.exit(2)

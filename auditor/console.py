@@ -6,13 +6,12 @@ Only the CLI calls this module.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -26,14 +25,41 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from auditor.models import BROKEN_STATUSES, Audit, Category, CheckResult, LinkKind, Status
+from auditor.models import Audit, CheckResult
+from auditor.report import views
 from auditor.urls import check_key
 
 if TYPE_CHECKING:
     from auditor.batch import BatchStats, Event
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, emoji=False)
+out = Console(highlight=False, emoji=False)
+
+MAX_PROBLEMS = 40
+MAX_REASON = 80
+# C0 and C1 control characters, DEL, and the bidi overrides and isolates that can reorder
+# what a terminal shows ("Trojan source"). Rich's Text keeps ESC, so OSC 8 links, title
+# changes and screen clears in a hostile title would otherwise reach the terminal raw.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_BLANK = re.compile("[\t\n\r\v\f\u2028\u2029]")
+
+
+def clean(text: object) -> str:
+    """``text`` safe to show on a terminal: line breaks become spaces, other controls go.
+
+    Apply it to everything that came from an article, a server or a file name.
+    """
+    return _CONTROL.sub("", _BLANK.sub(" ", str(text)))
+
+
+def plain(text: object, style: str = "") -> Text:
+    """``text`` as a rich ``Text``: cleaned, and never read as markup or emoji codes."""
+    return Text(clean(text), style=style)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at ``limit`` characters, with an ellipsis so the reader knows there is more."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def link_status(audit: Audit, url: str) -> CheckResult | None:
@@ -41,52 +67,75 @@ def link_status(audit: Audit, url: str) -> CheckResult | None:
 
 
 def fail_reasons(audit: Audit, fail_on: list[str]) -> list[str]:
-    """What ``--fail-on`` found, one phrase per kind; empty when nothing it names is there."""
-    article = audit.article
+    """What ``--fail-on`` found, one phrase per kind; empty when nothing it names is there.
+
+    Counted as the terminal summary and the report count them (``views.verdict``).
+    """
+    v = views.verdict(audit, views.link_rows(audit))
     found = []
-    if "broken" in fail_on:
-        n = sum(1 for c in audit.checks if c.status in BROKEN_STATUSES)
-        if n:
-            found.append(f"{n} broken link(s)")
-    if "placeholder" in fail_on:
-        n = sum(1 for lk in article.links if lk.kind is LinkKind.PLACEHOLDER)
-        if n:
-            found.append(f"{n} placeholder link(s)")
-    if "state-media" in fail_on:
-        n = sum(1 for lk in article.links if lk.category is Category.STATE_MEDIA)
-        n += sum(1 for a in article.attributions if a.outlet_category is Category.STATE_MEDIA)
-        if n:
-            found.append(f"{n} state-media citation(s)")
+    for kind, n, phrase in (
+        ("broken", v.counts["broken"], "broken link(s)"),
+        ("placeholder", v.counts["placeholder"], "placeholder link(s)"),
+        ("state-media", len(v.state_media), "state-media source(s)"),
+    ):
+        if kind in fail_on and n:
+            found.append(f"{n} {phrase}")
     return found
 
 
-def print_summary(audit: Audit, report: str | None) -> None:
+def summary_lines(audit: Audit) -> list[Text]:
+    """Title, byline, provenance and the verdict counts, each a line of plain ``Text``.
+
+    The counts are ``views.verdict``'s, in link occurrences, so they are the numbers the
+    HTML report and the index show, under the same names.
+    """
     article, meta = audit.article, audit.article.metadata
-    statuses = Counter(c.status for c in audit.checks)
-    kinds = Counter(lk.kind for lk in article.links)
-    out.print(f"[bold]{meta.title or article.source}[/bold]")
+    v = views.verdict(audit, views.link_rows(audit))
     byline = ", ".join(meta.authors) or "unknown author"
-    out.print(f"{byline} · {meta.outlet or 'unknown outlet'} · {meta.published or 'undated'}")
     chain = " → ".join([*(c.original_outlet or "?" for c in article.crossposts), meta.outlet or "this copy"])
-    out.print(f"provenance: {chain if article.crossposts else 'no cross-post found'}")
-    alive = statuses[Status.OK] + statuses[Status.REDIRECTED]
-    broken = sum(n for s, n in statuses.items() if s in BROKEN_STATUSES)
-    state = sum(1 for a in article.attributions if a.outlet_category is Category.STATE_MEDIA)
-    state += sum(1 for lk in article.links if lk.category is Category.STATE_MEDIA)
-    out.print(
-        f"links {len(article.links)} · URLs checked {len(audit.checks) - statuses[Status.UNCHECKED]}"
-        f" · alive {alive} · moved {statuses[Status.REDIRECTED]} · broken {broken}"
-        f" · blocked {statuses[Status.BLOCKED]} · placeholders {kinds[LinkKind.PLACEHOLDER]}"
-        f" · sources {len(article.attributions)} · state-media citations {state}"
+    c = v.counts
+    counts = (
+        f"{v.checked} of {v.web} web links checked · alive {c['alive']} · moved {c['moved']}"
+        f" · broken {c['broken']} · blocked {c['blocked']}"
+        + (f" · unchecked {c['unchecked']}" if c["unchecked"] else "")
+        + f" · placeholders {c['placeholder']} · sources {len(article.attributions)}"
+        f" · state-media sources {len(v.state_media)}"
     )
-    problems = [c for c in audit.checks if c.status in BROKEN_STATUSES or c.status is Status.BLOCKED]
-    if problems:
-        table = Table("status", "URL", "reason", title="problems", title_justify="left")
-        for c in problems[:40]:
-            table.add_row(c.status.value, c.url, c.reason[:80])
-        out.print(table)
+    return [
+        plain(meta.title or article.source, "bold"),
+        plain(f"{byline} · {meta.outlet or 'unknown outlet'} · {meta.published or 'undated'}"),
+        plain(f"provenance: {chain if article.crossposts else 'no cross-post found'}"),
+        plain(counts),
+    ]
+
+
+def problems_table(audit: Audit) -> Table | None:
+    """Broken and blocked URLs, one row each, at most ``MAX_PROBLEMS``; None when none."""
+    seen: dict[str, views.LinkRow] = {}
+    for r in views.link_rows(audit):
+        if r.group in ("broken", "blocked"):
+            seen.setdefault(r.target.text, r)
+    if not seen:
+        return None
+    rows = list(seen.values())
+    more = len(rows) - MAX_PROBLEMS
+    caption = f"(+{more} more: see the report)" if more > 0 else None
+    table = Table("status", "URL", "reason", title="problems", title_justify="left", caption=caption)
+    for r in rows[:MAX_PROBLEMS]:
+        reason = r.reason or (f"HTTP {r.http_status}" if r.http_status else "")
+        table.add_row(plain(r.status), plain(r.target.text), plain(shorten(clean(reason), MAX_REASON)))
+    return table
+
+
+def print_summary(audit: Audit, report: str | None, console: Console | None = None) -> None:
+    console = console or out
+    for line in summary_lines(audit):
+        console.print(line)
+    table = problems_table(audit)
+    if table is not None:
+        console.print(table)
     if report:
-        out.print(f"report: {report}")
+        console.print(plain(f"report: {report}"))
 
 
 class _Rate(ProgressColumn):
@@ -123,9 +172,9 @@ class BatchProgress:
     def __call__(self, stats: BatchStats, event: Event, detail: str = "") -> None:
         if event == "failed":
             if self.tty:
-                self.console.print(f"[red]failed:[/red] {escape(detail)}")
+                self.console.print(Text.assemble(("failed:", "red"), " ", plain(detail)))
             else:
-                print(f"failed: {detail}", file=sys.stderr, flush=True)
+                print(f"failed: {clean(detail)}", file=sys.stderr, flush=True)
         elif event in ("start", "phase"):
             self._say(self._start_line(stats) if event == "start" else detail)
         if event == "start" and self.tty and stats.todo:
@@ -150,9 +199,9 @@ class BatchProgress:
 
     def _say(self, text: str) -> None:
         if self.tty:
-            self.console.print(escape(text))
+            self.console.print(plain(text))
         else:
-            print(text, file=sys.stderr, flush=True)
+            print(clean(text), file=sys.stderr, flush=True)
 
     @staticmethod
     def _start_line(stats: BatchStats) -> str:

@@ -43,12 +43,14 @@ def _collect(sources: list[str], options: CheckOptions) -> dict[str, list[str]]:
         path = Path(source)
         files = list(discover(path)) if path.is_dir() else [path]
         for file in files:
+            from auditor.console import clean
+
             try:
                 article = extract_path(file, table=table)
             except AuditorError as exc:
                 if not path.is_dir():
                     raise  # a file named on the command line must be readable
-                print(f"auditor: skipped {exc}", file=sys.stderr)  # one bad file in a folder
+                print(f"auditor: skipped {clean(str(exc))}", file=sys.stderr)  # one bad file in a folder
                 continue
             for link in article.links:
                 if link.kind is LinkKind.WEB:
@@ -73,7 +75,7 @@ def print_check(results: list[Cited], *, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    from auditor.console import out
+    from auditor.console import out, plain, shorten
 
     counts: dict[Status, int] = {}
     for c in results:
@@ -85,5 +87,10 @@ def print_check(results: list[Cited], *, as_json: bool) -> None:
     if problems:
         table = Table("status", "URL", "reason", "cited by", title="problems", title_justify="left")
         for c in problems:
-            table.add_row(c.result.status.value, c.result.url, c.result.reason[:70], str(len(c.articles)))
+            table.add_row(
+                plain(c.result.status.value),
+                plain(c.result.url),
+                plain(shorten(c.result.reason, 70)),
+                str(len(c.articles)),
+            )
         out.print(table)

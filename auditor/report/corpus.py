@@ -56,13 +56,21 @@ class Network:
     height: int
 
 
+def failure_rows(failures: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(source, error) with the error's leading ``"<source>: "`` dropped: the row names it."""
+    return [
+        (source, error.removeprefix(f"{source}: ") if error != f"{source}: " else error)
+        for source, error in failures
+    ]
+
+
 def article_rows(audits: Sequence[Audit]) -> list[tuple[ArticleRow, list[LinkRow]]]:
     result = []
     for audit in audits:
         rows = link_rows(audit)
         v = verdict(audit, rows)
         meta, chain = audit.article.metadata, audit.article.crossposts
-        flags = [f for f, on in (("dead", v.counts["broken"]), ("crossposted", v.crossposted)) if on]
+        flags = [f for f, on in (("broken", v.counts["broken"]), ("crossposted", v.crossposted)) if on]
         flags += ["state-media"] if v.state_media else []
         flags += ["placeholders"] if v.counts["placeholder"] else []
         row = ArticleRow(
@@ -118,9 +126,7 @@ def network(audits: Sequence[Audit]) -> Network:
             if a != b:
                 edges[(a, b)] += 1
     depth = _depths(edges)
-    columns: dict[int, list[str]] = {}
-    for name in sorted(depth, key=lambda n: (depth[n], n.lower())):
-        columns.setdefault(depth[name], []).append(name)
+    columns = _columns(depth, edges)
     place = {
         name: (PAD + col * (NODE_W + COL_GAP), PAD + row * (NODE_H + ROW_GAP))
         for col, names in columns.items()
@@ -145,6 +151,28 @@ def network(audits: Sequence[Audit]) -> Network:
         width=width if place else 0,
         height=height if place else 0,
     )
+
+
+def _columns(depth: dict[str, int], edges: Counter[tuple[str, str]]) -> dict[int, list[str]]:
+    """Names per column; the first by name, each next one by its sources' mean row.
+
+    Ordering a node by the barycentre of what points at it uncrosses the common case (two
+    originals, each re-posted by its own outlet) at no cost worth a real layout engine.
+    """
+    columns: dict[int, list[str]] = {}
+    row: dict[str, float] = {}
+    for col in sorted(set(depth.values())):
+        names = sorted((n for n in depth if depth[n] == col), key=str.lower)
+        if col:
+            names.sort(key=lambda n: _barycentre(n, edges, row))
+        columns[col] = names
+        row.update((n, i) for i, n in enumerate(names))
+    return columns
+
+
+def _barycentre(name: str, edges: Counter[tuple[str, str]], row: dict[str, float]) -> float:
+    rows = [row[a] for a, b in edges if b == name and a in row]
+    return sum(rows) / len(rows) if rows else float("inf")
 
 
 def _depths(edges: Counter[tuple[str, str]]) -> dict[str, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import tempfile
+import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -46,6 +46,8 @@ def _env() -> jinja2.Environment:
     )
     env.globals["group_labels"] = views.GROUP_LABELS
     env.globals["groups"] = views.GROUPS
+    env.globals["group_help"] = views.GROUP_HELP
+    env.globals["state_media_help"] = views.STATE_MEDIA_HELP
     env.filters["pct"] = _pct
     return env
 
@@ -62,6 +64,7 @@ def render_article(audit: Audit) -> str:
     """The whole report of one article as a string of HTML."""
     rows = views.link_rows(audit)
     statuses = sorted({r.status for r in rows})
+    shown = sorted(rows, key=lambda r: (r.region != "body", r.position))  # the author's links first
     return (
         _env()
         .get_template("article.html.j2")
@@ -71,7 +74,7 @@ def render_article(audit: Audit) -> str:
             verdict=views.verdict(audit, rows),
             chain=views.chain_nodes(audit),
             sources=views.source_rows(audit),
-            links=rows,
+            links=shown,
             statuses=statuses,
             regions=sorted({r.region for r in rows}),
             bars=views.domain_bars(rows),
@@ -93,7 +96,7 @@ def render_index(audits: Sequence[Audit], failures: Sequence[tuple[str, str]]) -
             categories=corpus.top_categories(all_rows),
             dead_domains=corpus.dead_domains(all_rows),
             network=corpus.network(audits),
-            failures=list(failures),
+            failures=corpus.failure_rows(failures),
             total_links=len(all_rows),
             generated=_generated(),
         )
@@ -101,8 +104,15 @@ def render_index(audits: Sequence[Audit], failures: Sequence[tuple[str, str]]) -
 
 
 def _write_atomically(path: Path, text: str) -> Path:
+    """Write to a fresh temporary name beside ``path``, then rename over it.
+
+    Opened with mode 0666 so the umask decides, as for any file a program writes (0644
+    usually): ``mkstemp``'s 0600 left reports unreadable to the web server or colleague
+    they were written for. ``O_EXCL`` and a random name keep the temporary file our own.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

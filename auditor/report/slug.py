@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from pathlib import PurePath
 from urllib.parse import urlsplit
 
 MAX_STEM = 60
@@ -26,6 +27,9 @@ def slug_for(source: str) -> str:
     means ``index`` and every other name we write can never be produced.
     """
     digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):
+        # A file is known by its absolute path; its folder and name are what a reader knows.
+        source = "/".join(PurePath(source).parts[-2:])
     ascii_text = unicodedata.normalize("NFKD", source).encode("ascii", "ignore").decode().lower()
     words = [w for w in _NOT_SLUG.split(ascii_text) if w and w not in _NOISE]
     stem = "-".join(words)[-MAX_STEM:].strip("-")

@@ -12,18 +12,35 @@ from dataclasses import dataclass
 
 from auditor.models import BROKEN_STATUSES, Audit, Category, CheckResult, Link, LinkKind, Status
 from auditor.report.slug import safe_href
-from auditor.urls import check_key
+from auditor.urls import check_key, host_of
 
 GROUPS = ("alive", "moved", "broken", "blocked", "unchecked", "placeholder", "skipped")
 GROUP_LABELS = {
     "alive": "alive",
     "moved": "moved",
-    "broken": "dead",
+    "broken": "broken",
     "blocked": "blocked",
     "unchecked": "unchecked",
     "placeholder": "placeholder",
     "skipped": "not checked",
 }
+# What each group holds, for tooltips and legends: the terminal, report and index all count
+# with ``verdict`` below, so one definition stands behind every number a user sees.
+GROUP_HELP = {
+    "alive": "answered 200 OK at the URL cited",
+    "moved": "redirected: the page answers, at another URL",
+    "broken": "dead (404/410), soft-404, parked, server error, DNS, TLS or connection error, "
+    "timeout, too many redirects, or an invalid URL",
+    "blocked": "the server refused us (403, 429, bot wall): not evidence the page is gone",
+    "unchecked": "not checked in this run (offline, or not in the cassette)",
+    "placeholder": "an empty or placeholder href (#, javascript:void(0)...)",
+    "skipped": "not a web link (mailto:, tel:, relative or malformed): never checked",
+}
+CHECKED_GROUPS = ("alive", "moved", "broken", "blocked")
+STATE_MEDIA_HELP = (
+    "distinct state-media sources: an attribution to a state-media outlet counts once together "
+    "with the link that backs it; any other link to state media counts once per occurrence"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,12 +163,12 @@ def link_rows(audit: Audit) -> list[LinkRow]:
                 text=link.text,
                 context=link.context,
                 target=Target(text=link.url, href=safe_href(link.url) if link.kind is LinkKind.WEB else None),
-                domain=link.domain or "",
+                domain=shown_domain(link),
                 category=str(link.category) if link.category else "",
                 status=status,
                 group=group,
                 http_status=check.http_status if check else None,
-                reason=check.reason if check else "",
+                reason=_reason(check),
                 hops=hops,
                 final=target(check.final_url) if check and check.final_url != check.url else None,
                 archive=target(check.archive_url) if check and group == "broken" else None,
@@ -160,16 +177,56 @@ def link_rows(audit: Audit) -> list[LinkRow]:
     return rows
 
 
+def _reason(check: CheckResult | None) -> str:
+    """The check's reason, or "" when it only repeats the HTTP code shown beside it."""
+    if check is None or check.reason == f"HTTP {check.http_status}":
+        return ""
+    return check.reason
+
+
+def shown_domain(link: Link) -> str:
+    """The registrable domain, or the host when there is none (reserved TLDs, bare labels).
+
+    ``tass.example`` has no public suffix, so its registrable domain comes out as the bare
+    label ``example``: the host says more.
+    """
+    host = host_of(link.url) if link.kind is LinkKind.WEB else ""
+    domain = link.domain or ""
+    if not domain or ("." not in domain and ":" not in domain and host and host != domain):
+        return host or domain
+    return domain
+
+
+def _key(url: str) -> str:
+    try:
+        return check_key(url)
+    except ValueError:  # a malformed URL is its own key
+        return url
+
+
+def state_media_sources(audit: Audit, rows: Sequence[LinkRow]) -> tuple[str, ...]:
+    """One entry per state-media source: see ``STATE_MEDIA_HELP``."""
+    cited, backing = [], set()
+    for a in audit.article.attributions:
+        if a.outlet_category is Category.STATE_MEDIA:
+            cited.append(f"{a.source} in {a.outlet or a.outlet_domain}" + (" (linked)" if a.url else ""))
+            if a.url:
+                backing.add(_key(a.url))
+    cited += [
+        f"link: {r.domain or r.target.text}"
+        for r in rows
+        if r.category == Category.STATE_MEDIA and _key(r.target.text) not in backing
+    ]
+    return tuple(cited)
+
+
 def verdict(audit: Audit, rows: Sequence[LinkRow]) -> Verdict:
+    """The counts every view shows: link occurrences by status group, never ``unchecked``
+    among the checked ones; state media as distinct sources."""
     counts = Counter(r.group for r in rows)
     web = [r for r in rows if r.group not in ("placeholder", "skipped")]
     own = sum(1 for r in web if r.category == Category.SELF)
-    cited = [f"link: {r.domain or r.target.text}" for r in rows if r.category == Category.STATE_MEDIA]
-    cited += [
-        f"{a.source} in {a.outlet or a.outlet_domain}"
-        for a in audit.article.attributions
-        if a.outlet_category is Category.STATE_MEDIA
-    ]
+    cited = state_media_sources(audit, rows)
     chain = audit.article.crossposts
     if chain:
         first = chain[0]
@@ -180,7 +237,7 @@ def verdict(audit: Audit, rows: Sequence[LinkRow]) -> Verdict:
     return Verdict(
         links=len(rows),
         web=len(web),
-        checked=sum(counts[g] for g in ("alive", "moved", "broken", "blocked")),
+        checked=sum(counts[g] for g in CHECKED_GROUPS),
         counts={g: counts[g] for g in GROUPS},
         self_share=own / len(web) if web else None,
         state_media=tuple(cited),
@@ -226,8 +283,13 @@ def chain_nodes(audit: Audit) -> list[ChainNode]:
 def source_rows(audit: Audit) -> list[SourceRow]:
     rows = []
     for a in audit.article.attributions:
-        check = audit.check_for(check_key(a.url)) if a.url and safe_href(a.url) else None
-        status = str(check.status) if check else ("no link" if not a.url else "unchecked")
+        web = bool(a.url and safe_href(a.url))
+        check = audit.check_for(_key(a.url)) if a.url and web else None
+        status = (
+            str(check.status)
+            if check
+            else ("unchecked" if web else "no link" if not a.url else "not a web link")
+        )
         rows.append(
             SourceRow(
                 name=a.source,
@@ -243,7 +305,7 @@ def source_rows(audit: Audit) -> list[SourceRow]:
                 mentions=tuple(m for m in a.mentions if m != a.evidence),
                 target=target(a.url),
                 status=status,
-                group=group_of(check.status) if check else "skipped",
+                group=group_of(check.status) if check else ("unchecked" if web else "skipped"),
             )
         )
     return rows

@@ -88,7 +88,7 @@ def test_status_and_region_filters_follow_the_url_fragment(
     assert soup.select_one("form.filters output").get_text() == f"{len(expected)} of 12 shown"
 
 
-def test_index_filter_keeps_articles_with_dead_links(tmp_path: Path) -> None:
+def test_index_filter_keeps_articles_with_broken_links(tmp_path: Path) -> None:
     audits = [
         plain_audit("a.txt", "Alpha"),
         plain_audit("b.txt", "Beta", dead=True),
@@ -96,7 +96,7 @@ def test_index_filter_keeps_articles_with_dead_links(tmp_path: Path) -> None:
     ]
     path = tmp_path / "index.html"
     path.write_text(render_index(audits, []), encoding="utf-8")
-    soup = dump_dom(path, "#flags=dead")
+    soup = dump_dom(path, "#flags=broken")
     assert [a.get_text() for a in soup.select("#articles-table tbody tr:not([hidden]) td a")] == [
         "Story from Beta"
     ]

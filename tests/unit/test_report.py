@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
+import stat as stat_mode
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from auditor.models import Article, Audit, Format, Metadata
+from auditor.models import Article, Audit, CheckResult, Format, Link, LinkKind, Metadata, Region, Status
 from auditor.report.render import render_article, render_index, write_index, write_report
 from auditor.report.slug import safe_href, slug_for
+from auditor.urls import check_key
 from tests.fixtures.report.records import BAD_URLS, PAYLOAD, make_audit, plain_audit, xss_audit
 
 SECTIONS = ["verdict", "provenance", "sources", "links", "domains"]
@@ -39,12 +43,13 @@ def test_verdict_strip_counts_what_the_reader_needs() -> None:
     soup = soup_of(render_article(make_audit()))
     assert stat(soup, "web links checked") == "10"
     assert stat(soup, "alive") == "4"
-    assert stat(soup, "dead") == "4"  # dead, soft-404, timeout, dns-error
+    assert stat(soup, "broken") == "4"  # dead, soft-404, timeout, dns-error
     assert stat(soup, "moved") == "1"
     assert stat(soup, "blocked") == "1"
     assert stat(soup, "placeholders") == "1"
     assert stat(soup, "own site") == "20%"  # 2 of 10 web links go back to aggregator.example
-    assert stat(soup, "state-media") == "4"  # two links, two attributions
+    # two attributions to state media, each with the link that backs it: two sources, not four
+    assert stat(soup, "state-media sources") == "2"
     assert "re-post of Indian Outlook (declared)" in stat(soup, "cross-post")
 
 
@@ -220,7 +225,7 @@ def test_index_lists_every_article_with_its_verdict_and_failures(tmp_path: Path)
     links = {a.get_text(): a["href"] for a in soup.select("#articles-table a")}
     assert links["Story from Copy One"] == slug_for("c1.txt") + ".html"
     copy_one = next(r for r in rows if "Copy One" in r.get_text())
-    assert copy_one["data-flags"].split() == ["dead", "crossposted"]
+    assert copy_one["data-flags"].split() == ["broken", "crossposted"]
     failures = soup.select("#failures tbody tr")
     assert [td.get_text() for td in failures[0].select("td")] == ["bad.html", "cannot decode <b>bytes</b>"]
     assert soup.select_one("#failures b") is None
@@ -263,3 +268,94 @@ def test_empty_index_renders() -> None:
     soup = soup_of(render_index([], []))
     assert "No articles" in soup.select_one("#articles").get_text()
     assert "Every article was read" in soup.select_one("#failures").get_text()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_reports_and_index_get_the_usual_file_mode(tmp_path: Path, umask: int, mode: int) -> None:
+    old = os.umask(umask)
+    try:
+        paths = [write_report(make_audit(), tmp_path), write_index([make_audit()], [], tmp_path)]
+        paths.append(write_report(make_audit(), tmp_path))  # replacing keeps the mode
+    finally:
+        os.umask(old)
+    assert [stat_mode.S_IMODE(p.stat().st_mode) for p in paths] == [mode, mode, mode]
+
+
+def _one_link(url: str, status: Status | None, **check: object) -> Audit:
+    link = Link(url=url, href=url, text="cited", region=Region.BODY, kind=LinkKind.WEB, domain=None)
+    checks = () if status is None else (CheckResult(url=check_key(url), status=status, **check),)  # type: ignore[arg-type]
+    article = Article(source="a.txt", format=Format.TEXT, metadata=Metadata(title="t"), links=(link,))
+    return Audit(article=article, checks=checks)
+
+
+def test_a_check_left_unchecked_is_not_counted_as_checked() -> None:
+    audit = _one_link("https://x.org/a", Status.UNCHECKED, reason="not in cassette")
+    assert stat(soup_of(render_article(audit)), "web links checked") == "0"
+    index = soup_of(render_index([audit], []))
+    assert "0 checked" in index.select_one(".byline").get_text()
+
+
+def test_status_cell_shows_the_http_code_once() -> None:
+    audit = _one_link("https://x.org/a", Status.OK, http_status=200, reason="HTTP 200")
+    cell = soup_of(render_article(audit)).select("#links-table tbody td")[4]
+    assert cell.get_text(" ", strip=True) == "ok 200"
+
+
+def test_a_reserved_tld_shows_its_host_not_a_bare_label() -> None:
+    audit = _one_link("https://www.tass.example/politics/1", Status.OK)
+    link = replace(audit.article.links[0], domain="example")
+    audit = replace(audit, article=replace(audit.article, links=(link,)))
+    soup = soup_of(render_article(audit))
+    assert soup.select_one("#links-table td.domain").get_text(strip=True) == "www.tass.example"
+    assert _one_link("https://x.org/", None).article.links[0].domain is None
+    bare = soup_of(render_article(_one_link("https://x.org/", None)))
+    assert bare.select_one("#links-table td.domain").get_text(strip=True) == "x.org"
+
+
+def test_body_links_come_first_in_page_order() -> None:
+    rows = soup_of(render_article(make_audit())).select("#links-table tbody tr")
+    regions = [r["data-region"] for r in rows]
+    positions = [int(r.td.get_text()) for r in rows]
+    assert regions[:7] == ["body"] * 7 and "body" not in regions[7:]
+    assert positions[:7] == sorted(positions[:7]) and positions[7:] == sorted(positions[7:])
+
+
+def test_state_media_counts_each_source_once_with_a_legend() -> None:
+    audit = make_audit()
+    extra = replace(audit.article.links[3], position=12, url="https://www.rt.com/news/other/", href="x")
+    audit = replace(audit, article=replace(audit.article, links=(*audit.article.links, extra)))
+    soup = soup_of(render_article(audit))
+    box = next(b for b in soup.select("#verdict .stat") if "state-media" in b.span.get_text())
+    assert box.b.get_text() == "3"  # Diesen + his RT link, TASS + its link, one unbacked RT link
+    assert "counts once" in box["title"] and "link: rt.com" in box["title"]
+    index = soup_of(render_index([audit], []))
+    assert "counts once" in next(th["title"] for th in index.select("th") if th.get_text() == "State media")
+
+
+def test_failures_do_not_repeat_the_path_in_the_error() -> None:
+    soup = soup_of(render_index([], [("/d/x.html", "/d/x.html: binary file"), ("y.md", "no such file")]))
+    cells = [[td.get_text() for td in tr.select("td")] for tr in soup.select("#failures tbody tr")]
+    assert cells == [["/d/x.html", "binary file"], ["y.md", "no such file"]]
+
+
+def test_network_orders_copies_by_their_originals_so_arrows_do_not_cross() -> None:
+    audits = [
+        plain_audit("z.txt", "Zeta Origin"),
+        plain_audit("a.txt", "Alpha Origin"),
+        plain_audit("c1.txt", "Aardvark Copy", original="Zeta Origin"),
+        plain_audit("c2.txt", "Zebra Copy", original="Alpha Origin"),
+    ]
+    soup = soup_of(render_index(audits, []))
+    y = {t.get_text(): float(t["y"]) for t in soup.select("#network svg text.name")}
+    assert y["Alpha Origin"] < y["Zeta Origin"]
+    assert y["Zebra Copy"] < y["Aardvark Copy"]  # beside its own original
+
+
+def test_outlets_and_regions_wrap_at_spaces_only() -> None:
+    index = render_index([plain_audit("c1.txt", "Riverbank Weekly")], [])
+    outlet = soup_of(index).select("#articles-table tbody td")[1]
+    assert "words" in outlet["class"]
+    rule = re.search(r"td\.words[^{]*\{([^}]*)\}", index)
+    assert rule and "overflow-wrap: normal" in rule.group(1) and "word-break: normal" in rule.group(1)
+    region = re.search(r"\.region \{([^}]*)\}", render_article(make_audit()))
+    assert region and "white-space: nowrap" in region.group(1)
