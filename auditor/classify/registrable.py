@@ -3,6 +3,11 @@
 ``suffix_list_urls=()`` and no cache dir: tldextract must never download a list (the
 tool runs offline and on hostile input). Private suffixes are on, so that
 ``someone.blogspot.com`` is its own site rather than part of ``blogspot.com``.
+
+Hosted-newsletter and blog platforms the suffix list does not cover (``alice.substack.com``,
+``bob.wordpress.com``) get the same treatment here: each author's subdomain is a separate
+site, so one author citing another is not a self-link and the two never pool as one domain.
+The platform's own hosts (the bare domain, ``www.``, help and CDN hosts) stay the platform.
 """
 
 from __future__ import annotations
@@ -14,6 +19,24 @@ import tldextract
 
 from auditor.urls import host_of
 
+# Platforms whose subdomains are separate authors. github.io and blogspot.com are in the
+# suffix list's private section already; listed here too so an older bundled list agrees.
+AUTHOR_PLATFORMS = frozenset(
+    {
+        "substack.com",
+        "wordpress.com",
+        "tumblr.com",
+        "ghost.io",
+        "beehiiv.com",
+        "typepad.com",
+        "livejournal.com",
+        "medium.com",
+        "github.io",
+        "blogspot.com",
+    }
+)
+# The platform's own service hosts, not authors.
+_PLATFORM_HOSTS = frozenset({"www", "m", "api", "cdn", "static", "support", "help", "open", "policy"})
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
@@ -30,7 +53,12 @@ def registrable_domain(host: str) -> str | None:
         pass
     ext = _EXTRACT(host)
     if ext.domain and ext.suffix:
-        return f"{ext.domain}.{ext.suffix}"
+        found = f"{ext.domain}.{ext.suffix}"
+        if found in AUTHOR_PLATFORMS and ext.subdomain:
+            author = ext.subdomain.rsplit(".", 1)[-1]
+            if author and author not in _PLATFORM_HOSTS:
+                return f"{author}.{found}"
+        return found
     return ext.domain or None
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from auditor.extract.attribution.backing import backing_targets, backing_url
 from auditor.extract.attribution.clauses import (
     Subject,
     Venue,
@@ -50,9 +51,6 @@ _PLACE_CUES = frozenset(
     {"say", "state", "announce", "warn", "claim", "insist", "deny", "accuse", "confirm", "blame"}
 )
 _AUX = re.compile(r"\b(?:was|is|are|were|been|be)\s+(?:\w+ly\s+|now\s+|also\s+)?$", re.I)
-_READ_MORE = re.compile(
-    r"^\s*(?:read\s+more|more|source|here|full\s+(?:story|text|statement|report)|link)\s*$", re.I
-)
 _SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
 _AFTER_QUOTE = re.compile(r"[”\"]\s*$|,\s*[”\"]?\s*$")
 
@@ -77,14 +75,16 @@ def extract_attributions(
 ) -> tuple[Attribution, ...]:
     """One ``Attribution`` per source cited in the body, in order of first mention."""
     paras = body_paragraphs(doc, links)
+    targets = backing_targets(doc, links)
     quoter = Quoter(paras)
     mentions: list[_Mention] = []
     forms = forms_in("\n".join(p.text for p in paras))
     for index, para in enumerate(paras):
         if quoter.consumed(index):
             continue
-        mentions.extend(_paragraph_mentions(index, para, forms, quoter, resolve_outlet))
-        if len(mentions) > _MAX_MENTIONS:
+        budget = _MAX_MENTIONS - len(mentions)
+        mentions.extend(_paragraph_mentions(index, para, forms, quoter, resolve_outlet, budget, targets))
+        if len(mentions) >= _MAX_MENTIONS:
             break
     gazetteer = Gazetteer.build(paras, [m.phrase for m in mentions])
     resolved = _Resolver(paras, gazetteer, metadata.authors).resolve(mentions)
@@ -92,7 +92,13 @@ def extract_attributions(
 
 
 def _paragraph_mentions(
-    index: int, para: Paragraph, forms: tuple[str, ...], quoter: Quoter, resolve: OutletResolver | None
+    index: int,
+    para: Paragraph,
+    forms: tuple[str, ...],
+    quoter: Quoter,
+    resolve: OutletResolver | None,
+    budget: int,
+    targets: Mapping[str, str | None],
 ) -> list[_Mention]:
     cues = find_cues(para.text, forms)
     if not cues:
@@ -111,10 +117,12 @@ def _paragraph_mentions(
             continue
         for cue in here[:_MAX_CUES]:
             if not inside(cue[0], quotes):
-                at = _Place(index, para, (start, end), cue, last=n == len(spans) - 1)
+                at = _Place(index, para, (start, end), cue, n == len(spans) - 1, targets)
                 mention = _mention_at(at, quotes, quoter, resolve)
                 if mention is not None:
                     out.append(mention)
+        if len(out) >= budget:  # one paragraph of thousands of cues must not run unbounded
+            return out[:budget]
     return out
 
 
@@ -127,6 +135,7 @@ class _Place:
     sentence: tuple[int, int]
     cue: tuple[int, int]
     last: bool  # the sentence ends the paragraph
+    targets: Mapping[str, str | None]  # what each link stands for as a backing link
 
 
 def _mention_at(
@@ -148,7 +157,9 @@ def _mention_at(
         sentence=" ".join(sentence.split()),
         quote=quote,
         venue=venue_in(sentence, resolve),
-        url=_backing_url(at.para, at.sentence, at.cue, (start + subject.start, start + subject.end)),
+        url=backing_url(
+            at.para, at.sentence, at.cue, (start + subject.start, start + subject.end), at.targets
+        ),
         direct=subject.direct,
         pos=(at.index, at.cue[0]),
     )
@@ -172,25 +183,6 @@ def _subject(sentence: str, span: tuple[int, int], resolve: OutletResolver | Non
     return subject
 
 
-def _backing_url(
-    para: Paragraph, sentence: tuple[int, int], cue: tuple[int, int], subject: tuple[int, int]
-) -> str | None:
-    """The link on the cue, on the source's name, later in the clause, or closing the paragraph."""
-
-    def overlaps(a: int, b: int, span: tuple[int, int]) -> bool:
-        return a < span[1] and span[0] < b
-
-    for span in (cue, subject, (cue[1], sentence[1])):
-        for a, b, url in para.links:
-            if overlaps(a, b, span):
-                return url
-    if para.links:
-        a, b, url = para.links[-1]
-        if b >= len(para.text.rstrip(" .")) - 1 and _READ_MORE.match(para.text[a:b]):
-            return url
-    return None
-
-
 class _Resolver:
     """Full names for surnames, antecedents for "he", "the ambassador", "the ministry" and
     "the report"; the article's own authors dropped. Unresolvable references are dropped
@@ -203,6 +195,10 @@ class _Resolver:
         self.people: list[tuple[tuple[int, int], str, str | None]] = []
         self.sources: list[Phrase] = []
         self._orgs: dict[str, list[tuple[tuple[int, int], str]]] = {}
+        # The latest cited source per lower-case word of a multi-word organisation name, and
+        # the latest document source: looked up per mention without rescanning every source.
+        self._org_by_word: dict[str, Phrase] = {}
+        self._last_doc: Phrase | None = None
 
     def resolve(self, mentions: Sequence[_Mention]) -> list[_Mention]:
         out: list[_Mention] = []
@@ -214,9 +210,18 @@ class _Resolver:
                 self.people.append(
                     (mention.pos, phrase.name, phrase.role or self.gazetteer.role(phrase.name))
                 )
-            self.sources.append(phrase)
+            self._remember(phrase)
             out.append(replace(mention, phrase=phrase))
         return out
+
+    def _remember(self, phrase: Phrase) -> None:
+        self.sources.append(phrase)
+        if phrase.via:
+            self._last_doc = phrase
+        words = phrase.name.lower().split()
+        if phrase.kind is SourceKind.ORGANISATION and len(words) > 1:
+            for word in words:
+                self._org_by_word[word] = phrase
 
     def _phrase(self, mention: _Mention) -> Phrase | None:
         phrase = mention.phrase
@@ -224,8 +229,7 @@ class _Resolver:
         if ref in PRONOUNS:
             return self._pronoun(mention.pos)
         if ref == "doc":
-            found = next((p for p in reversed(self.sources) if p.via), None)
-            return found or phrase
+            return self._last_doc or phrase
         if ref and ref.startswith("org:"):
             return self._organisation(ref[4:], mention.pos) or phrase
         if ref:
@@ -253,13 +257,8 @@ class _Resolver:
 
     def _organisation(self, head: str, pos: tuple[int, int]) -> Phrase | None:
         """'the ministry' -> the last organisation with that head, cited or named before."""
-        for p in reversed(self.sources):
-            if (
-                p.kind is SourceKind.ORGANISATION
-                and head in p.name.lower().split()
-                and len(p.name.split()) > 1
-            ):
-                return p
+        if head in self._org_by_word:
+            return self._org_by_word[head]
         named = self._named_organisations(head)
         i = bisect_left(named, (pos, ""))
         if not i:

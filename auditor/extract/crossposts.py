@@ -74,6 +74,17 @@ _TRAIL = re.compile(
     r"|\s+with\s+(?:the\s+)?(?:kind\s+)?permission\b",
     re.I,
 )
+# "in 2015 by", "in March 2015 in", "on 3 May 2024 at": a date before the real outlet.
+_LEADING_DATE = re.compile(
+    r"^\s*(?:(?:\d{1,2}\s+)?[A-Z][a-z]+\.?\s+(?:\d{1,2},?\s+)?)?\d{4},?\s+(?:by|in|on|at)\s+(?=\S)"
+)
+_DIGIT_NAME = re.compile(r"^\d+[a-z]*[A-Z]")  # "9to5Mac", "7News"
+_DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.I)
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?$", re.I)
+# Media and formats, not outlets: "first appeared in print", "originally ran online".
+_MEDIA = frozenset(
+    {"print", "paper", "newspaper", "magazine", "journal", "online", "web", "internet", "weekly", "daily"}
+)
 _NOT_NAME = re.compile(r"^(?:\d{4}|all rights reserved|the author\(?s?\)?|author)$", re.I)
 
 
@@ -106,7 +117,7 @@ def extract_crossposts(
     """The chain from the original publication to the copy before this one, oldest first."""
     own = _Own.of(doc, metadata, resolve_outlet)
     signals = [
-        *_declared(doc, links),
+        *_declared(doc, links, resolve_outlet),
         *_datelines(doc, own),
         *_copyrights(doc, metadata),
         *_canonical(doc, metadata, own),
@@ -184,9 +195,8 @@ def _step(group: list[_Signal], resolve: OutletResolver | None) -> CrossPost:
     )
 
 
-def _web_url(block: Block, start: int, end: int, links: Sequence[Link]) -> str | None:
+def _web_url(block: Block, start: int, end: int, by_href: dict[str, Link]) -> str | None:
     """The web link on ``block.text[start:end]``, if any (a placeholder "#" is no URL)."""
-    by_href = {link.href: link for link in links}
     for anchor in block.anchors:
         if anchor.start < end and start < anchor.end:
             link = by_href.get(anchor.href)
@@ -197,12 +207,25 @@ def _web_url(block: Block, start: int, end: int, links: Sequence[Link]) -> str |
     return None
 
 
-def _clean_outlet(text: str) -> str | None:
+def _clean_outlet(text: str, resolve: OutletResolver | None) -> str | None:
+    """The outlet a credit line names, or None when the words there name no outlet.
+
+    "first appeared in print as a weekly" or "originally published in 2015 by the state
+    auditor" name a medium, a year and an office, not a publication: an outlet is a
+    capitalised proper name (after "the"), a handle, a domain, or a name the outlet table knows.
+    """
+    text = _LEADING_DATE.sub("", text, count=1)
     text = _TRAIL.split(text, maxsplit=1)[0]
     text = text.strip().strip("\"'“”‘’()[]").strip(" ,:-–—")
     if not text or len(text.split()) > 8 or _NOT_NAME.match(text):
         return None
-    return text
+    head = _DETERMINER.sub("", text)
+    first = head.split()[0] if head.split() else ""
+    if head.lower() in _MEDIA or not re.search(r"[^\W\d_]", first):
+        return None
+    if first[0].isupper() or first.startswith("@") or _DOMAIN.match(head) or _DIGIT_NAME.match(first):
+        return text
+    return text if resolve is not None and resolve(text) is not None else None
 
 
 def _hinted(text: str) -> bool:
@@ -210,7 +233,8 @@ def _hinted(text: str) -> bool:
     return any(h in low for h in _DECLARED_HINTS)
 
 
-def _declared(doc: Document, links: Sequence[Link]) -> Iterator[_Signal]:
+def _declared(doc: Document, links: Sequence[Link], resolve: OutletResolver | None) -> Iterator[_Signal]:
+    by_href = {link.href: link for link in links}
     for block in doc.blocks:
         if len(block.text) > 600 or not _hinted(block.text) or _CAPTION.match(block.text):
             continue
@@ -219,12 +243,12 @@ def _declared(doc: Document, links: Sequence[Link]) -> Iterator[_Signal]:
             if not m or (rank == 1 and block.region is Region.BODY and len(block.text) > 160):
                 continue
             raw = m.group("o")
-            url = _web_url(block, m.start("o"), m.end("o"), links)
+            url = _web_url(block, m.start("o"), m.end("o"), by_href)
             if raw.strip().lower().startswith(("http://", "https://", "www.")):
                 url = url or raw.strip().split()[0]
                 name = domain_of(url if "://" in url else f"https://{url}")
             else:
-                name = _clean_outlet(raw)
+                name = _clean_outlet(raw, resolve)
             if name:
                 yield _Signal(
                     name=name,

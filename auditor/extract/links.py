@@ -12,7 +12,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from auditor.classify.registrable import domain_of
-from auditor.extract.text import sentence_at
+from auditor.extract.text import SpanIndex
 from auditor.models import Document, Link, LinkKind
 from auditor.urls import BadURL, normalise
 
@@ -104,6 +104,7 @@ def extract_links(doc: Document, base_url: str | None = None) -> tuple[Link, ...
     base = document_base(doc, base_url)
     links: list[Link] = []
     for block in doc.blocks:
+        index = SpanIndex.of(block.text) if block.anchors else None
         for anchor in block.anchors:
             kind, url = classify_href(anchor.href, base)
             links.append(
@@ -114,7 +115,7 @@ def extract_links(doc: Document, base_url: str | None = None) -> tuple[Link, ...
                     region=block.region,
                     kind=kind,
                     domain=domain_of(url) if kind is LinkKind.WEB else None,
-                    context=sentence_at(block.text, anchor.start, anchor.end),
+                    context=index.sentence(anchor.start, anchor.end) if index else "",
                     position=len(links),
                 )
             )

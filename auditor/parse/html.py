@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import lxml.html  # type: ignore[import-untyped,unused-ignore]
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from auditor.errors import ParseError
 from auditor.models import Anchor, Block, Document, PageMeta, RawArticle, Region
 from auditor.parse.content import class_id as _class_id
 from auditor.parse.content import find_main
+from auditor.parse.depth import parse_tree
 from auditor.parse.regions import element_region
 
 _SKIP = frozenset(
@@ -177,8 +177,7 @@ class _Walker:
     ) -> None:
         name = el.tag if isinstance(el.tag, str) else ""
         if not name or name in _SKIP:
-            if name:
-                self.text(el.tail, region, tag)
+            self.text(el.tail, region, tag)
             return
         if el is self.main:
             in_main, self.seen_main, region = True, True, Region.BODY
@@ -198,11 +197,41 @@ class _Walker:
             self.text(el.text, region, tag)
             for child in el:
                 self.walk(child, region, tag, in_main, hinted, depth + 1)
+        else:
+            self.walk_flat(el, region, tag)
         if is_block:
             self.flush()
         if el is self.main:
             region = Region.FOOTER
         self.text(el.tail, region, tag)
+
+    def walk_flat(self, top: etree._Element, region: Region, tag: str) -> None:
+        """Below ``MAX_DEPTH``, walk without recursion so deep content is kept, not dropped.
+
+        Regions are not re-judged down here (the subtree takes ``top``'s); text, anchors,
+        tails and block breaks come out in reading order as in ``walk``.
+        """
+        walker = etree.iterwalk(top, events=("start", "end", "comment", "pi"))
+        for event, el in walker:
+            name = el.tag if isinstance(el.tag, str) else ""
+            if event in {"comment", "pi"}:
+                self.text(el.tail, region, tag)
+                continue
+            if event == "start":
+                if name in _SKIP:
+                    walker.skip_subtree()
+                elif name in _BLOCK or name == "br":
+                    self.flush()
+                if name == "a" and el.get("href") is not None:
+                    self.anchor(el, region, tag)
+                    walker.skip_subtree()
+                elif name not in _SKIP:
+                    self.text(el.text, region, tag)
+                continue
+            if name in _BLOCK or name == "br":
+                self.flush()
+            if el is not top:
+                self.text(el.tail, region, tag)
 
     @staticmethod
     def _hint(el: etree._Element, name: str, in_main: bool) -> Region | None:
@@ -320,7 +349,7 @@ def parse_html(raw: RawArticle) -> Document:
     if text.lstrip().startswith("<?xml"):
         text = text.split("?>", 1)[-1]
     try:
-        root = lxml.html.document_fromstring(text or "<html></html>")
+        root = parse_tree(text or "<html></html>")
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"{raw.source}: cannot parse as HTML ({exc})") from exc
     meta = _page_meta(root)

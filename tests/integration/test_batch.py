@@ -541,7 +541,9 @@ def test_an_article_whose_report_cannot_be_written_is_a_failure_not_a_crash(
 def test_symlink_leading_outside_the_folder_is_not_followed(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
-    (folder / "good.md").write_text("# Good\n\nThe ministry [said](https://gov.example.org/a) so on Monday.\n")
+    (folder / "good.md").write_text(
+        "# Good\n\nThe ministry [said](https://gov.example.org/a) so on Monday.\n"
+    )
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
     (folder / "passwd.txt").symlink_to(secret)
@@ -562,7 +564,9 @@ def test_same_files_typed_two_ways_are_one_corpus(tmp_path: Path, monkeypatch: p
     folder = tmp_path / "corpus"
     folder.mkdir()
     for n in range(3):
-        (folder / f"a{n}.md").write_text(f"# Story {n}\n\nOfficials said on Monday that item {n} was ready.\n")
+        (folder / f"a{n}.md").write_text(
+            f"# Story {n}\n\nOfficials said on Monday that item {n} was ready.\n"
+        )
     monkeypatch.chdir(tmp_path)
     first = run_batch(options(Path("corpus"), tmp_path, check=CheckOptions(offline=True)), Recorder())
     again = run_batch(options(folder, tmp_path, check=CheckOptions(offline=True)), Recorder())

@@ -359,3 +359,55 @@ def test_sample_attributions() -> None:
     ):
         assert spurious not in found
     assert "Indian Punchline" not in found  # the image credit is not a quote
+
+
+# --------------------------------------------------------------------------- backing links
+
+
+@pytest.mark.parametrize(
+    "href", ["javascript:void(0)", "JavaScript:alert(1)", "data:text/html,hi", "vbscript:msgbox"]
+)
+def test_script_links_never_back_an_attribution(href: str) -> None:
+    found = _extract(f"Ahmed Saleh [said]({href}) the talks would continue.")
+    assert found["Ahmed Saleh"].url is None
+
+
+def test_placeholder_hash_stays_as_the_placeholder_it_is() -> None:
+    found = _extract("Ahmed Saleh [said](#) the talks would continue.")
+    assert found["Ahmed Saleh"].url == "#"
+
+
+def test_footnote_mark_backs_with_the_footnote_link_or_nothing() -> None:
+    found = _extract(
+        "Ahmed Saleh said the talks would continue.[1](#fn1)",
+        "Qiu Lan said the envoy had left.[2](#fn2)",
+        Block(
+            text="1. Port authority minutes, 2024. ↩",
+            region=Region.BODY,
+            tag="li",
+            anchors=(
+                Anchor(href="https://example.org/minutes", text="Port authority minutes", start=3, end=25),
+                Anchor(href="#fnref1", text="↩", start=33, end=34),
+            ),
+        ),
+    )
+    assert found["Ahmed Saleh"].url == "https://example.org/minutes"
+    assert found["Qiu Lan"].url is None  # footnote 2 is not in the document
+
+
+def test_a_link_in_another_sources_clause_is_not_this_sources() -> None:
+    found = _extract(
+        "The Chinese Foreign Ministry hailed the agreement in a statement on Tuesday, and state "
+        "broadcaster CGTN ran [a segment](https://example.org/cgtn-segment) on the signing."
+    )
+    assert found["Chinese Foreign Ministry"].url is None
+
+
+def test_an_outlets_editors_speak_for_the_outlet() -> None:
+    found = _extract(
+        "RT's editors [highlighted](#) the commodore's remarks in a later piece.",
+        "The club's editors said the newsletter would close.",
+    )
+    assert found["RT"].kind is SourceKind.OUTLET
+    assert found["RT"].url == "#"
+    assert "club" not in " ".join(found).lower()

@@ -209,3 +209,31 @@ def test_sample_chain_found_by_three_methods() -> None:
     }
     assert step.method is CrossPostMethod.DECLARED
     assert metadata.outlet == "Global Research" and metadata.published == "2021-11-23"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Founded in 1952, the paper first appeared in print as a weekly before going daily.",
+        "The report was originally published in 2015 by the state auditor and updated since.",
+        "The column originally ran in the spring edition of the newsletter.",
+        "This story first appeared online last week.",
+    ],
+)
+def test_declared_phrases_that_name_no_outlet_are_not_steps(line: str) -> None:
+    doc = _doc(_b(BODY, Region.BODY), _b(line, Region.BODY))
+    assert _chain(doc, Metadata(outlet="Harbour Wire")) == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet"),
+    [
+        ("This essay was originally published in 2015 by Coastline Weekly.", "Coastline Weekly"),
+        ("This piece was originally published by the Indian Punchline blog.", "the Indian Punchline blog"),
+        ("This piece was originally published by indian punchline.", "indian punchline"),
+    ],
+)
+def test_declared_outlets_after_a_year_by_domain_or_known_to_the_table(line: str, outlet: str) -> None:
+    doc = _doc(_b(BODY, Region.BODY), _b(line, Region.FOOTER))
+    chain = _chain(doc, Metadata(outlet="Harbour Wire"))
+    assert [c.original_outlet for c in chain] == [outlet]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from auditor.classify.domains import DomainTable, default_table
+from auditor.classify.registrable import domain_of
 from auditor.errors import InputError
 from auditor.models import Category
 
@@ -311,3 +312,39 @@ def test_loading_and_classifying_never_touch_the_network() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "offline ok" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("alice.substack.com", "alice.substack.com"),
+        ("https://bob.wordpress.com/2024/05/note/", "bob.wordpress.com"),
+        ("carol.tumblr.com", "carol.tumblr.com"),
+        ("dave.ghost.io", "dave.ghost.io"),
+        ("erin.beehiiv.com", "erin.beehiiv.com"),
+        ("frank.typepad.com", "frank.typepad.com"),
+        ("gina.livejournal.com", "gina.livejournal.com"),
+        ("hugo.medium.com", "hugo.medium.com"),
+        ("ines.github.io", "ines.github.io"),
+        ("substack.com", "substack.com"),
+        ("www.substack.com", "substack.com"),
+        ("www.medium.com", "medium.com"),
+        ("news.bbc.co.uk", "bbc.co.uk"),
+    ],
+)
+def test_hosted_newsletter_subdomains_are_their_own_sites(host: str, expected: str) -> None:
+    assert domain_of(host if "://" in host else f"https://{host}/") == expected
+
+
+def test_authors_on_one_newsletter_platform_are_not_self(table: DomainTable) -> None:
+    assert table.categorise("alice.substack.com") is Category.BLOG_PLATFORM
+    assert table.categorise("erin.beehiiv.com") is Category.BLOG_PLATFORM
+    assert table.categorise("bob.substack.com", self_domain="alice.substack.com") is Category.BLOG_PLATFORM
+    assert (
+        table.categorise("https://bob.wordpress.com/x", self_domain="alice.wordpress.com")
+        is Category.BLOG_PLATFORM
+    )
+    assert (
+        table.categorise("https://alice.substack.com/p/2", self_domain="https://alice.substack.com/p/1")
+        is Category.SELF
+    )

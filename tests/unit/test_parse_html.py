@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+import tracemalloc
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from auditor.extract.links import extract_links
 from auditor.load import load_bytes, load_path
@@ -120,3 +124,30 @@ def test_page_meta_is_collected() -> None:
     assert doc.meta.canonical == "https://www.harbourledger.co.uk/business/2023/03/14/port-strike-spreads"
     assert doc.meta.language == "en-GB"
     assert len(doc.meta.json_ld) == 1
+
+
+@pytest.mark.parametrize("depth", [300, 1_000, 50_000])
+def test_content_nested_past_the_parser_depth_limit_is_kept(depth: int) -> None:
+    para = (
+        '<p>The mayor said "we will appeal" after <a href="https://court.example/ruling">the ruling</a>.</p>'
+    )
+    html = "<html><body>" + "<div>" * depth + para + "</div>" * depth + "<p>Closing line.</p></body></html>"
+    tracemalloc.start()
+    start = time.perf_counter()
+    doc = parse_document(load_bytes(html.encode(), "deep.html"))
+    links = extract_links(doc)
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [(link.url, link.text) for link in links] == [("https://court.example/ruling", "the ruling")]
+    texts = [b.text for b in doc.blocks]
+    assert 'The mayor said "we will appeal" after the ruling.' in texts
+    assert "Closing line." in texts
+    assert elapsed < 5
+    assert peak < 200_000_000
+
+
+def test_comment_inside_a_paragraph_keeps_the_text_after_it() -> None:
+    html = "<html><body><p>Before the note <!-- editor: check --> and after it.</p></body></html>"
+    doc = parse_document(load_bytes(html.encode(), "c.html"))
+    assert doc.blocks[0].text == "Before the note and after it."

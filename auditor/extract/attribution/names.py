@@ -59,6 +59,19 @@ _DOC_BY = re.compile(
 )
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s$")
+_COLLECTIVES = frozenset(
+    {
+        "editors",
+        "editor",
+        "reporters",
+        "reporter",
+        "correspondent",
+        "correspondents",
+        "journalists",
+        "staff",
+        "newsroom",
+    }
+)
 _DOC_HINT = re.compile(r"\s(?:by|from|of|in)\s")
 _AFFILIATION = re.compile(r"^(?P<p>.+?[A-Z][\w’'.-]*)\s+(?P<aff>(?:of|at|from)\s+(?:the\s+)?[A-Z].*)$")
 _PREP_START = re.compile(
@@ -198,6 +211,9 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
             return Phrase(name=words[-1], kind=SourceKind.ORGANISATION, reference=f"org:{low[-1]}")
         if len(words) == 2 and low[-1] in DOC_HEADS:
             return Phrase(name=words[-1], kind=SourceKind.DOCUMENT, reference="doc")
+    collective = _outlet_collective(words, resolve)
+    if collective is not None:
+        return collective
     doc = _doc_phrase(words)
     if doc:
         return Phrase(name=doc, kind=SourceKind.DOCUMENT)
@@ -205,6 +221,18 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
     if org and not is_place(org):
         return Phrase(name=strip_article(org), kind=SourceKind.ORGANISATION)
     return _affiliated(clause, resolve) or _name_phrase(words, resolve)
+
+
+def _outlet_collective(words: list[str], resolve: OutletResolver | None) -> Phrase | None:
+    """ "Sputnik's editors", "the BBC's correspondent": the outlet speaks, as "Tass said" would."""
+    if len(words) < 2 or words[-1].lower() not in _COLLECTIVES or not _POSSESSIVE.search(words[-2]):
+        return None
+    owner = strip_article(" ".join([*words[max(0, len(words) - 5) : -2], _POSSESSIVE.sub("", words[-2])]))
+    for i in range(len(owner.split())):
+        cand = " ".join(owner.split()[i:])
+        if cand[:1].isupper() and is_outlet(cand, resolve):
+            return Phrase(name=cand, kind=SourceKind.OUTLET)
+    return None
 
 
 def _affiliated(clause: str, resolve: OutletResolver | None) -> Phrase | None:

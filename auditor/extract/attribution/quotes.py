@@ -9,6 +9,7 @@ multi-paragraph quotation) belonging to it too.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from auditor.extract.attribution.text import OPEN_QUOTES, Paragraph, quote_spans, unquote
@@ -37,7 +38,8 @@ class Quoter:
         last: bool,
     ) -> str | None:
         text = self._paras[index].text
-        within = [(a, b) for a, b in quotes if sentence[0] <= a < sentence[1]]
+        lo, hi = bisect_left(quotes, (sentence[0], -1)), bisect_left(quotes, (sentence[1], -1))
+        within = quotes[lo:hi]
         after = [q for q in within if q[0] >= cue[1]]
         before = [q for q in within if q[1] <= cue[0]]
         if after:

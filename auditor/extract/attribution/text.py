@@ -105,8 +105,12 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     i = 0
+    nxt = {ch: text.find(ch) for ch in _PAIRS}  # re-searched only once passed: no rescans
     while True:
-        found = [j for j in (text.find(ch, i) for ch in _PAIRS) if j != -1]
+        for ch, j in nxt.items():
+            if -1 < j < i:
+                nxt[ch] = text.find(ch, i)
+        found = [j for j in nxt.values() if j != -1]
         if not found:
             return spans
         start = min(found)
@@ -137,7 +141,8 @@ def _splittable(text: str, i: int, quotes: Sequence[tuple[int, int]]) -> bool:
     """Not an abbreviation, and outside quotes unless the quote closes right here."""
     if text[i] == "." and _is_abbreviation(text, i):
         return False
-    return not any(s < i < e and e != i + 2 for s, e in quotes)
+    k = bisect_left(quotes, (i, i))  # only the last quote opening before i can hold it
+    return not (k and quotes[k - 1][0] < i < quotes[k - 1][1] and quotes[k - 1][1] != i + 2)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
