@@ -303,6 +303,13 @@ class CheckSession:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        # Checks still in flight (a caller was cancelled, the batch is stopping) are cancelled
+        # before the client closes: a closed client would turn them into false connection
+        # errors, and the cache would keep those for the next run.
+        pending = list(self._inflight.values())
+        for future in pending:
+            future.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         await self._stack.aclose()
 
     async def check(

@@ -59,7 +59,9 @@ def registrable_domain(host: str) -> str | None:
             if author and author not in _PLATFORM_HOSTS:
                 return f"{author}.{found}"
         return found
-    return ext.domain or None
+    # No public suffix (``tass.example``, ``intranet.corp``): the whole host is the best
+    # identity of the site; cutting it to its last label would merge unrelated sites.
+    return host if ext.domain else None
 
 
 def domain_of(url: str) -> str | None:

@@ -459,3 +459,44 @@ def test_redirect_to_a_short_section_is_not_the_home_page() -> None:
     )
     assert section.status == Status.REDIRECTED
     assert language_home.status == Status.SOFT_404 and "home page" in language_home.reason
+
+
+def test_stopping_a_session_mid_check_caches_nothing_false() -> None:
+    """A batch stopped while checks are in flight must not leave false errors in the cache."""
+    from auditor.check.checker import CheckSession
+
+    started = asyncio.Event()
+
+    class Slow(httpx.AsyncBaseTransport):
+        """Like a real pool: closing it breaks the requests still on the wire."""
+
+        def __init__(self) -> None:
+            self.closed = asyncio.Event()
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            started.set()
+            await asyncio.wait_for(self.closed.wait(), 30)
+            raise httpx.ConnectError("connection pool closed", request=request)
+
+        async def aclose(self) -> None:
+            self.closed.set()
+            await asyncio.sleep(0.05)  # the broken requests finish while the client closes
+
+    stored: list[CheckResult] = []
+
+    class Cache:
+        def get(self, key: str) -> CheckResult | None:
+            return None
+
+        def put(self, result: CheckResult) -> None:
+            stored.append(result)
+
+    async def scenario() -> None:
+        options = CheckOptions(archive=False, retries=0)
+        async with CheckSession(options, transport=Slow(), cache=Cache()) as session:
+            caller = asyncio.ensure_future(session.check(["https://slow.example.org/a"]))
+            await started.wait()
+            caller.cancel()  # the batch stops: its chunk task is cancelled
+
+    asyncio.run(asyncio.wait_for(scenario(), 10))
+    assert stored == []

@@ -348,3 +348,11 @@ def test_authors_on_one_newsletter_platform_are_not_self(table: DomainTable) -> 
         table.categorise("https://alice.substack.com/p/2", self_domain="https://alice.substack.com/p/1")
         is Category.SELF
     )
+
+
+def test_host_without_a_public_suffix_is_its_own_site() -> None:
+    from auditor.classify.registrable import registrable_domain
+
+    assert registrable_domain("tass.example") == "tass.example"
+    assert registrable_domain("news.example") != registrable_domain("tass.example")
+    assert registrable_domain("localhost") == "localhost"
