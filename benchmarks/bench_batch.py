@@ -31,51 +31,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 HOSTS = 40
 FIRST_OCTET = 10  # fakeweb's hosts are 127.0.0.10, .11, ...
-WORDS = [
-    "harbour",
-    "council",
-    "ferry",
-    "budget",
-    "minister",
-    "port",
-    "strike",
-    "union",
-    "wages",
-    "vote",
-    "timetable",
-    "engineers",
-    "report",
-    "inquiry",
-    "shipping",
-    "cargo",
-    "fuel",
-    "prices",
-    "winter",
-    "storm",
-    "coast",
-    "village",
-    "mayor",
-    "contract",
-    "bridge",
-    "court",
-    "ruling",
-    "appeal",
-    "fishermen",
-    "quota",
-    "licence",
-    "survey",
-    "residents",
-    "protest",
-    "plan",
-    "funding",
-    "energy",
-    "grid",
-    "turbine",
-    "offshore",
-    "wind",
-    "tender",
-    "delay",
-]
+WORDS = (
+    "harbour council ferry budget minister port strike union wages vote timetable engineers report inquiry shipping cargo fuel prices winter storm coast "
+    "village mayor contract bridge court ruling appeal fishermen quota licence survey residents protest plan funding energy grid turbine offshore wind tender delay"
+).split()
 
 
 # ----------------------------------------------------------------------------- corpus

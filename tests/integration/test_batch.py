@@ -32,65 +32,10 @@ from auditor.models import Audit, CheckOptions
 from auditor.store import Store
 from tests.conftest import ROOT
 
-WORDS = [
-    *[
-        "harbour",
-        "council",
-        "ferry",
-        "budget",
-        "minister",
-        "port",
-        "strike",
-        "union",
-        "wages",
-        "vote",
-        "timetable",
-        "engineers",
-    ],
-    *[
-        "report",
-        "inquiry",
-        "shipping",
-        "cargo",
-        "fuel",
-        "prices",
-        "winter",
-        "storm",
-        "coast",
-        "village",
-        "mayor",
-        "contract",
-        "bridge",
-    ],
-    *[
-        "court",
-        "ruling",
-        "appeal",
-        "fishermen",
-        "quota",
-        "licence",
-        "survey",
-        "residents",
-        "protest",
-        "plan",
-        "funding",
-        "energy",
-    ],
-    *[
-        "grid",
-        "turbine",
-        "offshore",
-        "wind",
-        "tender",
-        "delay",
-        "audit",
-        "accounts",
-        "pension",
-        "school",
-        "hospital",
-        "nurses",
-    ],
-]
+WORDS = (
+    "harbour council ferry budget minister port strike union wages vote timetable engineers report inquiry shipping cargo fuel prices winter storm coast "
+    "village mayor contract bridge court ruling appeal fishermen quota licence survey residents protest plan funding energy grid turbine offshore wind tender delay audit accounts pension school hospital nurses"
+).split()
 
 
 # ----------------------------------------------------------------------------- a local web
