@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
 from auditor import __version__
-from auditor.check.checker import CheckSession
+from auditor.check import CheckSession
 from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, content_hash, load_path
 from auditor.models import Article, Audit, CheckOptions, CheckResult, CrossPostMethod, LinkKind
