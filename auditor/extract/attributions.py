@@ -36,7 +36,7 @@ from auditor.extract.attribution.cues import (
     lemma_of,
 )
 from auditor.extract.attribution.gazetteer import Gazetteer
-from auditor.extract.attribution.lexicon import NAME_TOKEN, PRONOUNS
+from auditor.extract.attribution.lexicon import NAME_TOKEN, ORG_HEADS, PRONOUNS, SPOKES_NOUNS
 from auditor.extract.attribution.names import OutletResolver, Phrase, key
 from auditor.extract.attribution.quotes import Quoter
 from auditor.extract.attribution.text import Paragraph, body_paragraphs, inside, quote_spans, sentences
@@ -53,6 +53,11 @@ _PLACE_CUES = frozenset(
 _AUX = re.compile(r"\b(?:was|is|are|were|been|be)\s+(?:\w+ly\s+|now\s+|also\s+)?$", re.I)
 _SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
 _AFTER_QUOTE = re.compile(r"[”\"]\s*$|,\s*[”\"]?\s*$")
+_HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx"})
+# A role held in an organisation named earlier: "its chief executive", "the institute's director".
+_OWNED_ROLE = re.compile(
+    r"^(?:(?P<its>its|their)|(?:the\s+)?(?P<head>[a-z]+)[’']s)\s+(?P<role>[a-z][\w -]{0,60})$", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +204,7 @@ class _Resolver:
         # the latest document source: looked up per mention without rescanning every source.
         self._org_by_word: dict[str, Phrase] = {}
         self._last_doc: Phrase | None = None
+        self._last_org: Phrase | None = None  # for "its chief executive" and "a spokesperson"
 
     def resolve(self, mentions: Sequence[_Mention]) -> list[_Mention]:
         out: list[_Mention] = []
@@ -206,6 +212,8 @@ class _Resolver:
             phrase = self._phrase(mention)
             if phrase is None or key(phrase.name) in self.authors or not phrase.name.strip():
                 continue
+            if phrase.kind is SourceKind.PERSON and phrase.role:
+                phrase = replace(phrase, role=self._owned_role(phrase.role, mention.pos))
             if phrase.kind is SourceKind.PERSON:
                 self.people.append(
                     (mention.pos, phrase.name, phrase.role or self.gazetteer.role(phrase.name))
@@ -219,6 +227,8 @@ class _Resolver:
         if phrase.via:
             self._last_doc = phrase
         words = phrase.name.lower().split()
+        if phrase.kind is SourceKind.ORGANISATION and not phrase.place_only:
+            self._last_org = phrase
         if phrase.kind is SourceKind.ORGANISATION and len(words) > 1:
             for word in words:
                 self._org_by_word[word] = phrase
@@ -230,10 +240,14 @@ class _Resolver:
             return self._pronoun(mention.pos)
         if ref == "doc":
             return self._last_doc or phrase
+        if ref == "org:":
+            return self._last_org
         if ref and ref.startswith("org:"):
             return self._organisation(ref[4:], mention.pos) or phrase
         if ref:
             name = next((n for _, n, r in reversed(self.people) if r and ref in r.lower()), None)
+            if name is None and ref in SPOKES_NOUNS:
+                return self._last_org  # "the spokesman said": the organisation speaks
             return Phrase(name=name, kind=SourceKind.PERSON, role=self.gazetteer.role(name)) if name else None
         if phrase.kind is SourceKind.PERSON:
             full, title = self.gazetteer.full_name(phrase.name)
@@ -245,6 +259,24 @@ class _Resolver:
                 return Phrase(name=full, kind=SourceKind.ORGANISATION)
             return Phrase(name=full, kind=SourceKind.PERSON, role=_better_role(phrase.role, title))
         return phrase
+
+    def _owned_role(self, role: str, pos: tuple[int, int]) -> str:
+        """ "Its chief executive" -> "chief executive of ECT": each part of the role whose
+        owner is "its" or "the <organisation noun>'s" names the organisation meant."""
+        parts = []
+        split = role.split(", ")
+        for part in split:
+            if len(split) > 1 and part.lower().rstrip(".") in _HONORIFICS:
+                continue  # "Dr." adds nothing beside "director of the institute"
+            m = _OWNED_ROLE.match(part.strip())
+            head = m.group("head").lower() if m and m.group("head") else None
+            if m and (m.group("its") or head in ORG_HEADS):
+                org = self._last_org if head is None else self._organisation(head, pos)
+                if org is not None:
+                    the = "the " if org.name.split()[-1].lower() in ORG_HEADS else ""
+                    part = f"{m.group('role')} of {the}{org.name}"
+            parts.append(part)
+        return ", ".join(parts)
 
     def _pronoun(self, pos: tuple[int, int]) -> Phrase | None:
         said = self.people[-1][:2] if self.people and self.people[-1][0] < pos else None
@@ -315,10 +347,22 @@ def _merge(mentions: list[_Mention], resolve: OutletResolver | None) -> tuple[At
                 characterisation=venue.characterisation if venue else None,
                 quote=next((m.quote for m in group if m.quote), None),
                 url=next((m.url for m in group if m.url), None),
-                mentions=tuple(dict.fromkeys(m.sentence for m in group)),
+                mentions=tuple(dict.fromkeys(_evidence(group))),
             )
         )
     return tuple(out)
+
+
+def _evidence(group: Sequence[_Mention]) -> list[str]:
+    """Each mention's sentence, and after it the quotation its lead-in took from the
+    paragraphs that follow ("He explained:" then the quoted paragraph): the second and
+    later quotes of one person are evidence too, though only the first is ``quote``."""
+    out: list[str] = []
+    for m in group:
+        out.append(m.sentence)
+        if m.quote and m.quote not in m.sentence:
+            out.append(m.quote)
+    return out
 
 
 def _resolve_venue(venue: Venue | None, resolve: OutletResolver | None) -> DomainInfo | None:

@@ -105,6 +105,45 @@ def test_title_and_pre_modifier_make_the_role_and_stay_out_of_the_name() -> None
     assert found["Pavel Orlov"].cue == "reaffirmed"
 
 
+def test_organisation_and_role_noun_before_a_full_name_make_the_role() -> None:
+    found = _extract(
+        "Dockers' union negotiator Pieter Vos walked out. Havenbond negotiator Ruud Smits told "
+        "the press the offer was an insult.",
+        "Rabobank chief economist Ilse Jansen said wages would lag prices.",
+        "Harbour operator Maasvlakte said the quays were idle.",
+    )
+    assert found["Ruud Smits"].role == "Havenbond negotiator"
+    assert found["Ilse Jansen"].role == "Rabobank chief economist"
+    assert found["Maasvlakte"].role is None  # "operator" is not a role noun: no guess
+
+
+def test_its_and_the_institutes_roles_name_the_organisation_meant() -> None:
+    found = _extract(
+        "Grain handler Kornhaven said the silos were full. Its managing director, Tove Berg, "
+        "argued that “the harvest came early”.",
+        "According to a study by the Baltic Shipping Institute, freight rates doubled.",
+        "The institute's chief analyst, Dr. Jonas Lind, warned that “the spike will last”.",
+        "The company's founder, Eva Holm, said little.",
+    )
+    assert found["Tove Berg"].role == "managing director of Kornhaven"
+    assert found["Jonas Lind"].role == "chief analyst of the Baltic Shipping Institute"
+    assert found["Eva Holm"].role == "company's founder"  # no company named: left as written
+
+
+def test_an_unnamed_spokesperson_speaks_for_the_organisation_before() -> None:
+    found = _extract(
+        "The Water Safety Commission noted that the dikes had held.",
+        "A spokesperson [said on X](https://x.com/wsc/status/7) that the commission “stands by "
+        "the engineers”.",
+    )
+    assert list(found) == ["Water Safety Commission"]
+    wsc = found["Water Safety Commission"]
+    assert wsc.cue == "noted" and wsc.quote == "stands by the engineers"
+    assert wsc.outlet == "X" and wsc.url == "https://x.com/wsc/status/7"
+    assert len(wsc.mentions) == 2
+    assert _extract("A spokesperson said the trains would run.") == {}  # nobody to speak for
+
+
 def test_of_and_at_phrases_are_affiliations() -> None:
     found = _extract(
         "Dana Ruiz, senior fellow at the Centre for Maritime Studies in Lisbon, aptly framed the "
@@ -184,7 +223,8 @@ def test_lead_in_quote_paragraphs_pronoun_and_later_mentions_merge() -> None:
     assert varga.quote == "Borders are promises. A promise broken once is broken for everyone."
     assert varga.cue == "wrote" and "Professor" in (varga.role or "")
     assert varga.outlet == "RT" and varga.url == "https://example.org/varga"
-    assert len(varga.mentions) == 4
+    assert len(varga.mentions) == 6  # four sentences and the two quoted paragraphs
+    assert "Deterrence rests on clarity. Ambiguity invites a test." in varga.mentions
     assert varga.evidence == "A well-known Baltic commentator Professor Ilse Varga wrote last week,"
 
 
@@ -336,6 +376,7 @@ def test_sample_attributions() -> None:
     )
     assert diesen.characterisation == "Kremlin-funded"
     assert (diesen.quote or "").startswith("Red lines are about deterrence.")
+    assert any(m.startswith("Deterrence rests on the three Cs") for m in diesen.mentions)
     assert "Institute for China-America Studies" in (found["Sourabh Gupta"].role or "")
     assert "national security adviser" in (found["Jake Sullivan"].role or "")
     assert "ambassador to the US" in (found["Qin Gang"].role or "")
@@ -411,3 +452,12 @@ def test_an_outlets_editors_speak_for_the_outlet() -> None:
     assert found["RT"].kind is SourceKind.OUTLET
     assert found["RT"].url == "#"
     assert "club" not in " ".join(found).lower()
+
+
+def test_a_titled_person_of_an_institute_is_the_person_not_the_institute() -> None:
+    found = _extract("Professor Lena Brandt of the Delft Institute said the dikes would hold for now.")
+    assert list(found) == ["Lena Brandt"]
+    assert found["Lena Brandt"].kind is SourceKind.PERSON
+    assert found["Lena Brandt"].role == "Professor of the Delft Institute"
+    bank = _extract("The Bank of England said rates would stay where they are for the winter.")
+    assert list(bank) == ["Bank of England"] and bank["Bank of England"].kind is SourceKind.ORGANISATION

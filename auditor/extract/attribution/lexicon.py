@@ -152,6 +152,16 @@ ROLE_NOUNS = word_set(
     spokesperson secretary envoy chancellor premier governor mayor director chairman analyst
     expert official economist scholar commander diplomat researcher"""
 )
+# Role nouns that make a role of the capitalised organisation before them, with no title word:
+# "FNV negotiator Anouk de Graaf", "Rabobank economist Jan Smit".
+PREMODIFIER_ROLES = word_set(
+    """negotiator spokesperson spokesman spokeswoman chairman chairwoman chair director
+    economist analyst lawyer attorney adviser advisor official leader secretary minister
+    commander envoy correspondent editor researcher strategist executive president ceo
+    founder head manager organiser organizer scientist"""
+)
+# An unnamed speaker for an organisation: "a spokesperson said" speaks for the last one cited.
+SPOKES_NOUNS = frozenset({"spokesperson", "spokesman", "spokeswoman"})
 PRONOUNS = frozenset({"he", "she"})
 # Subjects that are never a cited source: the author ("I", "we") or an unresolvable "they".
 NON_SUBJECTS = frozenset(

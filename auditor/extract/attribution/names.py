@@ -28,8 +28,10 @@ from auditor.extract.attribution.lexicon import (
     ORG_MULTI,
     OUTLETS,
     PLACES,
+    PREMODIFIER_ROLES,
     PRONOUNS,
     ROLE_NOUNS,
+    SPOKES_NOUNS,
     TITLES,
 )
 from auditor.models import Category, DomainInfo, SourceKind
@@ -202,6 +204,8 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
     if low[0] in INTRO_WORDS and len(words) > 2:
         last = max((i for i, w in enumerate(low) if i > 0 and w in {"the", "a", "an"}), default=0)
         return classify(" ".join(words[last:]), resolve) if last else None
+    if len(words) == 2 and low[0] in {"a", "an"} and low[1] in SPOKES_NOUNS:
+        return Phrase(name=clause, kind=SourceKind.ORGANISATION, reference="org:")
     if len(words) == 1 and low[0] in PRONOUNS:
         return Phrase(name=words[0], kind=SourceKind.PERSON, reference=low[0])
     if low[0] in {"the", "this"} and 2 <= len(words) <= 4 and all(w.islower() for w in words[1:]):
@@ -217,10 +221,15 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
     doc = _doc_phrase(words)
     if doc:
         return Phrase(name=doc, kind=SourceKind.DOCUMENT)
+    # "Professor Lena Brandt of the Delft Institute" ends like an organisation's name, but
+    # a person comes first: the person speaks, the institute is the affiliation.
+    affiliated = _affiliated(clause, resolve)
+    if affiliated is not None:
+        return affiliated
     org = _org_phrase(words)
     if org and not is_place(org):
         return Phrase(name=strip_article(org), kind=SourceKind.ORGANISATION)
-    return _affiliated(clause, resolve) or _name_phrase(words, resolve)
+    return _name_phrase(words, resolve)
 
 
 def _outlet_collective(words: list[str], resolve: OutletResolver | None) -> Phrase | None:
@@ -271,10 +280,27 @@ def _name_phrase(words: list[str], resolve: OutletResolver | None) -> Phrase | N
     if title and title_start > 0 and NATIONALITY.match(words[title_start - 1]):
         title = f"{words[title_start - 1]} {title}"
         descriptor = " ".join(words[: title_start - 1])
-    role = ", ".join(p for p in (title, _descriptor(descriptor)) if p) or None
+    role_words = _descriptor(descriptor) or (
+        _organisation_role(words[:title_start]) if len(name_words) > 1 else None
+    )
+    role = ", ".join(p for p in (title, role_words) if p) or None
     if len(name_words) > 4 or any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in name_words):
         return Phrase(name=name, kind=SourceKind.ORGANISATION, role=role)
     return Phrase(name=name, kind=SourceKind.PERSON, role=role)
+
+
+def _organisation_role(words: list[str]) -> str | None:
+    """ "FNV negotiator", "Rabobank chief economist": a capitalised organisation (up to four
+    words) then lower-case role words ending in a role noun, before a full name."""
+    if not words or words[-1].lower() not in PREMODIFIER_ROLES or not words[-1].islower():
+        return None
+    i = len(words) - 1
+    while i > 0 and words[i - 1].islower() and len(words) - i < 3:
+        i -= 1
+    org = words[1:i] if words[0].lower() in DETERMINERS else words[:i]
+    if not org or len(org) > 4 or not all(w[:1].isupper() and w.replace("-", "").isalnum() for w in org):
+        return None
+    return " ".join([*org, *words[i:]])
 
 
 def _descriptor(text: str) -> str | None:
