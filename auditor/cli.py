@@ -18,6 +18,7 @@ import typer
 from auditor import __version__
 from auditor.errors import AuditorError
 from auditor.models import CheckOptions
+from auditor.outputs import check_file_target
 
 app = typer.Typer(
     name="auditor",
@@ -125,6 +126,8 @@ def _check_options(
         raise AuditorError(
             f"{replay}: {'is a folder, not a cassette' if replay.is_dir() else 'no such cassette'}"
         )
+    if record is not None:  # checked now, not after an hour of checking
+        check_file_target(record, "--record")
     if domains is not None and not domains.is_file():
         raise AuditorError(f"{domains}: no such domain table")
     return CheckOptions(
@@ -231,6 +234,8 @@ def check(
     from auditor.linkcheck import check_sources, print_check
 
     wanted = _fail_on(fail_on)
+    if set(wanted) - {"broken"}:
+        raise typer.BadParameter("`check` knows links, not sources: use --fail-on broken (or `audit`)")
     options = _check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
         no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.batch import discover
-from auditor.check.checker import check_all
+from auditor.check.checker import check_all, distinct_keys
 from auditor.errors import AuditorError
 from auditor.jsonout import check_json
 from auditor.models import BROKEN_STATUSES, CheckOptions, CheckResult, LinkKind, Status
-from auditor.urls import check_key
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,8 +60,8 @@ def _collect(sources: list[str], options: CheckOptions) -> dict[str, list[str]]:
 def check_sources(sources: list[str], options: CheckOptions) -> list[Cited]:
     cited = _collect(sources, options)
     by_key: dict[str, list[str]] = {}
-    for url, articles in cited.items():
-        by_key.setdefault(check_key(url) if url.startswith("http") else url, []).extend(articles)
+    for url, articles in cited.items():  # the checker's own keys, so results find their articles
+        by_key.setdefault(next(iter(distinct_keys([url]))), []).extend(articles)
     results = check_all(list(cited), options) if cited else []
     return [Cited(result=r, articles=tuple(dict.fromkeys(by_key.get(r.url, [])))) for r in results]
 

@@ -107,6 +107,7 @@ class _Gate:
 class _Trace:
     requests: int = 0
     hops: list[Hop] = field(default_factory=list)
+    deadline: asyncio.Timeout | None = None  # the check's total budget, paused while queued
 
 
 @dataclass
@@ -124,7 +125,9 @@ class _Run:
         for attempt in range(opts.retries + 1):
             wait = BACKOFF_BASE * 2**attempt * (1 + random.random() / 2)
             try:
+                queued = time.monotonic()
                 async with self.gate.slot(host_of(url)):
+                    _pause(trace, time.monotonic() - queued)
                     trace.requests += 1
                     answer = await client.fetch(self.http, method, url, opts, body=body)
             except FetchError as exc:
@@ -197,7 +200,7 @@ class _Run:
         opts = self.options
         deadline = opts.timeout * 3 + opts.retries * (opts.max_retry_after + BACKOFF_BASE * 4)
         try:
-            async with asyncio.timeout(deadline):
+            async with asyncio.timeout(deadline) as trace.deadline:
                 result = await self.follow(key, trace)
         except Refused as exc:
             result = _result(key, Status.UNCHECKED, str(exc), trace)
@@ -223,6 +226,17 @@ class _Run:
                 return await archive.lookup(get, key, self.published.get(key))
         except TimeoutError:
             return None
+
+
+def _pause(trace: _Trace, waited: float) -> None:
+    """Time spent queued behind a busy host is not the link's fault: give it back.
+
+    Without this, links at the back of a long per-host queue ran out of budget before
+    their first request and were reported (and cached) as timeouts.
+    """
+    when = trace.deadline.when() if trace.deadline is not None else None
+    if when is not None and waited > 0:
+        trace.deadline.reschedule(when + waited)  # type: ignore[union-attr]
 
 
 def _is_page(answer: Answer) -> bool:
@@ -256,6 +270,10 @@ def distinct_keys(urls: Sequence[str]) -> dict[str, str | None]:
     return keys
 
 
+# Outcomes a later run should find out afresh: passing network trouble, and no answer at all.
+_NOT_CACHED = frozenset(
+    {Status.UNCHECKED, Status.INVALID_URL, Status.TIMEOUT, Status.CONNECTION_ERROR, Status.DNS_ERROR}
+)
 DONE_MAX = 200_000  # results a session keeps in memory (about 0.5 KB each)
 
 
@@ -341,11 +359,14 @@ class CheckSession:
         return found
 
     async def _check_one(self, key: str, invalid: str | None) -> CheckResult:
+        hit = self._cache.get(key) if self._cache is not None and not invalid else None
         if self._run is None:
             result = _result(key, Status.INVALID_URL if invalid else Status.UNCHECKED, invalid or "offline")
+        elif hit is not None:
+            result = hit  # answered by an earlier run: not a new row of history
         else:
-            result = await _one(self._run, key, invalid, self._cache)
-            if self._store is not None and result.status not in (Status.UNCHECKED, Status.INVALID_URL):
+            result = await _one(self._run, key, invalid, None)
+            if self._store is not None and result.requests and result.status not in _NOT_CACHED:
                 self._store.put(result)
         self._done[key] = result
         while len(self._done) > DONE_MAX:  # oldest out; a store cache still answers for them

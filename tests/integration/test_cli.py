@@ -173,3 +173,24 @@ def test_check_folder_skips_a_broken_file_and_goes_on(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["url"] for line in result.stdout.splitlines()] == ["https://gov.example.org/a"]
     assert "skipped" in result.stderr and "broken.html" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_reports_a_malformed_url_as_invalid_not_a_traceback() -> None:
+    result = run_cli("check", "http://[::1", "--offline", "--json")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    [row] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert row["status"] == "invalid-url"
+
+
+def test_unusable_record_target_fails_before_any_work(tmp_path: Path) -> None:
+    result = run_cli(
+        "audit", str(EXAMPLES / "cc-republished.html"), "--offline", "--record", str(tmp_path),
+        "--out", str(tmp_path / "r"), "--db", str(tmp_path / "r" / "a.db"),
+    )  # fmt: skip
+    assert result.returncode == 2 and "--record" in result.stderr
+    assert not (tmp_path / "r" / "a.db").exists()
+
+
+def test_check_refuses_fail_on_values_it_cannot_judge() -> None:
+    result = run_cli("check", str(EXAMPLES), "--offline", "--fail-on", "state-media")
+    assert result.returncode == 2 and "--fail-on broken" in result.stderr

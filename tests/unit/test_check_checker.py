@@ -500,3 +500,49 @@ def test_stopping_a_session_mid_check_caches_nothing_false() -> None:
 
     asyncio.run(asyncio.wait_for(scenario(), 10))
     assert stored == []
+
+
+def test_waiting_behind_a_busy_host_is_not_a_timeout_and_nothing_false_is_cached() -> None:
+    """Eight links to one slow host, one at a time: the last waits longer than any budget."""
+
+    class SlowHost(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            await asyncio.sleep(0.2)
+            return httpx.Response(200, html=page("article_plain.html"))
+
+    stored: list[CheckResult] = []
+
+    class Cache:
+        def get(self, key: str) -> CheckResult | None:
+            return None
+
+        def put(self, result: CheckResult) -> None:
+            stored.append(result)
+
+    options = CheckOptions(archive=False, timeout=0.5, retries=0, per_host=1)
+    urls = [f"https://slow.example.org/story/{n}" for n in range(8)]
+    results = asyncio.run(check_urls(urls, options, transport=SlowHost(), cache=Cache()))
+    assert [r.status for r in results] == [Status.OK] * 8
+    assert len(stored) == 8 and all(r.requests == 1 for r in stored)
+
+
+def test_passing_network_trouble_is_not_cached_for_the_next_run() -> None:
+    stored: list[CheckResult] = []
+
+    class Cache:
+        def get(self, key: str) -> CheckResult | None:
+            return None
+
+        def put(self, result: CheckResult) -> None:
+            stored.append(result)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    options = CheckOptions(archive=False, retries=0)
+    [result] = asyncio.run(
+        check_urls(
+            ["https://down.example.org/a"], options, transport=httpx.MockTransport(refuse), cache=Cache()
+        )
+    )
+    assert result.status is Status.CONNECTION_ERROR and stored == []
