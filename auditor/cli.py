@@ -17,6 +17,7 @@ import typer
 
 from auditor import __version__
 from auditor.errors import AuditorError
+from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import CheckOptions
 from auditor.outputs import check_file_target
 
@@ -29,7 +30,6 @@ app = typer.Typer(
 )
 
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 MaxBytes = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Refuse articles larger than this many bytes.")
 ]

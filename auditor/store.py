@@ -315,10 +315,6 @@ class Store:
                 {"source": source, "error": error, "run_id": run_id, "failed_at": _now()}, pk="source"
             )
 
-    def clear_failure(self, source: str) -> None:
-        with self._writing():
-            self.db.execute("DELETE FROM failures WHERE source = ?", [source])
-
     # ------------------------------------------------------------------ reads
 
     def cached_check(self, key: str, ttl_hours: float) -> CheckResult | None:

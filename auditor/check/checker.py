@@ -347,6 +347,17 @@ class CheckSession:
                 on_result(result)
         return results
 
+    async def fetch_page(self, url: str) -> tuple[Answer, str] | CheckResult:
+        """Follow ``url`` to its final answer, body included (for an article given as a URL).
+
+        The same guard, redirects, retries and cassettes as link checks. Raises ``Refused``,
+        ``FetchError`` or ``TimeoutError``; a walk that ends early is its ``CheckResult``.
+        """
+        if self._run is None:
+            raise FetchError("offline", "no network with --offline")
+        async with asyncio.timeout(self.options.timeout * 3) as deadline:
+            return await self._run.chase(url, _Trace(deadline=deadline), lambda code, _ct: code == 200)
+
     def _future(self, key: str, invalid: str | None) -> asyncio.Future[CheckResult]:
         found = self._inflight.get(key)
         if found is None and key in self._done:

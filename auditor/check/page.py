@@ -10,10 +10,9 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from auditor.check import client
-from auditor.check.checker import _Gate, _Run, _Trace
+from auditor.check.checker import CheckSession
 from auditor.check.client import FetchError, Transport
-from auditor.check.guard import Guard, Refused, system_resolver
+from auditor.check.guard import Refused
 from auditor.errors import InputError
 from auditor.load import load_bytes
 from auditor.models import CheckOptions, CheckResult, Format, RawArticle
@@ -34,19 +33,15 @@ async def _fetch(url: str, options: CheckOptions, max_bytes: int, transport: Tra
     except BadURL as exc:
         raise InputError(f"{url}: not a URL we can fetch ({exc})") from exc
     opts = replace(options, max_body=max_bytes, archive=False)
-    live = transport is None and not opts.replay
-    guard = Guard(allow_private=opts.allow_private, resolver=system_resolver if live else None)
-    async with client.open_client(opts, guard, transport) as http:
-        run = _Run(opts, http, guard, _Gate(opts, asyncio.sleep), asyncio.sleep, {})
-        try:
-            async with asyncio.timeout(opts.timeout * 3):
-                ended = await run.chase(key, _Trace(), lambda code, _ct: code == 200)
-        except Refused as exc:
-            raise InputError(f"{url}: refused ({exc}); use --allow-private to fetch it") from exc
-        except FetchError as exc:
-            raise InputError(f"{url}: cannot fetch ({exc.kind}: {exc.detail})") from exc
-        except TimeoutError as exc:
-            raise InputError(f"{url}: no answer within {opts.timeout * 3:.0f} s") from exc
+    try:
+        async with CheckSession(opts, transport=transport) as session:
+            ended = await session.fetch_page(key)
+    except Refused as exc:
+        raise InputError(f"{url}: refused ({exc}); use --allow-private to fetch it") from exc
+    except FetchError as exc:
+        raise InputError(f"{url}: cannot fetch ({exc.kind}: {exc.detail})") from exc
+    except TimeoutError as exc:
+        raise InputError(f"{url}: no answer within {opts.timeout * 3:.0f} s") from exc
     if isinstance(ended, CheckResult):
         raise InputError(f"{url}: cannot fetch ({ended.status.value}: {ended.reason})")
     answer, final = ended
