@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -183,9 +184,26 @@ def _one_line(path: str, reason: str) -> str:
     return reason if len(reason) <= 300 else reason[:299] + "…"
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them in order."""
+def _worker_init(batch_pid: int) -> None:
+    """Workers leave Ctrl-C to the batch, which stops them in order, and die with it.
+
+    A batch killed outright (SIGKILL, the OOM killer) cannot stop its pool; its workers
+    would wait on their queue forever and keep the fork server alive with them. A watchdog
+    thread ends a worker once the batch process is gone.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(batch_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass  # the pid exists (reused by another user's process): keep waiting
+
+    threading.Thread(target=watch, name="batch-watchdog", daemon=True).start()
 
 
 @cache
@@ -214,7 +232,9 @@ class ParsePool:
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=_ignore_sigint)
+        return ProcessPoolExecutor(
+            self.workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+        )
 
     def _restart_if_broken(self) -> None:
         if getattr(self.executor, "_broken", False):

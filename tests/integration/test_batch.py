@@ -407,6 +407,22 @@ def test_reports_folder_inside_the_corpus_is_not_audited(web: _Web, tmp_path: Pa
     assert run_batch(opts, Recorder()).found == 4  # not the reports the first run wrote there
 
 
+def _descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
 def _interrupt_mid_run(web: _Web, tmp: Path, corpus: Corpus, sig: int) -> subprocess.Popen[str]:
     """Start the CLI, let the first chunk commit, wait until it is stuck on gated URLs, signal it."""
     web.reset()
@@ -416,8 +432,12 @@ def _interrupt_mid_run(web: _Web, tmp: Path, corpus: Corpus, sig: int) -> subpro
     try:
         wait_for(lambda: stored(db) >= 32, "the first chunk to be committed")
         assert web.waiting.acquire(timeout=20)  # the second chunk's gated URLs are in flight
+        helpers = _descendants(proc.pid)  # fork server and parsing workers
+        assert helpers
         os.kill(proc.pid, sig)
         proc.wait(timeout=15)
+        # nothing is left running behind a killed batch, not even its idle workers
+        wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in helpers), "the helpers to exit", 15)
     finally:
         web.gate.set()
         if proc.poll() is None:
