@@ -39,7 +39,8 @@ from auditor.extract.attribution.gazetteer import Gazetteer
 from auditor.extract.attribution.lexicon import NAME_TOKEN, ORG_HEADS, PRONOUNS, SPOKES_NOUNS
 from auditor.extract.attribution.names import OutletResolver, Phrase, key
 from auditor.extract.attribution.quotes import Quoter
-from auditor.extract.attribution.text import Paragraph, body_paragraphs, inside, quote_spans, sentences
+from auditor.extract.attribution.text import Paragraph, body_paragraphs
+from auditor.extract.text import inside, quote_spans, sentences
 from auditor.models import Attribution, Document, DomainInfo, Link, Metadata, SourceKind
 
 __all__ = ["OutletResolver", "extract_attributions"]

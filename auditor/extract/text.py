@@ -1,39 +1,94 @@
-"""Sentence boundaries, shared by the extractors that quote a sentence as evidence."""
+"""Sentences and quotations, shared by every extractor that cites a sentence as evidence.
+
+One splitter for link context and attributions alike: a sentence never ends inside a
+quotation or after an abbreviation or an initial ("Prof.", "U.S.", "M. K.").
+"""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-# A sentence ends at . ! ? (optionally followed by a closing quote or bracket) and a space,
-# but not after common abbreviations and initials ("Prof.", "U.S.", "M. K.").
-_ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Adm|Gov|Sen|Rep|Rev|St|Jr|Sr|No|vs|etc|al|Inc|Ltd|Co|Corp|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|e\.g|i\.e)|\b[A-Z])\.$"
+_ABBREV = frozenset(
+    "mr mrs ms dr prof gen adm col lt sgt capt cmdr sen rep gov st jr sr inc ltd co corp vs etc no"
+    " jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e mt ft rev hon pres gov't".split()
 )
-_ABBREV_WINDOW = 12  # longer than any abbreviation above, so the slice start adds no false \b
-_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+OPEN_QUOTES = '“"«'
+_STOP = re.compile(r"[.!?][”\"’)»]*(?:\d{1,2}(?=\s))?")  # a footnote mark may follow
+_PAIRS = {"“": "”", "«": "»", '"': '"'}
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence in ``text``."""
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted passages, quotation marks included.
+
+    A curly or guillemet quote left open runs to the end of the paragraph (the convention
+    for a quotation that continues in the next paragraph). Straight quotes pair left to
+    right; an odd one out is ignored.
+    """
     spans: list[tuple[int, int]] = []
+    i = 0
+    nxt = {ch: text.find(ch) for ch in _PAIRS}  # re-searched only once passed: no rescans
+    while True:
+        for ch, j in nxt.items():
+            if -1 < j < i:
+                nxt[ch] = text.find(ch, i)
+        found = [j for j in nxt.values() if j != -1]
+        if not found:
+            return spans
+        start = min(found)
+        close = text.find(_PAIRS[text[start]], start + 1)
+        if close == -1:
+            if text[start] != '"':
+                spans.append((start, len(text)))
+            return spans
+        spans.append((start, close + 1))
+        i = close + 1
+
+
+def inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Strictly inside one of ``spans`` (sorted, non-overlapping)."""
+    i = bisect_left(spans, (pos, pos))
+    return i > 0 and spans[i - 1][0] < pos < spans[i - 1][1]
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    start = dot
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        start -= 1
+    word = text[start:dot].lower()
+    return word in _ABBREV or (len(word) == 1 and text[dot - 1].isupper()) or "." in word
+
+
+def _splittable(text: str, i: int, quotes: Sequence[tuple[int, int]]) -> bool:
+    """Not an abbreviation, and outside quotes unless the quote closes right here."""
+    if text[i] == "." and _is_abbreviation(text, i):
+        return False
+    k = bisect_left(quotes, (i, i))  # only the last quote opening before i can hold it
+    return not (k and quotes[k - 1][0] < i < quotes[k - 1][1] and quotes[k - 1][1] != i + 2)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: a boundary is . ! ? (plus closing quotes) then a capital or a quote."""
+    quotes = quote_spans(text)
+    out: list[tuple[int, int]] = []
     start = 0
-    for m in _END.finditer(text):
-        # Only the last few characters can hold an abbreviation; looking at the whole
-        # pending sentence made long unbroken blocks quadratic.
-        head = text[max(start, m.start() - _ABBREV_WINDOW) : m.start() + 1]
-        if _ABBREV.search(head):
+    for m in _STOP.finditer(text):
+        i = m.start()
+        if i < start or not _splittable(text, i, quotes):
             continue
-        nxt = text[m.end() : m.end() + 1]
-        if nxt and nxt.islower():
-            continue
-        spans.append((start, m.end()))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
+        end = m.end()
+        nxt = end
+        while nxt < len(text) and text[nxt] == " ":
+            nxt += 1
+        if nxt >= len(text) or (nxt > end and (text[nxt].isupper() or text[nxt] in OPEN_QUOTES + "(")):
+            if text[start:end].strip():
+                out.append((start, end))
+            start = nxt
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +104,7 @@ class SpanIndex:
 
     @classmethod
     def of(cls, text: str) -> SpanIndex:
-        spans = sentence_spans(text)
+        spans = sentences(text)
         return cls(text, tuple(s for s, _ in spans), tuple(e for _, e in spans))
 
     def sentence(self, start: int, end: int, *, limit: int = 400) -> str:
@@ -59,11 +114,6 @@ class SpanIndex:
         first = self.starts[i] if i < len(self.starts) else None
         last = self.ends[j] if j >= 0 else None
         return _trim(self.text, first, last, start, end, limit)
-
-
-def sentence_at(text: str, start: int, end: int, *, limit: int = 400) -> str:
-    """The sentence(s) covering ``text[start:end]``, trimmed to ``limit`` characters."""
-    return SpanIndex.of(text).sentence(start, end, limit=limit)
 
 
 def _trim(text: str, first: int | None, last: int | None, start: int, end: int, limit: int) -> str:

@@ -185,3 +185,14 @@ def test_twenty_thousand_links_in_one_block_extract_in_linear_time(shape: str) -
     large = _extract_all_seconds(20_000, shape)
     assert large < 12
     assert large < 10 * small + 1  # quadratic growth would be 16x
+
+
+def test_link_context_keeps_a_quotation_whole() -> None:
+    """The same splitter as attributions: no sentence break inside a quotation or after "Dr."."""
+    html = (
+        b"<html><body><main><article><p>Ships were idle for a week. \xe2\x80\x9cWe are back. The lanes are open,"
+        b"\xe2\x80\x9d Dr. Aalto told <a href='https://news.example.org/a'>the paper</a> on Monday."
+        b" Prices fell.</p></article></main></body></html>"
+    )
+    [link] = extract_links(parse_document(load_bytes(html, "q.html")))
+    assert link.context == "\u201cWe are back. The lanes are open,\u201d Dr. Aalto told the paper on Monday."

@@ -12,7 +12,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from auditor.extract.attribution.text import OPEN_QUOTES, Paragraph, quote_spans, unquote
+from auditor.extract.attribution.text import Paragraph, unquote
+from auditor.extract.text import OPEN_QUOTES, quote_spans
 
 _MAX_SPAN = 12  # paragraphs one quotation may run over
 _CLOSE = ("”", '"', "»")

@@ -9,11 +9,10 @@ Sentences never end inside a quotation, so a quoted passage stays with its speak
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditor.extract.attribution.lexicon import word_set
+from auditor.extract.text import OPEN_QUOTES
 from auditor.models import Block, Document, Link, Region
 
 _SKIP_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption", "th", "pre", "code"})
@@ -23,14 +22,7 @@ _CAPTION = re.compile(
 )
 _ENDS_OPEN = re.compile(r"[\w,;\-–—]\s*$")
 _OPENS_LOWER = re.compile(r"^\s*[a-z]")
-_ABBREV = word_set(
-    "mr mrs ms dr prof gen adm col lt sgt capt cmdr sen rep gov st jr sr inc ltd co corp vs etc no"
-    " jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e mt ft rev hon pres gov't"
-)
 _MAX_JOIN = 6000  # a paragraph broken over many blocks is joined up to this length
-OPEN_QUOTES = '“"«'
-_STOP = re.compile(r"[.!?][”\"’)»]*(?:\d{1,2}(?=\s))?")  # a footnote mark may follow
-_PAIRS = {"“": "”", "«": "»", '"': '"'}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,77 +85,6 @@ def body_paragraphs(doc: Document, links: Sequence[Link]) -> list[Paragraph]:
             spans.append((anchor.start + offset, anchor.end + offset, url))
     if text:
         out.append(Paragraph(text, tuple(spans)))
-    return out
-
-
-def quote_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted passages, quotation marks included.
-
-    A curly or guillemet quote left open runs to the end of the paragraph (the convention
-    for a quotation that continues in the next paragraph). Straight quotes pair left to
-    right; an odd one out is ignored.
-    """
-    spans: list[tuple[int, int]] = []
-    i = 0
-    nxt = {ch: text.find(ch) for ch in _PAIRS}  # re-searched only once passed: no rescans
-    while True:
-        for ch, j in nxt.items():
-            if -1 < j < i:
-                nxt[ch] = text.find(ch, i)
-        found = [j for j in nxt.values() if j != -1]
-        if not found:
-            return spans
-        start = min(found)
-        close = text.find(_PAIRS[text[start]], start + 1)
-        if close == -1:
-            if text[start] != '"':
-                spans.append((start, len(text)))
-            return spans
-        spans.append((start, close + 1))
-        i = close + 1
-
-
-def inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
-    """Strictly inside one of ``spans`` (sorted, non-overlapping)."""
-    i = bisect_left(spans, (pos, pos))
-    return i > 0 and spans[i - 1][0] < pos < spans[i - 1][1]
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    start = dot
-    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
-        start -= 1
-    word = text[start:dot].lower()
-    return word in _ABBREV or (len(word) == 1 and text[dot - 1].isupper()) or "." in word
-
-
-def _splittable(text: str, i: int, quotes: Sequence[tuple[int, int]]) -> bool:
-    """Not an abbreviation, and outside quotes unless the quote closes right here."""
-    if text[i] == "." and _is_abbreviation(text, i):
-        return False
-    k = bisect_left(quotes, (i, i))  # only the last quote opening before i can hold it
-    return not (k and quotes[k - 1][0] < i < quotes[k - 1][1] and quotes[k - 1][1] != i + 2)
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: a boundary is . ! ? (plus closing quotes) then a capital or a quote."""
-    quotes = quote_spans(text)
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in _STOP.finditer(text):
-        i = m.start()
-        if i < start or not _splittable(text, i, quotes):
-            continue
-        end = m.end()
-        nxt = end
-        while nxt < len(text) and text[nxt] == " ":
-            nxt += 1
-        if nxt >= len(text) or (nxt > end and (text[nxt].isupper() or text[nxt] in OPEN_QUOTES + "(")):
-            if text[start:end].strip():
-                out.append((start, end))
-            start = nxt
-    if text[start:].strip():
-        out.append((start, len(text)))
     return out
 
 
