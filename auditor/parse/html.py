@@ -41,65 +41,13 @@ _SKIP = frozenset(
         "button",
     }
 )
-_BLOCK = frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "aside",
-        "header",
-        "footer",
-        "nav",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "blockquote",
-        "pre",
-        "table",
-        "thead",
-        "tbody",
-        "tfoot",
-        "tr",
-        "td",
-        "th",
-        "figure",
-        "figcaption",
-        "form",
-        "fieldset",
-        "address",
-        "hr",
-        "details",
-        "summary",
-        "center",
-    ]
+# Elements whose tag a block keeps (headings, list items, quotes, cells…), and every element
+# that starts a new block.
+_BLOCK_TAG = frozenset("h1 h2 h3 h4 h5 h6 li blockquote pre figcaption td th dd dt".split())
+_BLOCK = _BLOCK_TAG | frozenset(
+    "p div section article main aside header footer nav ul ol dl table thead tbody tfoot tr "
+    "figure form fieldset address hr details summary center".split()
 )
-_BLOCK_TAG = {
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "blockquote",
-    "pre",
-    "figcaption",
-    "td",
-    "th",
-    "dd",
-    "dt",
-}
 _WS = re.compile(r"\s+")
 _RELATED_HEADING = re.compile(
     r"^(related|more (stories|from|on|news|in)|read (more|next|also)|see also|recommended|popular|"

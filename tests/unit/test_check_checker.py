@@ -323,11 +323,13 @@ def test_offline_does_no_io() -> None:
 class DictCache:
     def __init__(self) -> None:
         self.data: dict[str, CheckResult] = {}
+        self.puts: list[CheckResult] = []  # every put, repeats included
 
     def get(self, key: str) -> CheckResult | None:
         return self.data.get(key)
 
     def put(self, result: CheckResult) -> None:
+        self.puts.append(result)
         self.data[result.url] = result
 
 
@@ -482,24 +484,17 @@ def test_stopping_a_session_mid_check_caches_nothing_false() -> None:
             self.closed.set()
             await asyncio.sleep(0.05)  # the broken requests finish while the client closes
 
-    stored: list[CheckResult] = []
-
-    class Cache:
-        def get(self, key: str) -> CheckResult | None:
-            return None
-
-        def put(self, result: CheckResult) -> None:
-            stored.append(result)
+    cache = DictCache()  # starts empty: every put is something the check chose to cache
 
     async def scenario() -> None:
         options = CheckOptions(archive=False, retries=0)
-        async with CheckSession(options, transport=Slow(), cache=Cache()) as session:
+        async with CheckSession(options, transport=Slow(), cache=cache) as session:
             caller = asyncio.ensure_future(session.check(["https://slow.example.org/a"]))
             await started.wait()
             caller.cancel()  # the batch stops: its chunk task is cancelled
 
     asyncio.run(asyncio.wait_for(scenario(), 10))
-    assert stored == []
+    assert cache.puts == []
 
 
 def test_waiting_behind_a_busy_host_is_not_a_timeout_and_nothing_false_is_cached() -> None:
@@ -510,31 +505,17 @@ def test_waiting_behind_a_busy_host_is_not_a_timeout_and_nothing_false_is_cached
             await asyncio.sleep(0.2)
             return httpx.Response(200, html=page("article_plain.html"))
 
-    stored: list[CheckResult] = []
-
-    class Cache:
-        def get(self, key: str) -> CheckResult | None:
-            return None
-
-        def put(self, result: CheckResult) -> None:
-            stored.append(result)
+    cache = DictCache()  # starts empty: every put is something the check chose to cache
 
     options = CheckOptions(archive=False, timeout=0.5, retries=0, per_host=1)
     urls = [f"https://slow.example.org/story/{n}" for n in range(8)]
-    results = asyncio.run(check_urls(urls, options, transport=SlowHost(), cache=Cache()))
+    results = asyncio.run(check_urls(urls, options, transport=SlowHost(), cache=cache))
     assert [r.status for r in results] == [Status.OK] * 8
-    assert len(stored) == 8 and all(r.requests == 1 for r in stored)
+    assert len(cache.puts) == 8 and all(r.requests == 1 for r in cache.puts)
 
 
 def test_passing_network_trouble_is_not_cached_for_the_next_run() -> None:
-    stored: list[CheckResult] = []
-
-    class Cache:
-        def get(self, key: str) -> CheckResult | None:
-            return None
-
-        def put(self, result: CheckResult) -> None:
-            stored.append(result)
+    cache = DictCache()  # starts empty: every put is something the check chose to cache
 
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
@@ -542,7 +523,7 @@ def test_passing_network_trouble_is_not_cached_for_the_next_run() -> None:
     options = CheckOptions(archive=False, retries=0)
     [result] = asyncio.run(
         check_urls(
-            ["https://down.example.org/a"], options, transport=httpx.MockTransport(refuse), cache=Cache()
+            ["https://down.example.org/a"], options, transport=httpx.MockTransport(refuse), cache=cache
         )
     )
-    assert result.status is Status.CONNECTION_ERROR and stored == []
+    assert result.status is Status.CONNECTION_ERROR and cache.puts == []
