@@ -1,12 +1,26 @@
 """auditor: where an article comes from and what it stands on.
 
-Public API: ``extract_path`` / ``extract_document`` (no network), ``audit`` (the whole
-pipeline), the records of ``auditor.models`` and ``AuditorError``.
+Public API: ``extract_path`` and ``extract_raw`` (no network), ``check_article`` and
+``audit`` (the whole pipeline), the records of ``auditor.models`` and ``AuditorError``.
+The pipeline is imported on first use, so ``import auditor`` (and ``auditor --help``)
+stays cheap.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from auditor.errors import AuditorError
 
 __version__ = "0.1.0"
-__all__ = ["AuditorError", "__version__"]
+__all__ = ["AuditorError", "__version__", "audit", "check_article", "extract_path", "extract_raw"]
+
+_PIPELINE = frozenset({"audit", "check_article", "extract_path", "extract_raw"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PIPELINE:
+        from auditor import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'auditor' has no attribute {name!r}")

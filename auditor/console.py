@@ -25,9 +25,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from auditor.models import Audit, CheckResult
+from auditor.models import Audit
 from auditor.report import views
-from auditor.urls import check_key
 
 if TYPE_CHECKING:
     from auditor.batch import BatchStats, Event
@@ -60,10 +59,6 @@ def plain(text: object, style: str = "") -> Text:
 def shorten(text: str, limit: int) -> str:
     """Cut at ``limit`` characters, with an ellipsis so the reader knows there is more."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def link_status(audit: Audit, url: str) -> CheckResult | None:
-    return audit.check_for(check_key(url))
 
 
 def fail_reasons(audit: Audit, fail_on: list[str]) -> list[str]:

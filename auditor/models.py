@@ -314,9 +314,12 @@ class Audit:
     article: Article
     checks: tuple[CheckResult, ...] = ()
     run_id: int | None = None
+    _by_url: dict[str, CheckResult] = field(init=False, repr=False, compare=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Reports look a check up for every link: an index, not a scan of every check.
+        self._by_url.update((c.url, c) for c in self.checks)
 
     def check_for(self, url: str) -> CheckResult | None:
-        for c in self.checks:
-            if c.url == url:
-                return c
-        return None
+        """The check result filed under ``url`` (a check key), if any."""
+        return self._by_url.get(url)

@@ -19,7 +19,7 @@ from auditor.extract.crossposts import extract_crossposts
 from auditor.extract.links import extract_links
 from auditor.extract.metadata import extract_metadata
 from auditor.load import DEFAULT_MAX_BYTES, content_hash, load_path
-from auditor.models import Article, Attribution, Audit, CheckOptions, Link, LinkKind, RawArticle
+from auditor.models import Article, Attribution, Audit, CheckOptions, Link, LinkKind, RawArticle, Region
 from auditor.outputs import prepare_dir
 from auditor.parse import parse_document
 from auditor.urls import check_key
@@ -39,7 +39,7 @@ def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTa
         crossposts=extract_crossposts(doc, metadata, links, table.outlet),
         attributions=extract_attributions(doc, links, metadata, table.outlet),
         content_hash=content_hash(raw.text),
-        text="\n".join(b.text for b in doc.blocks if b.region.value == "body"),
+        text="\n".join(b.text for b in doc.blocks if b.region is Region.BODY),
     )
     return classify_article(article, table)
 
