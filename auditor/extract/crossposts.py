@@ -17,12 +17,12 @@ captions ("Featured image: ... (Source: X)") credit a picture, not the text, and
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from auditor.classify.registrable import domain_of
+from auditor.extract import jsonld
 from auditor.extract.attribution.names import OutletResolver
 from auditor.extract.dates import parse_date
 from auditor.models import Block, CrossPost, CrossPostMethod, Document, Link, LinkKind, Metadata, Region
@@ -319,7 +319,7 @@ def _canonical(doc: Document, metadata: Metadata, own: _Own) -> Iterator[_Signal
             yield _Signal(
                 name=d, method=CrossPostMethod.CANONICAL, evidence=f"{label}: {url}", url=url, domain=d
             )
-    for obj in _json_ld(doc.meta.json_ld):
+    for obj in jsonld.objects(doc.meta.json_ld):
         based = obj.get("isBasedOn")
         based_url = based if isinstance(based, str) else based.get("url") if isinstance(based, dict) else None
         if isinstance(based_url, str) and (d := domain_of(based_url)) and d not in own.domains:
@@ -342,21 +342,3 @@ def _canonical(doc: Document, metadata: Metadata, own: _Own) -> Iterator[_Signal
                     evidence=f"sourceOrganization: {name}",
                     domain=d,
                 )
-
-
-def _json_ld(bodies: Sequence[str]) -> Iterator[dict[str, object]]:
-    for body in bodies:
-        try:
-            data = json.loads(body)
-        except (ValueError, RecursionError):
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item[:50])
-            elif isinstance(item, dict):
-                yield item
-                graph = item.get("@graph")
-                if isinstance(graph, list):
-                    stack.extend(graph[:50])

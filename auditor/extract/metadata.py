@@ -7,13 +7,13 @@ or point to another site, that is the cross-post stage's evidence of a re-post.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
 from auditor.classify.registrable import domain_of
+from auditor.extract import jsonld
 from auditor.extract.dates import parse_date
 from auditor.models import Document, DomainInfo, Metadata, Region
 from auditor.parse.text import DATELINE
@@ -29,35 +29,7 @@ _NAME = re.compile(
 _TITLE_SEP = re.compile(r"\s+[|–—:-]\s+|\s+»\s+")
 
 
-def _json_ld_objects(raw: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Every JSON-LD object of the page, ``@graph`` members included, bounded in number."""
-    out: list[dict[str, Any]] = []
-
-    def walk(node: Any, depth: int) -> None:
-        if depth > 6 or len(out) >= 200:
-            return
-        if isinstance(node, list):
-            for item in node[:50]:
-                walk(item, depth + 1)
-        elif isinstance(node, dict):
-            out.append(node)
-            if "@graph" in node:
-                walk(node["@graph"], depth + 1)
-
-    for text in raw:
-        try:
-            walk(json.loads(text[:500_000]), 0)
-        except (ValueError, RecursionError):
-            continue
-    return out
-
-
 _ARTICLE_TYPES = ("article", "posting", "report", "blog")
-
-
-def _types(obj: dict[str, Any]) -> str:
-    kinds = obj.get("@type", "")
-    return (" ".join(map(str, kinds)) if isinstance(kinds, list) else str(kinds)).lower()
 
 
 class _LD:
@@ -68,12 +40,12 @@ class _LD:
     """
 
     def __init__(self, raw: tuple[str, ...]) -> None:
-        objects = _json_ld_objects(raw)
+        objects = jsonld.objects(raw)
         self.by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
-        articles = [o for o in objects if any(k in _types(o) for k in _ARTICLE_TYPES)]
-        pages = [o for o in objects if "webpage" in _types(o)]
+        articles = [o for o in objects if any(k in jsonld.types(o) for k in _ARTICLE_TYPES)]
+        pages = [o for o in objects if "webpage" in jsonld.types(o)]
         self.article: dict[str, Any] = (articles or pages or [{}])[0]
-        self.website = next((o for o in objects if "website" in _types(o)), {})
+        self.website = next((o for o in objects if "website" in jsonld.types(o)), {})
 
     def get(self, key: str) -> Any:
         return self.resolve(self.article.get(key))
