@@ -151,6 +151,31 @@ class Block:
     anchors: tuple[Anchor, ...] = ()
 
 
+class Place(StrEnum):
+    """Where a visible headline, byline or date sits: the article body container, the
+    article around it (its header, its ``<article>``), or elsewhere on the page (not in
+    furniture: cues inside related rails, comments, sidebars, menus and footers are dropped)."""
+
+    MAIN = "main"
+    ARTICLE = "article"
+    PAGE = "page"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageCue:
+    """One headline, byline or date as the page shows it, raw; ``extract.metadata`` reads it.
+
+    ``parts`` are a byline box's innermost name elements ("A. Writer", "B. Writer") when it
+    has them; ``kind`` is the element (``h1``, ``h2``) for a headline and ``published``,
+    ``modified`` or empty for a date.
+    """
+
+    place: Place
+    text: str
+    parts: tuple[str, ...] = ()
+    kind: str = ""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageMeta:
     """What the page says about itself in markup, raw; ``extract.metadata`` interprets it."""
@@ -162,6 +187,9 @@ class PageMeta:
     language: str | None = None
     meta: tuple[tuple[str, str], ...] = ()  # (name or property, content), lower-cased names
     json_ld: tuple[str, ...] = ()  # raw JSON-LD script bodies
+    headings: tuple[PageCue, ...] = ()
+    bylines: tuple[PageCue, ...] = ()
+    dates: tuple[PageCue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

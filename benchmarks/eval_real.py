@@ -14,10 +14,11 @@ scored by the same rules:
   the page has none), so the figures are accuracies over labelled pages.
 - **Title**: both sides NFKC-normalised, case-folded, quotes and dashes unified, whitespace
   collapsed, outer punctuation stripped; *exact* is equality. *title* also accepts a title
-  that differs from the label only by one leading or trailing segment after a separator
-  (`` | `` `` - `` `` — `` `` : `` `` » `` ``_``), because Readability keeps a site suffix on
-  some pages and strips it on others: which one a page gets is the labeller's habit, not a
-  property of the page.
+  that equals the label's leading or trailing segments, or whose own leading or trailing
+  segments equal the label (segments after a separator: `` | `` `` - `` `` — `` `` : ``
+  `` » `` ``_`` ``[Site]``), because Readability keeps site and author segments on some pages
+  and strips them on others: which one a page gets is the labeller's habit, not a property of
+  the page. Both tools are held to the same rule.
 - **Authors**: every name joined, reduced to name tokens (letters only; URLs, parenthesised
   parts, one-letter initials, "by/par/von/written/posted", role words, post-nominals and
   month names dropped); a label's first line only (the lines after it are a role or a desk:
@@ -70,19 +71,18 @@ def norm_title(s: str | None) -> str:
 
 
 def title_variants(s: str | None) -> set[str]:
-    """The title, and the title without its first or last separator-delimited segment."""
+    """The title, and every run of its separator-delimited segments that starts or ends it."""
     raw = unicodedata.normalize("NFKC", s or "").translate(_QUOTES)
     out = {norm_title(raw)}
-    seps = list(_TITLE_SEP.finditer(raw))
-    if seps:
-        out.add(norm_title(raw[: seps[-1].start()]))
-        out.add(norm_title(raw[seps[0].end() :]))
+    for sep in _TITLE_SEP.finditer(raw):
+        out.add(norm_title(raw[: sep.start()]))
+        out.add(norm_title(raw[sep.end() :]))
     out.discard("")
     return out
 
 
 def title_match(pred: str | None, gold: str | None) -> tuple[bool, bool]:
-    """(exact, allowing one site segment)."""
+    """(exact, allowing site segments)."""
     exact = bool(pred) and norm_title(pred) == norm_title(gold)
     if exact:
         return True, True

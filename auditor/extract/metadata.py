@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
 from auditor.classify.registrable import domain_of
 from auditor.extract import jsonld
-from auditor.extract.dates import parse_date
-from auditor.models import Document, DomainInfo, Metadata, Region
+from auditor.extract.authors import choose_authors
+from auditor.extract.dates import parse_date, url_date
+from auditor.extract.headline import choose_title
+from auditor.models import Document, DomainInfo, Metadata, PageCue, Place, Region
 from auditor.parse.text import DATELINE
 from auditor.urls import BadURL, normalise
 
 OutletResolver = Callable[[str], DomainInfo | None]
-
-_BYLINE = re.compile(r"^\s*(?:by|written by|words by|author:?)\s+(?P<names>.+)$", re.I)
-_SPLIT_NAMES = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*\|\s*)\s*")
-_NAME = re.compile(
-    r"^[A-ZÀ-Þ][\w'’.\-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]*|de|da|van|von|der|del|la|le|bin|al|el)){0,5}$"
-)
-_TITLE_SEP = re.compile(r"\s+[|–—:-]\s+|\s+»\s+")
-
 
 _ARTICLE_TYPES = ("article", "posting", "report", "blog")
 
@@ -68,20 +63,6 @@ def _names(value: Any) -> list[str]:
     return []
 
 
-def _clean_name(name: str) -> str:
-    return " ".join(name.split()).strip(" ,;|")
-
-
-def _byline_names(text: str) -> list[str]:
-    m = _BYLINE.match(text)
-    if not m:
-        return []
-    names = m.group("names")
-    names = re.split(r"\s+(?:[|•·—–]|\bfor\b|\bin\b)\s+|\s*,\s*(?=[A-Z][a-z]+ \d)", names)[0]
-    out = [_clean_name(n) for n in _SPLIT_NAMES.split(names) if n.strip()]
-    return [n for n in out if _NAME.match(n) and len(n) <= 60]
-
-
 def _first_meta(doc: Document, *keys: str) -> str | None:
     """The first non-empty value of the first key (in the order given) that the page has."""
     for wanted in keys:
@@ -104,34 +85,6 @@ def _norm_url(url: str | None, base: str | None = None) -> str | None:
         return None
 
 
-def _authors(doc: Document, ld: _LD) -> tuple[str, ...]:
-    found = _names(ld.get("author"))
-    if not found:
-        found = [
-            v
-            for v in _all_meta(doc, "author") + _all_meta(doc, "authors") + _all_meta(doc, "article:author")
-            if not v.startswith("http")
-        ]
-    if not found:
-        found = _all_meta(doc, "itemprop:author") or _all_meta(doc, "rel:author")
-    if not found:
-        for block in doc.blocks:
-            if block.region in {Region.BYLINE, Region.HEADER, Region.BODY} and (
-                names := _byline_names(block.text)
-            ):
-                found = names
-                break
-            if block.region is Region.BODY and len(block.text) > 200:
-                break
-    seen: dict[str, None] = {}
-    for name in found:
-        for part in _SPLIT_NAMES.split(name) if " and " in name else [name]:
-            clean = _clean_name(part)
-            if clean and len(clean) <= 80:
-                seen.setdefault(clean, None)
-    return tuple(seen)
-
-
 def _datelines(doc: Document) -> list[tuple[str, str]]:
     """(outlet, ISO date) of each header dateline, in order ("Global Research, November 23, 2021")."""
     out = []
@@ -150,35 +103,22 @@ def _datelines(doc: Document) -> list[tuple[str, str]]:
     return out
 
 
-def _strip_site(title: str, names: list[str]) -> str:
-    """Cut a leading or trailing " | Outlet" segment; the headline itself is kept verbatim."""
-    seps = list(_TITLE_SEP.finditer(title))
-    if not seps:
-        return title
-    wanted = {n.strip().lower() for n in names if n and n.strip()}
-    head, tail = title[: seps[0].start()], title[seps[-1].end() :]
-    if tail.strip().lower() in wanted:
-        return title[: seps[-1].start()].strip()
-    if head.strip().lower() in wanted:
-        return title[seps[0].end() :].strip()
-    return title
-
-
 def _title(doc: Document, ld: _LD, site_names: list[str]) -> str | None:
     headline = ld.get("headline")
-    title = headline if isinstance(headline, str) and headline.strip() else None
-    title = title or _first_meta(doc, "og:title", "twitter:title", "title")
-    h1 = next((b.text for b in doc.blocks if b.tag == "h1" and b.text), None)
-    if not title and h1:
-        return h1
-    title = title or doc.meta.title
-    if not title:
-        return None
-    title = " ".join(title.split())
-    stripped = _strip_site(title, site_names)
-    if stripped == title and h1 and h1 != title and h1 in title:
-        stripped = h1  # "Headline - Section - Outlet" with an unknown outlet: the h1 is the headline
-    return stripped
+    name = ld.get("name")
+    declared = [v for k in ("og:title", "twitter:title", "title", "dc.title") if (v := _first_meta(doc, k))]
+    headings = doc.meta.headings
+    if not headings:  # Markdown and text: the first heading block is the visible headline
+        h1 = next((b.text for b in doc.blocks if b.tag == "h1" and b.text), None)
+        headings = (PageCue(place=Place.MAIN, text=h1, kind="h1"),) if h1 else ()
+    return choose_title(
+        headline=headline if isinstance(headline, str) else None,
+        ld_name=name if isinstance(name, str) else None,
+        declared=declared[:2],
+        page_title=doc.meta.title,
+        headings=headings,
+        site_names=site_names,
+    )
 
 
 _DATE_KEYS = (
@@ -197,12 +137,56 @@ _DATE_KEYS = (
 )
 
 
-def _published(doc: Document, ld: _LD, datelines: list[tuple[str, str]]) -> str | None:
-    """Declared dates in priority order, then a visible dateline, then any ``<time>``."""
-    found = parse_date(str(ld.get("datePublished") or ""))
-    for key in _DATE_KEYS:
-        found = found or parse_date(_first_meta(doc, key))
-    return found or (datelines[0][1] if datelines else None) or parse_date(_first_meta(doc, "time"))
+_UTC = re.compile(r"T(?P<hour>\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)$", re.I)
+_OFFSET = re.compile(r"T\d{2}:\d{2}.*[+-](?!00:?00)\d{2}:?\d{2}$")
+_PLACE_ORDER = {Place.MAIN: 0, Place.ARTICLE: 1, Place.PAGE: 2}
+
+
+def _declared_dates(doc: Document, ld: _LD) -> list[str]:
+    raw = [str(ld.get("datePublished") or ""), str(ld.get("dateCreated") or "")]
+    raw += [v for key in _DATE_KEYS if (v := _first_meta(doc, key))]
+    return [r.strip() for r in raw if parse_date(r)]
+
+
+def _visible_dates(doc: Document) -> list[str]:
+    """Dates the article shows, the publication date first, never a "modified" one."""
+    cues = [c for c in doc.meta.dates if c.kind != "modified"]
+    cues.sort(key=lambda c: (c.kind != "published", _PLACE_ORDER[c.place]))
+    return [iso for c in cues if c.place is not Place.PAGE or c.kind for iso in [parse_date(c.text)] if iso]
+
+
+def _local_day(raw: str, declared: list[str], visible: list[str]) -> str | None:
+    """A UTC timestamp's day can differ from the day the page shows its readers ("published
+    2024-12-07T01:30Z" is 6 December in New York): prefer a local date one day off."""
+    m = _UTC.search(raw)
+    day = parse_date(raw)
+    if not m or not day or day in visible:
+        return day
+    hour = int(m.group("hour"))
+    local = [parse_date(d) for d in declared if _OFFSET.search(d)] + visible[:1]
+    for other in local:
+        if not other or other == day:
+            continue
+        delta = (date.fromisoformat(other) - date.fromisoformat(day)).days
+        if (delta == -1 and hour < 14) or (delta == 1 and hour >= 10):
+            return other
+    return day
+
+
+def _published(
+    doc: Document, ld: _LD, datelines: list[tuple[str, str]], urls: list[str | None]
+) -> str | None:
+    """Declared dates in priority order (read in the page's own day), then what the article
+    shows (a dated byline, a ``<time>``, a dateline), then the date in its URL path."""
+    declared = _declared_dates(doc, ld)
+    visible = _visible_dates(doc)
+    if declared:
+        return _local_day(declared[0], declared, visible)
+    if visible:
+        return visible[0]
+    if datelines:
+        return datelines[0][1]
+    return next((d for u in urls if (d := url_date(u))), None)
 
 
 def _outlet_domain(page: str | None, canonical: str | None, og_url: str | None, ld: _LD) -> str | None:
@@ -258,8 +242,8 @@ def extract_metadata(
     names = [n for n in (outlet, site_name, *publisher, *website) if n]
     return Metadata(
         title=_title(doc, ld, names),
-        authors=_authors(doc, ld),
-        published=_published(doc, ld, datelines),
+        authors=choose_authors(doc, _names(ld.get("author")) or _names(ld.get("creator"))),
+        published=_published(doc, ld, datelines, [page, canonical, og_url]),
         outlet=outlet,
         outlet_domain=outlet_domain,
         canonical_url=canonical,

@@ -23,6 +23,7 @@ FURNITURE = frozenset(
 )
 _TEXT_HOLDERS = frozenset({"div", "td", "section", "article", "main", "font", "center", "span", "body"})
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "math", "head", "title", "button"})
+_ITEMS = frozenset({"li", "dd"})
 _MIN_RUN = 25
 
 
@@ -62,14 +63,26 @@ def _own_text(el: etree._Element) -> str:
 
 
 def _in_furniture(el: etree._Element) -> bool:
+    """Inside furniture, up to the nearest semantic container; inside comments, always
+    (a comment's ``entry-content`` is still a comment)."""
+    shielded = False
     for anc in el.iterancestors():
         if not isinstance(anc.tag, str) or anc.tag in {"body", "html"}:
             continue
+        hint = _hint(anc)
+        if hint is Region.COMMENTS:
+            return True
+        if shielded:
+            continue
         if is_candidate(anc):
-            return False
-        if _hint(anc) in FURNITURE:
+            shielded = True
+        elif hint in FURNITURE:
             return True
     return False
+
+
+def _in_comments(el: etree._Element) -> bool:
+    return any(isinstance(a.tag, str) and _hint(a) is Region.COMMENTS for a in el.iterancestors())
 
 
 def _measure(root: etree._Element) -> _Prose:
@@ -78,7 +91,8 @@ def _measure(root: etree._Element) -> _Prose:
     total = 0
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag == "p":
+        if tag == "p" or (tag in _ITEMS and el.find(".//ul") is None and el.find(".//ol") is None):
+            # list items count as prose: many articles are mostly lists
             text = el.text_content()
             links = sum(len(a.text_content()) for a in el.iter("a"))
         elif tag in _TEXT_HOLDERS:
@@ -108,7 +122,9 @@ def _by_density(prose: _Prose) -> etree._Element | None:
     scores: dict[etree._Element, float] = {}
     for el, n, density in prose.runs:
         weight = n * (1.0 - density)
-        holder = el.getparent() if el.tag == "p" else el
+        holder = el.getparent() if el.tag == "p" or el.tag in _ITEMS else el
+        if holder is not None and el.tag in _ITEMS:
+            holder = holder.getparent()  # the list's container, not the list
         if holder is None:
             continue
         scores[holder] = scores.get(holder, 0.0) + weight
@@ -124,7 +140,9 @@ def find_main(root: etree._Element) -> etree._Element | None:
     if prose.total == 0:
         return None
     candidates = [
-        el for el in root.iter() if isinstance(el.tag, str) and el.tag not in _SKIP and is_candidate(el)
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str) and el.tag not in _SKIP and is_candidate(el) and not _in_comments(el)
     ]
     good = [(c, prose.under.get(c, 0)) for c in candidates]
     good = [(c, n) for c, n in good if n >= 0.5 * prose.total]

@@ -12,7 +12,7 @@ related links, tags, bylines); everything outside it takes the region its markup
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
@@ -20,6 +20,7 @@ from auditor.errors import ParseError
 from auditor.models import Anchor, Block, Document, PageMeta, RawArticle, Region
 from auditor.parse.content import class_id as _class_id
 from auditor.parse.content import find_main
+from auditor.parse.cues import itemscope_is_article, page_cues
 from auditor.parse.depth import parse_tree
 from auditor.parse.regions import element_region
 
@@ -254,6 +255,8 @@ def _page_meta(root: etree._Element) -> PageMeta:
             .strip()
         )
         content = m.get("content")
+        if m.get("itemprop") and not itemscope_is_article(m):
+            continue  # an embedded video's or comment's datePublished is not the article's
         if key and content is not None:
             metas.append((key, _WS.sub(" ", content).strip()))
     for t in root.iter("time"):
@@ -305,6 +308,8 @@ def parse_html(raw: RawArticle) -> Document:
     start = body if body is not None else root
     main = find_main(start)
     ancestors = frozenset(main.iterancestors()) if main is not None else frozenset()
+    headings, bylines, dates = page_cues(start, main)
+    meta = replace(meta, headings=headings, bylines=bylines, dates=dates)
     walker = _Walker(main=main, main_ancestors=ancestors)
     walker.walk(start, Region.HEADER if main is not None else Region.BODY, "p", main is None, False, 0)
     walker.flush()
