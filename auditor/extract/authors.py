@@ -100,9 +100,9 @@ def _head(text: str) -> str:
 def byline_names(text: str) -> list[str]:
     """The names in one byline, in order; empty when it holds none."""
     out: list[str] = []
-    for part in _SPLIT.split(_head(text)):
+    for part in _SPLIT.split(_POSTNOMINAL.sub("", _head(text))):
         part = _POSTNOMINAL.sub("", " ".join(part.split())).strip(" .,;:")
-        if not part:
+        if not part or _POSTNOMINAL.fullmatch(" " + part):
             continue
         if looks_like_name(part):
             out.append(part)
