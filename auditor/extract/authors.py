@@ -156,7 +156,7 @@ _BIO = re.compile(
 _BIO_WORDS = re.compile(
     r"\b(?:writer|author|journalist|contributor|contributors|editor|columnist|blogger|reporter|"
     r"correspondent|professor|scholar|fellow|analyst|founder|commentator|researcher|student|"
-    r"pastor|cpa|host|producer|writes|studies|teaches|covers|blog)\b",
+    r"graduate|journalism|host|producer|writes|studies|teaches|covers|blog)\b",
     re.I,
 )
 
@@ -211,7 +211,7 @@ def _from_blocks(blocks: tuple[Block, ...]) -> list[str]:
             return names
     for block in reversed(body[-4:]):
         m = _BIO.match(block.text.strip())
-        if m and _BIO_WORDS.search(m.group("rest")) and looks_like_name(m.group("name")):
+        if m and _BIO_WORDS.search(m.group(0)[len(m.group("name")) :]) and looks_like_name(m.group("name")):
             return [m.group("name")]
     return []
 
