@@ -30,6 +30,8 @@ class Region(StrEnum):
     RELATED = "related"
     COMMENTS = "comments"
     META = "meta"
+    MEDIA = "media"  # galleries, slideshows, video players and their chrome
+    HIDDEN = "hidden"  # not shown to readers (display:none, hidden, off-screen)
 
 
 class LinkKind(StrEnum):
@@ -40,6 +42,7 @@ class LinkKind(StrEnum):
     TEL = "tel"
     RELATIVE = "relative"
     MALFORMED = "malformed"
+    OTHER = "other"  # a scheme that is not the web's: apps (whatsapp:, fb-messenger:), ftp:, feeds
 
 
 class Status(StrEnum):
@@ -135,6 +138,7 @@ class Anchor:
     text: str
     start: int
     end: int
+    rel: str = ""  # the link's rel attribute, lower case ("tag", "category tag", "author")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,63 +12,24 @@ it names the site.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from auditor.models import PageCue, Place
-
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
-_SEP = re.compile(r"\s*(?:\|\||[|:»·\-_/]|::|\[)\s*")
-_TITLE_SEP = re.compile(r"\s+(?:[|–—:·»-]|::)\s+|\s*_(?=\S)|\s+(?=\[[^\]]+\]\s*$)")
-_WS = re.compile(r"\s+")
-
-
-def norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s).translate(_QUOTES).casefold()
-    return _WS.sub(" ", s).strip(" .,;:!?\"'-|")
-
-
-def _site_key(s: str) -> str:
-    """Letters and digits only, without "the" or a top-level domain: "The Verge" ~ "theverge.com"."""
-    s = re.sub(r"^(?:https?://)?(?:www\.)?", "", norm(s))
-    s = re.sub(r"\.[a-z]{2,6}$", "", s)
-    s = re.sub(r"^the\s+", "", s)
-    return re.sub(r"[\W_]+", "", s)
-
-
-def _leads(long: str, short: str) -> bool:
-    """``long`` is ``short`` followed by a separator and more ("Headline | Site")."""
-    return len(long) > len(short) and long.startswith(short) and bool(_SEP.match(long[len(short) :]))
-
-
-def agree(a: str, b: str, sites: frozenset[str] = frozenset()) -> bool:
-    na, nb = norm(a), norm(b)
-    if not na or not nb:
-        return False
-    if na == nb or _leads(na, nb) or _leads(nb, na):
-        return True
-    # "Site: Headline" – the trailing part agrees when what leads is the site's name
-    for long, short in ((na, nb), (nb, na)):
-        if len(long) > len(short) and long.endswith(short):
-            head = _SEP.sub("", long[: -len(short)].rstrip())
-            if head and _site_key(head) in sites:
-                return True
-    return False
+from auditor.parse.headings import TITLE_SEP, WS, agree, leads, norm, site_key
 
 
 def strip_site(title: str, sites: frozenset[str]) -> str:
     """Cut leading or trailing segments that name the site; keep the headline verbatim."""
-    title = _WS.sub(" ", title).strip()
+    title = WS.sub(" ", title).strip()
     for _ in range(3):
-        seps = list(_TITLE_SEP.finditer(title))
+        seps = list(TITLE_SEP.finditer(title))
         if not seps:
             break
         head, tail = title[: seps[0].start()], title[seps[-1].end() :]
-        if _site_key(tail.strip("[] ")) in sites and seps[-1].start() > 0:
+        if site_key(tail.strip("[] ")) in sites and seps[-1].start() > 0:
             title = title[: seps[-1].start()].strip()
-        elif _site_key(head) in sites and seps[0].end() < len(title):
+        elif site_key(head) in sites and seps[0].end() < len(title):
             title = title[seps[0].end() :].strip()
         else:
             break
@@ -119,7 +80,7 @@ def choose_title(
     site_names: Iterable[str],
 ) -> str | None:
     """The best-backed candidate; with no agreement at all, the cleanest declared one."""
-    sites = frozenset(k for n in site_names if n and (k := _site_key(n)))
+    sites = frozenset(k for n in site_names if n and (k := site_key(n)))
     cands = _candidates(headline, ld_name, declared, page_title, headings, sites)
     if not cands:
         return None
@@ -135,12 +96,12 @@ def choose_title(
     if best == 0:
         # Nobody agrees: a banner heading, or a candidate that is only the site's name, is
         # the least likely headline.
-        pool = [c for c in cands if not c.banner and _site_key(c.text) not in sites] or cands
+        pool = [c for c in cands if not c.banner and site_key(c.text) not in sites] or cands
         chosen = min(pool, key=lambda c: (_FALLBACK[c.group], c.rank))
     else:
         top = [c for b, c in scored if b == best]
         chosen = min(top, key=lambda c: c.rank)
         # "Headline" and "Headline - Section": the shorter one, the rest is a site segment
-        shorter = [c for c in top if _leads(norm(chosen.text), norm(c.text))]
+        shorter = [c for c in top if leads(norm(chosen.text), norm(c.text))]
         chosen = min(shorter, key=lambda c: c.rank) if shorter else chosen
-    return _WS.sub(" ", chosen.text).strip()
+    return WS.sub(" ", chosen.text).strip()

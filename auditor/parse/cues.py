@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from auditor.models import PageCue, Place, Region
-from auditor.parse.content import class_id
+from auditor.parse.content import class_id, is_hidden
 from auditor.parse.regions import element_region
 
 _EXCLUDE = frozenset(
@@ -39,7 +39,6 @@ _DATE_WORDS = frozenset(
 _DATE_STOP = frozenset("picker format zone ago reading read".split())
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _SPLIT = re.compile(r"[-_]+")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
 MAX_CUES = 40
 
@@ -70,14 +69,6 @@ def _is_date(el: etree._Element) -> bool:
     return el.tag not in {"a", "html", "body"} and _names(el, _DATE_WORDS, _DATE_STOP)
 
 
-def _hidden(el: etree._Element) -> bool:
-    return (
-        el.get("hidden") is not None
-        or el.get("aria-hidden") == "true"
-        or bool(_HIDDEN_STYLE.search(el.get("style", "")))
-    )
-
-
 def article_scope(main: etree._Element | None) -> etree._Element | None:
     """The article around the body container: its ``<article>`` or article ``itemscope``,
     else the container's parent (where the headline and byline usually sit)."""
@@ -95,8 +86,10 @@ def article_scope(main: etree._Element | None) -> etree._Element | None:
 
 
 class _Locator:
-    def __init__(self, main: etree._Element | None, scope: etree._Element | None) -> None:
-        self.main, self.scope = main, scope
+    def __init__(
+        self, main: etree._Element | None, scope: etree._Element | None, voided: frozenset[etree._Element]
+    ) -> None:
+        self.main, self.scope, self.voided = main, scope, voided
 
     def place(self, el: etree._Element) -> Place | None:
         """Where ``el`` sits, or None when it is hidden or inside furniture."""
@@ -105,9 +98,9 @@ class _Locator:
                 return Place.MAIN
             if node is self.scope:
                 return Place.ARTICLE
-            if _hidden(node):
+            if is_hidden(node):
                 return None
-            if node.tag in {"body", "html"}:
+            if node.tag in {"body", "html"} or node in self.voided:
                 continue
             hint = element_region(node.tag, (node.get("role") or "").lower(), class_id(node))
             if hint in _EXCLUDE:
@@ -187,8 +180,8 @@ def _dates(root: etree._Element, loc: _Locator) -> Iterator[PageCue]:
 
 
 def page_cues(
-    root: etree._Element, main: etree._Element | None
+    root: etree._Element, main: etree._Element | None, voided: frozenset[etree._Element] = frozenset()
 ) -> tuple[tuple[PageCue, ...], tuple[PageCue, ...], tuple[PageCue, ...]]:
     """(headings, bylines, dates) of the page, in document order."""
-    loc = _Locator(main, article_scope(main))
+    loc = _Locator(main, article_scope(main), voided)
     return tuple(_headings(root, loc)), tuple(_bylines(root, loc)), tuple(_dates(root, loc))

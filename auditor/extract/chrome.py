@@ -1,0 +1,95 @@
+"""Site chrome among the links inside an article: tags, author pages, sign-in, subscribe, legal.
+
+CMS templates drop the site's own navigation into the article container with no telling
+class: "Filed in Harbour, dredging", "More from Ana Ruiz", "Subscribe to read more. Already a
+member? Sign in", "Privacy policy | Cookie settings". None of these is a source the author
+cites, and a fact-checker who sees them counted as sources stops trusting the list. A link
+is chrome by its ``rel`` (``tag``, ``category``, ``author``), or, in a short or link-made
+line, by a path on the site's own domain (``/tag/``, ``/author/``, ``/login``…) or by an
+anchor text that is nothing but a chrome label. A link in running prose keeps ``body``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from auditor.classify.registrable import domain_of
+from auditor.models import Anchor, Block, Region
+
+_TAG_PATH = re.compile(
+    r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:tags?|category|categories|topics?|subjects?|keywords?)/"
+)
+_AUTHOR_PATH = re.compile(
+    r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:author|authors|autor|auteur|people|profiles?|staff|contributors?|writers?|journalists?)/"
+)
+_SIGN_PATH = re.compile(
+    r"/(?:login|log-in|signin|sign-in|logout|register|account|my-account|myaccount)(?:[/?.]|$)"
+)
+_SUBSCRIBE_PATH = re.compile(
+    r"/(?:subscribe|subscription|subscriptions|newsletters?|signup|sign-up|join|donate)(?:[/?.]|$)"
+)
+_LEGAL_PATH = re.compile(
+    r"/(?:privacy|privacy-policy|cookies?|cookie-policy|terms|terms-of-use|terms-of-service|legal|gdpr|ccpa|"
+    r"ad-?choices|accessibility|imprint|impressum)(?:[/?.-]|$)"
+)
+_LEGAL_TEXT = re.compile(
+    r"^(?:privacy(?: policy| notice| settings)?|cookies?(?: policy| settings| preferences)?|manage cookies|"
+    r"terms(?: of (?:use|service))?|terms (?:and|&) conditions|legal|ad ?choices|do not sell my (?:personal )?info(?:rmation)?|"
+    r"accessibility|imprint|impressum|contact us|about us)$",
+    re.I,
+)
+_SIGN_TEXT = re.compile(
+    r"^(?:sign ?in|log ?in|log ?out|sign ?out|register|my account|create (?:an )?account)$", re.I
+)
+_SUBSCRIBE_TEXT = re.compile(
+    r"^(?:subscribe(?: now| today)?|sign up(?: now)?|newsletters?|join(?: now| us)?|donate(?: now)?|become a (?:member|subscriber))$",
+    re.I,
+)
+_SHORT_WORDS = 12
+
+
+def _short(block: Block) -> bool:
+    """A line that is mostly links, or too short to be prose that cites them."""
+    linked = sum(a.end - a.start for a in block.anchors)
+    pieces, pos = [], 0
+    for a in sorted(block.anchors, key=lambda a: a.start):
+        pieces.append(block.text[pos : a.start])
+        pos = max(pos, a.end)
+    pieces.append(block.text[pos:])
+    return linked >= 0.6 * max(1, len(block.text)) or len(" ".join(pieces).split()) <= _SHORT_WORDS
+
+
+def chrome_region(anchor: Anchor, block: Block, url: str, page_domain: str | None) -> Region | None:
+    """The furniture region of a body link that is chrome, or None for a real body link."""
+    rel = set(anchor.rel.split())
+    if rel & {"tag", "category"}:
+        return Region.META
+    if "author" in rel:
+        return Region.BYLINE
+    if not _short(block):
+        return None
+    label = " ".join(anchor.text.split()).strip(" .:»›>")
+    if _LEGAL_TEXT.match(label):
+        return Region.FOOTER
+    if _SIGN_TEXT.match(label):
+        return Region.NAV
+    if _SUBSCRIBE_TEXT.match(label):
+        return Region.SIDEBAR
+    if not page_domain or domain_of(url) != page_domain:
+        return None
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return None
+    if _TAG_PATH.match(path):
+        return Region.META
+    if _AUTHOR_PATH.match(path):
+        return Region.BYLINE
+    if _SIGN_PATH.search(path):
+        return Region.NAV
+    if _SUBSCRIBE_PATH.search(path):
+        return Region.SIDEBAR
+    if _LEGAL_PATH.search(path):
+        return Region.FOOTER
+    return None
