@@ -12,8 +12,8 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from auditor.classify.registrable import domain_of
-from auditor.extract.text import SpanIndex
 from auditor.extract.chrome import chrome_region
+from auditor.extract.text import SpanIndex
 from auditor.models import Document, Link, LinkKind, Region
 from auditor.urls import BadURL, normalise
 
