@@ -118,6 +118,11 @@ def sniff_format(name: str, text: str) -> Format:
         return Format.HTML
     if by_ext is Format.HTML and not _HTML_TAGS.search(head):
         by_ext = None  # an .html file with no markup at all is mislabelled
+    if by_ext is Format.MARKDOWN and not _FRONT_MATTER.match(head):
+        from auditor.parse.text import looks_like_page_export
+
+        if looks_like_page_export(text):
+            return Format.TEXT  # a web page saved as .md: its chrome needs the text reader
     if by_ext is not None:
         return by_ext
     if len(_HTML_TAGS.findall(head)) >= 3:

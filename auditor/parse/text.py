@@ -47,6 +47,36 @@ _SEPARATOR = re.compile(r"^\s*(?:\*|\*\s*\*\s*\*|-{3,}|_{3,}|={3,}|#{3,}|~{3,})\
 _END_PUNCT = tuple('.!?:;"”’)…»*')
 
 
+_MD_STRUCTURE = re.compile(r"^(?:#{1,6}\s|```|~~~|\|?\s*:?-{3,}:?\s*\||={3,}\s*$|\[[^\]]+\]:\s*\S)", re.M)
+
+
+def looks_like_page_export(text: str) -> bool:
+    """A web page saved as text (whatever its extension): no Markdown structure of its own,
+    and the page's chrome around the prose (taxonomy lines, datelines, bylines, share and
+    subscribe prompts, a credit or copyright footer). Two kinds of chrome are needed, so a
+    Markdown post that merely ends with "Follow us" is still Markdown."""
+    head = text[:200_000]
+    if _MD_STRUCTURE.search(head):
+        return False
+    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", head) if p.strip()]
+    kinds = set()
+    for p in paras[:12]:
+        if _META_LINE.match(p):
+            kinds.add("taxonomy")
+        elif DATELINE.match(p):
+            kinds.add("dateline")
+        elif _BYLINE.match(p):
+            kinds.add("byline")
+        elif len(p.split()) < 40 and (_PROMO.search(p) or _SHARE.search(p)):
+            kinds.add("prompt")
+    for p in paras[-12:]:
+        if _FOOTER.match(p):
+            kinds.add("footer")
+        elif len(p.split()) < 40 and (_PROMO.search(p) or _SHARE_APPEAL.search(p)):
+            kinds.add("appeal")
+    return len(kinds) >= 2
+
+
 def _paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs; list items each stand alone."""
     out: list[str] = []

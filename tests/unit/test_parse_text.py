@@ -122,3 +122,21 @@ def test_a_first_sentence_is_still_prose_not_a_headline() -> None:
     doc = _text_doc(f"{PROSE}\n\n{PROSE}\n")
     assert extract_metadata(doc).title is None
     assert all(b.region is Region.BODY for b in doc.blocks)
+
+
+def test_a_web_page_saved_as_markdown_is_read_as_the_text_export_it_is() -> None:
+    data = (PAGES / "export.txt").read_bytes()
+    as_txt, as_md = (extract_metadata(parse_document(load_bytes(data, n))) for n in ("a.txt", "a.md"))
+    assert load_bytes(data, "a.md").format is load_bytes(data, "a.txt").format
+    assert as_md == as_txt
+    txt_links, md_links = (extract_links(parse_document(load_bytes(data, n))) for n in ("a.txt", "a.md"))
+    assert [(lk.url, lk.region) for lk in md_links] == [(lk.url, lk.region) for lk in txt_links]
+
+
+def test_a_markdown_post_stays_markdown() -> None:
+    post = b"# Quay vote\n\nThe harbour board met on Tuesday.\n\n## What next\n\nFollow us on Mastodon.\n"
+    assert load_bytes(post, "post.md").format.value == "markdown"
+    plain = (
+        b"The harbour board met on Tuesday to discuss the plan.\n\nMore prose here, of the article itself.\n"
+    )
+    assert load_bytes(plain, "post.md").format.value == "markdown"
