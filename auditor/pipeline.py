@@ -29,7 +29,7 @@ def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTa
     """Everything we can learn from the article itself, with no network."""
     table = table or default_table()
     doc = parse_document(raw)
-    metadata = extract_metadata(doc, base_url, table.outlet)
+    metadata = extract_metadata(doc, base_url, table.outlet, table.info)
     links = extract_links(doc, base_url)
     article = Article(
         source=raw.source,

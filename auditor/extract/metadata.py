@@ -18,6 +18,7 @@ from auditor.extract import jsonld
 from auditor.extract.authors import choose_authors
 from auditor.extract.dates import parse_date, url_date
 from auditor.extract.headline import choose_title
+from auditor.extract.outlet import choose_outlet
 from auditor.models import Document, DomainInfo, Metadata, PageCue, Place, Region
 from auditor.parse.text import DATELINE
 from auditor.urls import BadURL, normalise
@@ -214,22 +215,39 @@ def _names_urls(ld: _LD) -> list[str]:
 
 
 def extract_metadata(
-    doc: Document, base_url: str | None = None, resolve_outlet: OutletResolver | None = None
+    doc: Document,
+    base_url: str | None = None,
+    resolve_outlet: OutletResolver | None = None,
+    describe_domain: OutletResolver | None = None,
 ) -> Metadata:
-    """Metadata of one document; every field may be missing, none is invented."""
+    """Metadata of one document; every field may be missing, none is invented.
+
+    ``resolve_outlet`` maps an outlet's name to its domain row and ``describe_domain`` a
+    domain to its row (both from the domain table), so that a page whose markup names no
+    outlet is named by the table ("nytimes.com" -> "The New York Times").
+    """
     ld = _LD(doc.meta.json_ld)
     publisher = _names(ld.get("publisher"))
     website = _names(ld.website.get("name"))
     datelines = _datelines(doc)
     # og:site_name on pages; outlet/publisher/site_name in Markdown front matter
-    site_name = _first_meta(doc, "og:site_name", "application-name", "outlet", "publisher", "site_name")
-    outlet = site_name or (publisher[0] if publisher else None) or (website[0] if website else None)
-    if not outlet and datelines:
-        outlet = datelines[0][0]
+    site_name = _first_meta(doc, "og:site_name", "outlet", "publisher", "site_name")
     page = base_url or doc.url
     canonical = _norm_url(doc.meta.canonical, page)
     og_url = _norm_url(doc.meta.og_url, page)
     outlet_domain = _outlet_domain(page, canonical, og_url, ld)
+    outlet = choose_outlet(
+        site_names=[site_name] if site_name else [],
+        publishers=[*publisher, *website, *(d[0] for d in datelines[:1])],
+        title=doc.meta.title,
+        app_name=_first_meta(doc, "application-name"),
+        own_domain=outlet_domain,
+        resolve_outlet=resolve_outlet,
+        describe_domain=describe_domain,
+        platform_domains=[
+            d for u in (page, canonical, og_url, *_names_urls(ld)) if u and (d := domain_of(u))
+        ],
+    )
     if outlet and resolve_outlet:
         info = resolve_outlet(outlet)
         if info and (outlet_domain is None or info.domain == outlet_domain):
@@ -239,7 +257,10 @@ def extract_metadata(
     )
     if not language and isinstance(ld.get("inLanguage"), str):
         language = ld.get("inLanguage")
-    names = [n for n in (outlet, site_name, *publisher, *website) if n]
+    described = describe_domain(outlet_domain) if describe_domain and outlet_domain else None
+    names = [n for n in (outlet, site_name, *publisher, *website, outlet_domain) if n]
+    if described is not None and described.name:
+        names.append(described.name)
     return Metadata(
         title=_title(doc, ld, names),
         authors=choose_authors(doc, _names(ld.get("author")) or _names(ld.get("creator"))),

@@ -24,8 +24,8 @@ def site_key(s: str) -> str:
     """Letters and digits only, without "the" or a top-level domain: "The Verge" ~ "theverge.com"."""
     s = re.sub(r"^(?:https?://)?(?:www\.)?", "", norm(s))
     s = re.sub(r"\.[a-z]{2,6}$", "", s)
-    s = re.sub(r"^the\s+", "", s)
-    return re.sub(r"[\W_]+", "", s)
+    s = re.sub(r"[\W_]+", "", s)
+    return s[3:] if s.startswith("the") and len(s) > 5 else s
 
 
 def leads(long: str, short: str) -> bool:

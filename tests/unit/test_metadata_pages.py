@@ -249,3 +249,54 @@ def test_a_comment_with_an_entry_content_class_is_not_the_article() -> None:
     assert any(t.startswith("Item 3") for t in body)
     assert not any("Thanks for the update" in t for t in body)
     assert extract_metadata(doc).authors == ("Mira Kaur",)
+
+
+# --------------------------------------------------------------------------- outlet
+
+
+def _extract(html: str, base_url: str | None = None) -> Metadata:
+    from auditor.pipeline import extract_raw
+
+    return extract_raw(load_bytes(html.encode(), "page.html"), base_url=base_url).metadata
+
+
+def test_outlet_loses_its_tagline_and_legal_suffix() -> None:
+    for site, want in (
+        ("Harbour Ledger - News you can trust, every day", "Harbour Ledger"),
+        ("Kystposten.no | Nyheter fra kysten", "Kystposten.no"),
+        ("Openpedia Foundation, Inc.", "Openpedia Foundation"),
+        ("Fjord Media Group Ltd", "Fjord Media Group"),
+    ):
+        html = f"<html><head><meta property='og:site_name' content='{site}'></head><body><article>{STORY}</article></body></html>"
+        assert meta(html).outlet == want, site
+
+
+def test_a_publication_on_a_blogging_platform_is_named_for_itself() -> None:
+    html = (
+        "<html><head><meta property='og:site_name' content='Medium'>"
+        + ld(
+            {
+                "@type": "NewsArticle",
+                "headline": "Profiling in production",
+                "publisher": {
+                    "@type": "Organization",
+                    "name": "Quayside Engineering",
+                    "url": "https://medium.com/quayside",
+                },
+            }
+        )
+        + f"</head><body><article>{STORY}</article></body></html>"
+    )
+    assert _extract(html).outlet == "Quayside Engineering"
+    plain = html.replace("https://medium.com/quayside", "https://quayside.example/")
+    assert _extract(plain).outlet == "Medium"
+
+
+def test_outlet_from_the_title_or_the_domain_table_when_markup_names_none() -> None:
+    bare = f"<html><head><title>Port strike spreads - The New York Times</title></head><body><article>{STORY}</article></body></html>"
+    m = _extract(bare, base_url="https://www.nytimes.com/2024/05/02/port.html")
+    assert m.outlet == "The New York Times"
+    assert m.title == "Port strike spreads"
+    untitled = f"<html><body><article>{STORY}</article></body></html>"
+    assert _extract(untitled, base_url="https://www.rt.com/news/1/").outlet == "RT"
+    assert _extract(untitled).outlet is None
