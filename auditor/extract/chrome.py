@@ -49,7 +49,7 @@ _SUBSCRIBE_TEXT = re.compile(
 _SHORT_WORDS = 12
 
 
-def _short(block: Block) -> bool:
+def short_line(block: Block) -> bool:
     """A line that is mostly links, or too short to be prose that cites them."""
     linked = sum(a.end - a.start for a in block.anchors)
     pieces, pos = [], 0
@@ -60,14 +60,17 @@ def _short(block: Block) -> bool:
     return linked >= 0.6 * max(1, len(block.text)) or len(" ".join(pieces).split()) <= _SHORT_WORDS
 
 
-def chrome_region(anchor: Anchor, block: Block, url: str, page_domain: str | None) -> Region | None:
-    """The furniture region of a body link that is chrome, or None for a real body link."""
+def chrome_region(anchor: Anchor, short: bool, url: str, page_domain: str | None) -> Region | None:
+    """The furniture region of a body link that is chrome, or None for a real body link.
+
+    ``short`` is ``short_line`` of the link's block, computed once per block by the caller.
+    """
     rel = set(anchor.rel.split())
     if rel & {"tag", "category"}:
         return Region.META
     if "author" in rel:
         return Region.BYLINE
-    if not _short(block):
+    if not short:
         return None
     label = " ".join(anchor.text.split()).strip(" .:»›>")
     if _LEGAL_TEXT.match(label):

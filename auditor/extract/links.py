@@ -12,7 +12,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from auditor.classify.registrable import domain_of
-from auditor.extract.chrome import chrome_region
+from auditor.extract.chrome import chrome_region, short_line
 from auditor.extract.text import SpanIndex
 from auditor.models import Document, Link, LinkKind, Region
 from auditor.urls import BadURL, normalise
@@ -112,11 +112,12 @@ def extract_links(doc: Document, base_url: str | None = None) -> tuple[Link, ...
     links: list[Link] = []
     for block in doc.blocks:
         index = SpanIndex.of(block.text) if block.anchors else None
+        short = short_line(block) if block.anchors and block.region is Region.BODY else False
         for anchor in block.anchors:
             kind, url = classify_href(anchor.href, base)
             region = block.region
             if region is Region.BODY and kind in {LinkKind.WEB, LinkKind.RELATIVE}:
-                region = chrome_region(anchor, block, url, own) or region
+                region = chrome_region(anchor, short, url, own) or region
             links.append(
                 Link(
                     url=url,

@@ -92,8 +92,12 @@ def is_hidden(el: etree._Element) -> bool:
 
 
 def hidden_elements(root: etree._Element) -> frozenset[etree._Element]:
-    tops = [el for el in root.iter() if isinstance(el.tag, str) and is_hidden(el)]
-    return frozenset(d for top in tops[:2000] for d in top.iter())
+    """Every element inside a hidden one; each subtree is walked once, however deeply nested."""
+    out: set[etree._Element] = set()
+    for el in root.iter():
+        if el not in out and isinstance(el.tag, str) and is_hidden(el):
+            out.update(el.iter())
+    return frozenset(out)
 
 
 def _in_furniture(el: etree._Element, voided: frozenset[etree._Element]) -> bool:

@@ -50,6 +50,11 @@ _BLOCK = _BLOCK_TAG | frozenset(
     "figure form fieldset address hr details summary center".split()
 )
 _WS = re.compile(r"\s+")
+_INLINE = frozenset("a span em strong b i u small sup sub mark cite abbr code q s time font".split())
+# Furniture is made of blocks: on an inline element these class words describe styling.
+_BLOCK_ONLY = frozenset(
+    {Region.SIDEBAR, Region.SHARE, Region.RELATED, Region.NAV, Region.FOOTER, Region.HEADER, Region.META}
+)
 _RELATED_HEADING = re.compile(
     r"^(related|more (stories|from|on|news|in|to explore)|read (more|next|also)|see also|recommended|popular|"
     r"you (may|might) (also )?(like|enjoy|be interested)|most (read|popular|viewed|shared)|trending|latest|"
@@ -201,6 +206,8 @@ class _Walker:
         if in_main and is_embed(cls):
             return Region.BODY
         hint = element_region(name, el.get("role", "").lower(), cls)
+        if in_main and name in _INLINE and hint in _BLOCK_ONLY:
+            return None  # a link styled "promo-link" in a sentence is still the sentence's link
         return Region.BYLINE if in_main and hint is Region.HEADER else hint
 
 

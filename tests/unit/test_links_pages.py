@@ -149,3 +149,15 @@ def test_app_schemes_and_scheme_typos_are_never_web_links() -> None:
         ("ftp://files.example/a.pdf", LinkKind.OTHER),
     ):
         assert classify_href(href, BASE)[0] is kind, href
+
+
+def test_in_text_links_with_furniture_classes_stay_in_the_body() -> None:
+    html = (
+        "<html><body><article><h1>Quay vote</h1>"
+        "<p>The board cited <a class='promo-link' href='https://source0.example/report'>a survey</a>, "
+        "a <a class='social-link' href='https://source1.example/report'>residents' petition</a> and a "
+        "<span class='nav-item'><a href='https://source2.example/report'>council memo</a></span> in its "
+        "decision on Tuesday, and said the dredging plan would go ahead in the spring despite the noise.</p>"
+        f"{STORY}</article><div class='sidebar'><a href='/x'>x</a></div></body></html>"
+    )
+    assert body_urls(html)[:3] == SOURCES
