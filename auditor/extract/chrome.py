@@ -65,11 +65,12 @@ def chrome_region(anchor: Anchor, short: bool, url: str, page_domain: str | None
 
     ``short`` is ``short_line`` of the link's block, computed once per block by the caller.
     """
-    rel = set(anchor.rel.split())
-    if rel & {"tag", "category"}:
-        return Region.META
-    if "author" in rel:
-        return Region.BYLINE
+    if anchor.rel:
+        rel = set(anchor.rel.split())
+        if rel & {"tag", "category"}:
+            return Region.META
+        if "author" in rel:
+            return Region.BYLINE
     if not short:
         return None
     label = " ".join(anchor.text.split()).strip(" .:»›>")

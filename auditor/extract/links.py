@@ -110,11 +110,16 @@ def extract_links(doc: Document, base_url: str | None = None) -> tuple[Link, ...
     base = document_base(doc, base_url)
     own = domain_of(base) if base else None
     links: list[Link] = []
+    # Pages repeat the same hrefs (menus, share bars, hostile nesting): resolve each once.
+    resolved: dict[str, tuple[LinkKind, str, str | None]] = {}
     for block in doc.blocks:
         index = SpanIndex.of(block.text) if block.anchors else None
         short = short_line(block) if block.anchors and block.region is Region.BODY else False
         for anchor in block.anchors:
-            kind, url = classify_href(anchor.href, base)
+            if anchor.href not in resolved:
+                kind, url = classify_href(anchor.href, base)
+                resolved[anchor.href] = (kind, url, domain_of(url) if kind is LinkKind.WEB else None)
+            kind, url, domain = resolved[anchor.href]
             region = block.region
             if region is Region.BODY and kind in {LinkKind.WEB, LinkKind.RELATIVE}:
                 region = chrome_region(anchor, short, url, own) or region
@@ -125,7 +130,7 @@ def extract_links(doc: Document, base_url: str | None = None) -> tuple[Link, ...
                     text=anchor.text,
                     region=region,
                     kind=kind,
-                    domain=domain_of(url) if kind is LinkKind.WEB else None,
+                    domain=domain,
                     context=index.sentence(anchor.start, anchor.end) if index else "",
                     position=len(links),
                 )

@@ -49,6 +49,8 @@ def _subwords(el: etree._Element) -> list[list[str]]:
 
 
 def _names(el: etree._Element, words: frozenset[str], stop: frozenset[str]) -> bool:
+    if "class" not in el.attrib and "id" not in el.attrib:
+        return False
     for sub in _subwords(el):
         if len(sub) <= 4 and words.intersection(sub) and not stop.intersection(sub):
             return True
@@ -56,7 +58,10 @@ def _names(el: etree._Element, words: frozenset[str], stop: frozenset[str]) -> b
 
 
 def is_byline(el: etree._Element) -> bool:
-    if el.get("itemprop") in {"author", "creator"}:
+    attrib = el.attrib
+    if not attrib:
+        return False
+    if attrib.get("itemprop") in {"author", "creator"}:
         return True
     if el.tag == "a" and "author" in (el.get("rel") or "").lower().split():
         return True
@@ -64,7 +69,12 @@ def is_byline(el: etree._Element) -> bool:
 
 
 def _is_date(el: etree._Element) -> bool:
-    if el.tag == "time" or el.get("itemprop") in {"datePublished", "dateCreated", "dateModified"}:
+    if el.tag == "time":
+        return True
+    attrib = el.attrib
+    if not attrib:
+        return False
+    if attrib.get("itemprop") in {"datePublished", "dateCreated", "dateModified"}:
         return True
     return el.tag not in {"a", "html", "body"} and _names(el, _DATE_WORDS, _DATE_STOP)
 
