@@ -12,6 +12,7 @@ anchor text that is nothing but a chrome label. A link in running prose keeps ``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from auditor.classify.registrable import domain_of
@@ -43,8 +44,25 @@ _SIGN_TEXT = re.compile(
     r"^(?:sign ?in|log ?in|log ?out|sign ?out|register|my account|create (?:an )?account)$", re.I
 )
 _SUBSCRIBE_TEXT = re.compile(
-    r"^(?:subscribe(?: now| today)?|sign up(?: now)?|newsletters?|join(?: now| us)?|donate(?: now)?|become a (?:member|subscriber))$",
+    r"^(?:subscribe(?: now| today)?|sign up(?: now)?|newsletters?|join(?: now| us)?|donate(?: now)?|become a (?:member|subscriber)|"
+    r"buy(?: it)? now|shop now|buy|check (?:the )?price|see (?:the )?price|view deal|get (?:the )?deal|"
+    r"(?:get|start)(?: your| a)? free trial|try (?:it )?(?:for )?free|get started(?: guide)?|talk to (?:an expert|sales|us)|"
+    r"contact sales|request a demo|book a demo|share your feedback|give feedback)$",
     re.I,
+)
+_PROFILE_TEXT = re.compile(
+    r"^(?:go to the profile of|view (?:the )?profile|more (?:by|from)|all (?:posts|articles|stories) by)\b",
+    re.I,
+)
+_IMAGE_TEXT = re.compile(
+    r"^(?:view (?:this |the |full |larger )?image|enlarge(?: image)?|expand(?: image)?|see (?:the )?full image)\b",
+    re.I,
+)
+# Ad and recommendation networks: their links are advertising, never what the author cites.
+_AD_DOMAINS = frozenset(
+    "teads.tv outbrain.com taboola.com doubleclick.net googleadservices.com googlesyndication.com adnxs.com "
+    "criteo.com revcontent.com mgid.com zergnet.com content.ad nativo.com sharethrough.com adsrvr.org "
+    "amazon-adsystem.com adform.net smartadserver.com yieldmo.com plista.com ligatus.com".split()
 )
 _SHORT_WORDS = 12
 
@@ -71,16 +89,23 @@ def chrome_region(anchor: Anchor, short: bool, url: str, page_domain: str | None
             return Region.META
         if "author" in rel:
             return Region.BYLINE
+    domain = domain_of(url)
+    if domain in _AD_DOMAINS:
+        return Region.SIDEBAR
     if not short:
         return None
-    label = " ".join(anchor.text.split()).strip(" .:»›>")
+    label = " ".join(anchor.text.split()).strip(" .:»›>!")
+    if _PROFILE_TEXT.match(label):
+        return Region.BYLINE
+    if _IMAGE_TEXT.match(label):
+        return Region.MEDIA
     if _LEGAL_TEXT.match(label):
         return Region.FOOTER
     if _SIGN_TEXT.match(label):
         return Region.NAV
     if _SUBSCRIBE_TEXT.match(label):
         return Region.SIDEBAR
-    if not page_domain or domain_of(url) != page_domain:
+    if not page_domain or domain != page_domain:
         return None
     try:
         path = urlsplit(url).path.lower()
@@ -97,3 +122,47 @@ def chrome_region(anchor: Anchor, short: bool, url: str, page_domain: str | None
     if _LEGAL_PATH.search(path):
         return Region.FOOTER
     return None
+
+
+def link_only(block: Block) -> bool:
+    return bool(block.anchors) and sum(a.end - a.start for a in block.anchors) >= 0.8 * max(
+        1, len(block.text)
+    )
+
+
+def section_root(url: str) -> bool:
+    """A site's home or section front ("/", "/news/", "/blog"): a breadcrumb, not a citation."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    return len([p for p in path.split("/") if p]) <= 1 and "." not in path.rsplit("/", 1)[-1]
+
+
+_CURATED = re.compile(
+    r"^(?:see also|further reading|references|sources|notes|bibliography|external links|reading list)\b", re.I
+)
+_MIN_PROMO_LINKS = 3
+
+
+def trailing_promos(blocks: Sequence[Block], own_links: Callable[[Block], bool]) -> set[int]:
+    """Indices of the link-only blocks after the article's last paragraph of prose whose
+    links all go to the site itself: the teaser cards and "read the blog" rows a template
+    appends inside the article container, with no heading or class to say so. A list under
+    the author's own heading ("See also", "Further reading", "Sources") is kept, and so is
+    a single closing link: teaser rows come three and more at a time."""
+    body = [i for i, b in enumerate(blocks) if b.region is Region.BODY]
+    prose = [i for i in body if len(blocks[i].text.split()) >= 25 and not link_only(blocks[i])]
+    if not prose:
+        return set()
+    out: set[int] = set()
+    curated = False
+    for i in body:
+        if i <= prose[-1]:
+            continue
+        block = blocks[i]
+        if block.tag.startswith("h") and len(block.text.split()) <= 8:
+            curated = bool(_CURATED.match(block.text))
+        elif not curated and link_only(block) and own_links(block):
+            out.add(i)
+    return out if sum(len(blocks[i].anchors) for i in out) >= _MIN_PROMO_LINKS else set()

@@ -12,9 +12,9 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from auditor.classify.registrable import domain_of
-from auditor.extract.chrome import chrome_region, short_line
+from auditor.extract.chrome import chrome_region, link_only, section_root, short_line, trailing_promos
 from auditor.extract.text import SpanIndex
-from auditor.models import Document, Link, LinkKind, Region
+from auditor.models import Block, Document, Link, LinkKind, Region
 from auditor.urls import BadURL, normalise
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -112,17 +112,31 @@ def extract_links(doc: Document, base_url: str | None = None) -> tuple[Link, ...
     links: list[Link] = []
     # Pages repeat the same hrefs (menus, share bars, hostile nesting): resolve each once.
     resolved: dict[str, tuple[LinkKind, str, str | None]] = {}
-    for block in doc.blocks:
+
+    def resolve(href: str) -> tuple[LinkKind, str, str | None]:
+        if href not in resolved:
+            kind, url = classify_href(href, base)
+            resolved[href] = (kind, url, domain_of(url) if kind is LinkKind.WEB else None)
+        return resolved[href]
+
+    def all_own(block: Block) -> bool:
+        found = [resolve(a.href) for a in block.anchors]
+        return any(k is LinkKind.WEB for k, _, _ in found) and all(
+            k is not LinkKind.WEB or d == own for k, _, d in found
+        )
+
+    promos = trailing_promos(doc.blocks, all_own) if own else set()
+    for i, block in enumerate(doc.blocks):
         index = SpanIndex.of(block.text) if block.anchors else None
         short = short_line(block) if block.anchors and block.region is Region.BODY else False
+        crumbs = short and link_only(block)
         for anchor in block.anchors:
-            if anchor.href not in resolved:
-                kind, url = classify_href(anchor.href, base)
-                resolved[anchor.href] = (kind, url, domain_of(url) if kind is LinkKind.WEB else None)
-            kind, url, domain = resolved[anchor.href]
-            region = block.region
+            kind, url, domain = resolve(anchor.href)
+            region = Region.RELATED if i in promos else block.region
             if region is Region.BODY and kind in {LinkKind.WEB, LinkKind.RELATIVE}:
                 region = chrome_region(anchor, short, url, own) or region
+                if region is Region.BODY and crumbs and domain == own and section_root(url):
+                    region = Region.NAV
             links.append(
                 Link(
                     url=url,

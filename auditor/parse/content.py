@@ -24,7 +24,9 @@ from auditor.parse.regions import BODY_CLASS, element_region
 FURNITURE = frozenset(
     {Region.COMMENTS, Region.SIDEBAR, Region.RELATED, Region.NAV, Region.FOOTER, Region.SHARE, Region.HEADER}
 )
-_TEXT_HOLDERS = frozenset({"div", "td", "section", "article", "main", "font", "center", "span", "body"})
+_TEXT_HOLDERS = frozenset(
+    {"div", "td", "section", "article", "main", "font", "center", "span", "body", "pre"}
+)
 _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "math", "head", "title", "button"})
 _ITEMS = frozenset({"li", "dd"})
 _MIN_RUN = 25

@@ -67,7 +67,8 @@ _TAGS_LINE = re.compile(r"^(tags|topics|categories|filed under|keywords|related 
 # stories, not at what the author cites.
 _PROMO_LINE = re.compile(
     r"^(read (more|also|next)|also read|see also|related( stories| articles?)?|more on this( story)?|"
-    r"recommended|watch|listen|don'?t miss)\s*[:|»>-]",
+    r"recommended|watch|listen|don'?t miss|next (on|up|in)\b[^:|»›>]{0,40}|up next|"
+    r"check out more\b[^:|»›>!]{0,40})\s*[:|»›>!-]",
     re.I,
 )
 _SHARE_LINE = re.compile(r"^(share( this( article| story)?)?|follow us)\s*:?\s*$", re.I)
@@ -251,7 +252,8 @@ def _is_promo(b: Block) -> bool:
     if not m or not b.anchors:
         return False
     rest = len(b.text) - m.end()
-    linked = sum(a.end - a.start for a in b.anchors if a.start >= m.end() - 1)
+    # the label may sit inside the link itself ("<a>Related: Headline</a>")
+    linked = sum(max(0, a.end - max(a.start, m.end())) for a in b.anchors)
     return linked >= 0.6 * max(1, rest - 2)
 
 

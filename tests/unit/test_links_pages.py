@@ -161,3 +161,42 @@ def test_in_text_links_with_furniture_classes_stay_in_the_body() -> None:
         f"{STORY}</article><div class='sidebar'><a href='/x'>x</a></div></body></html>"
     )
     assert body_urls(html)[:3] == SOURCES
+
+
+def test_a_document_preformatted_as_text_keeps_its_links() -> None:
+    lines = "\n".join(
+        f"   Section {i}. The client MUST follow <a href='https://spec{i}.example/rfc'>RFC {i}</a> when it"
+        " stores a document, and the server SHOULD answer with the new version tag."
+        for i in range(8)
+    )
+    html = f"<html><body><div class='nav'><a href='/'>Home</a></div><pre>{lines}</pre></body></html>"
+    assert body_urls(html) == [f"https://spec{i}.example/rfc" for i in range(8)]
+
+
+def test_teaser_cards_ctas_ads_profiles_and_breadcrumbs_inside_the_article() -> None:
+    cards = "".join(
+        f"<div><a href='/blog/2024/0{i}/post-{i}/'>Insights Post {i} Read the blog</a></div>"
+        for i in range(1, 4)
+    )
+    html = (
+        "<html><body><article><div><a href='/blog/'>Blog</a></div><h1>Quay vote</h1>"
+        "<p><a href='/author/ana-ruiz/'>Go to the profile of Ana Ruiz</a></p>"
+        f"{STORY}<p><a href='https://boatmaker.example/buy/1'>Buy now</a></p>"
+        "<p><a href='https://inread.teads.tv/'>inRead invented by Teads</a></p>"
+        "<p><a href='https://cdn.example/photo.jpg'>View this image ›</a></p>"
+        "<p><a href='/news'>Next On Harbour Ledger › Ferry fares rise</a></p>"
+        "<p><a href='/news/2024/04/x.html'>Related: Ferry fares rise again</a></p>"
+        f"<div><a href='/get-started/'>Get free trial</a></div>{cards}</article></body></html>"
+    )
+    assert body_urls(html) == SOURCES
+
+
+def test_a_closing_link_and_a_sources_list_after_the_prose_stay_in_the_body() -> None:
+    html = (
+        f"<html><body><article><h1>Quay vote</h1>{STORY}"
+        "<p><a href='/news/2023/01/earlier-report.html'>Our earlier report on the quay</a></p>"
+        "<h3>Sources</h3><ul><li><a href='/data/a.csv'>Board minutes</a></li><li><a href='/data/b.csv'>Noise survey</a></li>"
+        "<li><a href='/data/c.csv'>Dredging contract</a></li></ul></article></body></html>"
+    )
+    own = [u for u in body_urls(html) if u.startswith("https://harbourledger.example/")]
+    assert len(own) == 4
