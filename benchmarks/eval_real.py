@@ -36,8 +36,17 @@ scored by the same rules:
   (the main figure; link-heavy pages weigh more) and the macro F1 (each page equal) beside.
   Readability's link list is an approximate label (it keeps some byline and related links).
 - **Reposts**: title where the scraped title is written in the export's first 15 lines,
-  authors where a scraped author name is written in the export. The cross-post table (issue
-  11) scores labelled chains from ``benchmarks/data/reposts-chains.json`` when present.
+  authors where a scraped author name is written in the export.
+- **Cross-post chains** (auditor only: no other tool finds them): the hand-labelled sample in
+  ``benchmarks/data/reposts-chains.json`` (its ``about`` says how it was drawn). A predicted
+  step matches a labelled one, one to one, when their outlet names agree (the same words
+  once case, "the", punctuation and corporate suffixes are dropped, one name contained in
+  the other, or one written as the other's domain) or when the step's domain is the domain
+  of the label's URL. Step precision and recall over all files; a chain is *exact* when its
+  steps match in order and nothing else is predicted; *own rights* counts predicted steps
+  that are the copy's own site (its domain's name), which must be none. The chains found on
+  the readability pages (original publications nearly all) are listed after the table: each
+  should be a credit the page really carries, never the site's own rights line.
 """
 
 from __future__ import annotations
@@ -355,6 +364,107 @@ def score_reposts(devset: Path, only: str | None, misses: list[str] | None) -> d
     return scores
 
 
+def _outlet_key(name: str | None) -> str:
+    from auditor.extract.crosspost.own import key
+
+    return key(re.sub(r"^(?:https?://)?(?:www\.)?", "", name or "").split("/")[0])
+
+
+def _step_match(pred_name: str | None, pred_domain: str | None, gold: dict[str, Any]) -> bool:
+    from auditor.classify.registrable import domain_of
+
+    p, g = _outlet_key(pred_name), _outlet_key(gold["outlet"])
+    if p and g and (p == g or f" {p} " in f" {g} " or f" {g} " in f" {p} "):
+        return True
+    pf, gf = p.replace(" ", ""), g.replace(" ", "")
+    gold_domain = domain_of(gold["url"]) if gold.get("url") else None
+    if pf and gold_domain and pf == gold_domain.split(".")[0].replace("-", ""):
+        return True  # "harveyorganblog" for a label whose URL is on harveyorganblog.com
+    if (
+        gf
+        and pred_domain
+        and gf in {pred_domain.split(".")[0].replace("-", ""), pred_domain.replace(".", "")}
+    ):
+        return True
+    if pf and gf and (pf == gf or pf in gf or gf in pf) and min(len(pf), len(gf)) >= 4:
+        return True
+    return bool(pred_domain and gold.get("url") and domain_of(gold["url"]) == pred_domain)
+
+
+@dataclass
+class ChainTally:
+    tp_pred: int = 0
+    tp_gold: int = 0
+    predicted: int = 0
+    gold: int = 0
+    exact: int = 0
+    files: int = 0
+    own: int = 0
+
+
+def score_chains(devset: Path, only: str | None, misses: list[str] | None) -> ChainTally | None:
+    from auditor.classify.registrable import domain_of
+    from auditor.pipeline import extract_path
+
+    labels_file = ROOT / "benchmarks" / "data" / "reposts-chains.json"
+    if not labels_file.exists():
+        return None
+    tally = ChainTally()
+    for label in json.loads(labels_file.read_text(encoding="utf-8"))["labels"]:
+        if only and only not in label["file"]:
+            continue
+        chain = extract_path(devset / "reposts" / label["file"], base_url=label["url"]).crossposts
+        gold = label["chain"]
+        pairs = [(c.original_outlet, c.outlet_domain) for c in chain]
+        used: set[int] = set()
+        hits = 0
+        for name, domain in pairs:
+            j = next((j for j, g in enumerate(gold) if j not in used and _step_match(name, domain, g)), None)
+            if j is not None:
+                used.add(j)
+                hits += 1
+            elif misses is not None:
+                misses.append(f"{label['file']:<32} chain+   {name!r} ({domain})")
+        if misses is not None:
+            for j, g in enumerate(gold):
+                if j not in used:
+                    misses.append(f"{label['file']:<32} chain-   {g['outlet']!r}  {g['evidence'][:70]!r}")
+        order = [next((j for j, g in enumerate(gold) if _step_match(n, d, g)), -1) for n, d in pairs]
+        tally.files += 1
+        tally.predicted += len(pairs)
+        tally.gold += len(gold)
+        tally.tp_pred += hits
+        tally.tp_gold += len(used)
+        tally.exact += len(pairs) == len(gold) == hits and order == sorted(order)
+        own = domain_of(label["url"])
+        tally.own += sum(1 for _, d in pairs if d and d == own)
+    return tally
+
+
+def readability_chains(devset: Path) -> list[str]:
+    """Pages of readability/ (originals, nearly all) for which the auditor finds a chain."""
+    from auditor.pipeline import extract_path
+
+    out = []
+    for folder in sorted(p for p in (devset / "readability").iterdir() if p.is_dir()):
+        label = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+        article = extract_path(folder / "source.html", base_url=label["page_url"])
+        out.extend(f"{folder.name}: {c.original_outlet} ({c.method})" for c in article.crossposts)
+    return out
+
+
+def _chain_table(t: ChainTally) -> list[str]:
+    p = t.tp_pred / max(1, t.predicted)
+    r = t.tp_gold / max(1, t.gold)
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return [
+        "\nCross-post chains (benchmarks/data/reposts-chains.json, labelled by hand)",
+        "| files | labelled steps | predicted steps | step P | step R | step F1 | chains exact | own rights as original |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| {t.files} | {t.gold} | {t.predicted} | {p:.3f} | {r:.3f} | {f1:.3f} | {t.exact / max(1, t.files):.3f} | {t.own} |",
+    ]
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -401,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--devset", type=Path, default=DEVSET, help="the shared devset folder")
     parser.add_argument("--misses", action="store_true", help="list every miss, page by page")
     parser.add_argument("--only", help="score only pages whose folder or file name contains this")
-    parser.add_argument("--set", choices=("all", "readability", "reposts"), default="all")
+    parser.add_argument("--set", choices=("all", "readability", "reposts", "chains"), default="all")
     args = parser.parse_args(argv)
     if not (args.devset / "readability").is_dir():
         print(f"eval_real: {args.devset} not found; skipped (the devset lives in ../shared/devset)")
@@ -419,6 +529,15 @@ def main(argv: list[str] | None = None) -> int:
         lines += _table("Readability's hand-written test pages (synthetic)", synthetic)
     if args.set in {"all", "reposts"}:
         lines += _table("Text exports (reposts/)", score_reposts(args.devset, args.only, misses), links=False)
+    if args.set in {"all", "reposts", "chains"}:
+        chains = score_chains(args.devset, args.only, misses)
+        if chains is not None:
+            lines += _chain_table(chains)
+            found = readability_chains(args.devset)
+            lines.append(
+                f"chains found on the {len(list((args.devset / 'readability').iterdir()))} readability pages: {len(found)}"
+            )
+            lines.extend(f"  {f}" for f in found)
     if misses:
         print("\n".join(misses))
     print("\n".join(lines))

@@ -104,6 +104,12 @@ def _datelines(doc: Document) -> list[tuple[str, str]]:
     return out
 
 
+def _this_copy(datelines: list[tuple[str, str]]) -> tuple[str, str]:
+    """Of two header datelines ("Harbour Review, 3 May" and "Daily Example, 4 May") this copy's
+    is the latest: a re-post comes after its original."""
+    return max(datelines, key=lambda d: d[1])
+
+
 def _title(doc: Document, ld: _LD, site_names: list[str]) -> str | None:
     headline = ld.get("headline")
     name = ld.get("name")
@@ -186,15 +192,17 @@ def _published(
     if visible:
         return visible[0]
     if datelines:
-        return datelines[0][1]
+        return _this_copy(datelines)[1]
     return next((d for u in urls if (d := url_date(u))), None)
 
 
 def _outlet_domain(page: str | None, canonical: str | None, og_url: str | None, ld: _LD) -> str | None:
     """Where this copy lives: the page URL; else the declared address the site's own
     structured data agrees with; else og:url when canonical points elsewhere (re-posts keep
-    their own og:url while pointing canonical at the original)."""
-    if page and (d := domain_of(page)):
+    their own og:url while pointing canonical at the original). A page URL whose host is
+    no domain at all ("fakehost", "localhost": a saved page parsed with a stand-in base) says
+    nothing about where the page lives, and the page's own declarations decide."""
+    if page and (d := domain_of(page)) and "." in d:
         return d
     own = {domain_of(u) for u in _names_urls(ld) if u}
     for url in (canonical, og_url):
@@ -202,7 +210,9 @@ def _outlet_domain(page: str | None, canonical: str | None, og_url: str | None, 
             return domain_of(url)
     if canonical and og_url and domain_of(canonical) != domain_of(og_url):
         return domain_of(og_url)
-    return domain_of(canonical or og_url or "") if (canonical or og_url) else None
+    if canonical or og_url:
+        return domain_of(canonical or og_url or "")
+    return domain_of(page) if page else None
 
 
 def _names_urls(ld: _LD) -> list[str]:
@@ -238,7 +248,7 @@ def extract_metadata(
     outlet_domain = _outlet_domain(page, canonical, og_url, ld)
     outlet = choose_outlet(
         site_names=[site_name] if site_name else [],
-        publishers=[*publisher, *website, *(d[0] for d in datelines[:1])],
+        publishers=[*publisher, *website, *([_this_copy(datelines)[0]] if datelines else [])],
         title=doc.meta.title,
         app_name=_first_meta(doc, "application-name"),
         own_domain=outlet_domain,
