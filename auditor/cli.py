@@ -92,7 +92,14 @@ Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=600, help="Sec
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Requests in flight at once.")]
 PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Requests in flight per host name.")]
 AllowPrivate = Annotated[
-    bool, typer.Option("--allow-private", help="Also fetch loopback/private/link-local addresses.")
+    bool, typer.Option("--allow-private", help="Also fetch loopback and private-network addresses.")
+]
+AllowLinkLocal = Annotated[
+    bool,
+    typer.Option(
+        "--allow-link-local",
+        help="Also fetch link-local addresses (169.254.0.0/16, fe80::/10: metadata services).",
+    ),
 ]
 NoArchive = Annotated[bool, typer.Option("--no-archive", help="Do not look up Wayback copies of dead links.")]
 Domains = Annotated[Path | None, typer.Option("--domains", help="A CSV extending the domain table.")]
@@ -115,6 +122,7 @@ def _check_options(
     concurrency: int,
     per_host: int,
     allow_private: bool,
+    allow_link_local: bool,
     no_archive: bool,
     domains: Path | None,
     recheck: bool,
@@ -135,6 +143,7 @@ def _check_options(
         concurrency=concurrency,
         per_host=per_host,
         allow_private=allow_private,
+        allow_link_local=allow_link_local,
         archive=not no_archive,
         recheck=recheck,
         offline=offline,
@@ -183,6 +192,7 @@ def audit(
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
     allow_private: AllowPrivate = False,
+    allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
@@ -196,7 +206,8 @@ def audit(
     wanted = _fail_on(fail_on)
     options = _check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
-        no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        allow_link_local=allow_link_local, no_archive=no_archive, domains=domains, recheck=recheck,
+        offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
         outcome = run_audit(source, options, out_dir=out, db_path=db, base_url=base_url, max_bytes=max_bytes)
@@ -226,6 +237,7 @@ def check(
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
     allow_private: AllowPrivate = False,
+    allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
@@ -238,7 +250,8 @@ def check(
         raise typer.BadParameter("`check` knows links, not sources: use --fail-on broken (or `audit`)")
     options = _check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
-        no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        allow_link_local=allow_link_local, no_archive=no_archive, domains=domains, recheck=recheck,
+        offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
         results = check_sources(sources, options)
@@ -275,6 +288,7 @@ def batch(
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
     allow_private: AllowPrivate = False,
+    allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
@@ -286,7 +300,8 @@ def batch(
 
     options = _check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
-        no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        allow_link_local=allow_link_local, no_archive=no_archive, domains=domains, recheck=recheck,
+        offline=offline, replay=replay, record=record,
     )  # fmt: skip
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),

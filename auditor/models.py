@@ -296,7 +296,8 @@ class CheckOptions:
     max_redirects: int = 10
     max_body: int = 256 * 1024
     max_header_bytes: int = 64 * 1024
-    allow_private: bool = False
+    allow_private: bool = False  # loopback and private networks
+    allow_link_local: bool = False  # link-local networks, cloud metadata services included
     archive: bool = True
     recheck: bool = False
     cache_ttl_hours: float = 24.0

@@ -299,7 +299,9 @@ class CheckSession:
         self.on_checked = on_checked  # each result the session produced (not a repeat answer)
         live = transport is None and not options.replay
         self._guard = Guard(
-            allow_private=options.allow_private, resolver=resolver or (system_resolver if live else None)
+            allow_private=options.allow_private,
+            allow_link_local=options.allow_link_local,
+            resolver=resolver or (system_resolver if live else None),
         )
         self._transport = transport
         self._cache = cache if (cache is not None and not options.replay and not options.recheck) else None
