@@ -73,23 +73,36 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
-def _declared_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:4096])
-    if not match:
-        return None
-    name = match.group(1).decode("ascii", "replace").lower()
-    # Browsers read Latin-1 labels as Windows-1252; so do we.
+# The WHATWG Encoding Standard's encodings that Python has: all a browser would ever decode a
+# page with. Python knows many more codecs a label can name (``idna``, ``punycode``,
+# ``utf-7``, ``hex``, ``rot13``), which decode to noise or raise on page bytes.
+_PAGE_CODECS = frozenset(
+    "utf-8 cp866 iso8859-2 iso8859-3 iso8859-4 iso8859-5 iso8859-6 iso8859-7 iso8859-8 iso8859-10 "
+    "iso8859-13 iso8859-14 iso8859-15 iso8859-16 koi8-r koi8-u mac-roman cp1250 cp1251 cp1252 "
+    "cp1253 cp1254 cp1255 cp1256 cp1257 cp1258 gbk gb18030 big5 euc_jp iso2022_jp shift_jis "
+    "euc_kr".split()
+)
+
+
+def text_codec(label: str) -> str | None:
+    """The codec a charset label names, if a browser would decode a page with it.
+
+    Browsers read Latin-1 and ASCII labels as Windows-1252, and ignore UTF-16/32 labels on
+    bytes without a BOM (the label itself was ASCII); so do we.
+    """
+    name = label.strip().strip("\"'").lower()
     if name in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
         return "cp1252"
     try:
-        info = codecs.lookup(name)
-    except LookupError:
+        codec = codecs.lookup(name).name
+    except (LookupError, ValueError):
         return None
-    # Only real text encodings; a page cannot ask us for "hex" or "rot13". Browsers also
-    # ignore a UTF-16/32 label on bytes without a BOM (the meta tag itself was ASCII).
-    if not getattr(info, "_is_text_encoding", True) or info.name.startswith(("utf-16", "utf-32")):
-        return None
-    return info.name
+    return codec if codec in _PAGE_CODECS else None
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return text_codec(match.group(1).decode("ascii", "replace")) if match else None
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -105,7 +118,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if declared and declared not in {"utf-8", "utf_8"}:
         try:
             return data.decode(declared), declared
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             pass
     return data.decode("utf-8", errors="auditor-mixed"), "utf-8+cp1252"
 

@@ -123,6 +123,8 @@ def load(path: str | Path) -> Cassette:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CassetteError(f"{p}:{number}: not JSON ({exc.msg})") from exc
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting 10⁵ deep
+            raise CassetteError(f"{p}:{number}: not a plain JSON object ({type(exc).__name__})") from exc
         entries.append(_entry_from(data, f"{p}:{number}"))
     return Cassette(entries)
 

@@ -100,7 +100,9 @@ def test_declared_latin1_on_latin1_bytes() -> None:
     assert "Señor Müller" in raw.text
 
 
-@pytest.mark.parametrize("charset", ["hex", "rot13", "utf-16", "x-no-such-thing", "base64"])
+@pytest.mark.parametrize(
+    "charset", ["hex", "rot13", "utf-16", "x-no-such-thing", "base64", "idna", "punycode", "utf-7"]
+)
 def test_hostile_meta_charset_never_raises(charset: str) -> None:
     data = f'<meta charset="{charset}"><p>caf\xe9 au lait</p>'.encode("latin-1")
     assert "café au lait" in load_bytes(data, "a.html").text
