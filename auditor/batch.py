@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from functools import cache
@@ -449,8 +450,11 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
     store = Store.open(opts.db_path)
     stats = BatchStats(found=len(files))
     ending = ""
+    run_id: int | None = None
     try:
-        run_id = store.start_run("batch", _options_json(opts), __version__)
+        # One batch per database at a time: a second one would redo every article and hit
+        # every host twice. The lock is the run's, released when the run ends.
+        run_id = store.start_run("batch", _options_json(opts), __version__, lock="batch")
         todo = _pending(files, store, opts, stats, run_id)
         stats.todo = len(todo)
         progress(stats, Event.START)
@@ -460,11 +464,20 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
         store.finish_run(run_id, asdict(stats))
     except BaseException as exc:
         ending = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        if run_id is not None:
+            _end_run(store, run_id, stats, ending)
         raise
     finally:
         progress(stats, Event.DONE, ending)
         store.close()
     return stats
+
+
+def _end_run(store: Store, run_id: int, stats: BatchStats, ending: str) -> None:
+    """Mark the run interrupted or failed; a database that fails now keeps it ``running``
+    (the next batch marks it interrupted when it takes the lock over)."""
+    with suppress(AuditorError):
+        store.finish_run(run_id, asdict(stats), ending)
 
 
 def _options_json(opts: BatchOptions) -> dict[str, object]:

@@ -327,7 +327,7 @@ def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> Non
     if not db.is_file():
         raise AuditorError(f"{db}: no such database (run `auditor audit` or `auditor batch` first)")
     prepare_dir(out)
-    store = Store.open(db)
+    store = Store.open(db, read_only=True)  # rendering never writes: a read-only copy renders too
     try:
         audits = store.audits()
         for one in audits:

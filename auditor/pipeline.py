@@ -7,13 +7,14 @@ one article (or one URL check) to another worker without rewriting a stage.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from auditor import __version__
 from auditor.check.checker import ResultCache, check_all
 from auditor.classify.domains import DomainTable, default_table
-from auditor.errors import InputError
+from auditor.errors import AuditorError, InputError
 from auditor.extract.attributions import extract_attributions
 from auditor.extract.crossposts import extract_crossposts
 from auditor.extract.links import extract_links
@@ -124,6 +125,7 @@ def audit(
     raw = load_source(source, options, max_bytes=max_bytes)
     article = extract_raw(raw, base_url=base_url or raw.url, table=table)
     store = Store.open(db_path)
+    run_id: int | None = None
     try:
         run_id = store.start_run("audit", {"source": source, **asdict(options)}, __version__)
         result = check_article(article, options, cache=CheckCache(store, run_id, options.cache_ttl_hours))
@@ -131,6 +133,13 @@ def audit(
         store.save_audit(result, run_id)
         report = write_report(result, out_dir)
         store.finish_run(run_id, {"articles": 1, "links": len(article.links), "urls": len(result.checks)})
+    except BaseException as exc:
+        if run_id is not None:  # an interrupted run says so; its article was not kept
+            with suppress(AuditorError):
+                store.finish_run(
+                    run_id, {}, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+                )
+        raise
     finally:
         store.close()
     return AuditOutcome(audit=result, report=report, db=db_path)

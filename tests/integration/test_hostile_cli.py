@@ -1,0 +1,142 @@
+"""The CLI against hostile surroundings: damaged and read-only databases, a second batch, odd files.
+
+Each test runs the real entry point and asserts what a user sees: one line on stderr, the exit
+status, and what the database says afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from auditor.store import Store
+from tests.conftest import CASSETTE, EXAMPLE_DOMAINS, EXAMPLES, ROOT, run_cli
+
+
+def _one_line_error(done: subprocess.CompletedProcess[str], words: str, code: int = 2) -> None:
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr and words in done.stderr
+    assert len([line for line in done.stderr.splitlines() if line.strip()]) == 1, done.stderr
+
+
+def _batch(folder: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_cli(
+        "batch", str(folder), "--out", str(out), "--db", str(out / "audit.db"),
+        "--replay", str(CASSETTE), "--domains", str(EXAMPLE_DOMAINS), *extra,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the four examples, copied by each test that changes it."""
+    out = tmp_path_factory.mktemp("audited") / "reports"
+    assert _batch(EXAMPLES, out).returncode == 0
+    return out / "audit.db"
+
+
+def _damage(db: Path, table: str) -> None:
+    """Overwrite 64 KiB from the first page of ``table`` (the schema itself stays readable)."""
+    con = sqlite3.connect(db)
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    with db.open("r+b") as fh:
+        fh.seek((root - 1) * page_size)
+        fh.write(b"\xff" * 65536)
+
+
+@pytest.mark.parametrize("table", ["links", "articles"])
+def test_a_damaged_database_is_one_line_for_report_and_batch(
+    audited: Path, tmp_path: Path, table: str
+) -> None:
+    db = tmp_path / "audit.db"
+    shutil.copy(audited, db)
+    _damage(db, table)
+    _one_line_error(run_cli("report", "--db", str(db), "--out", str(tmp_path / "out")), "is damaged")
+    done = run_cli(
+        "batch", str(EXAMPLES), "--out", str(tmp_path / "out"), "--db", str(db),
+        "--replay", str(CASSETTE), "--domains", str(EXAMPLE_DOMAINS),
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "is damaged" in done.stderr
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A folder another user can enter (pytest's own tmp folders are private to us)."""
+    folder = Path(tempfile.mkdtemp(prefix="auditor-ro-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        for path in (folder, *folder.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        shutil.rmtree(folder)
+
+
+def _as_another_user(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as someone who cannot write the database (root can write anything)."""
+    command = [sys.executable, "-m", "auditor", *args]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: cannot drop the right to write")
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    env = {**os.environ, "NO_COLOR": "1", "HOME": "/tmp"}
+    return subprocess.run(
+        command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120, check=False
+    )
+
+
+def test_report_renders_from_a_read_only_database(audited: Path, shared_dir: Path) -> None:
+    folder = shared_dir / "db"
+    folder.mkdir()
+    shutil.copy(audited, folder / "audit.db")
+    (folder / "audit.db").chmod(0o444)
+    folder.chmod(0o555)  # no -wal or -shm can be made beside it either
+    out = shared_dir / "out"
+    out.mkdir()
+    out.chmod(0o777)
+    done = _as_another_user("report", "--db", str(folder / "audit.db"), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "4 reports" in done.stdout and (out / "index.html").is_file()
+
+
+def test_a_second_batch_on_a_database_in_use_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "out" / "audit.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_THE_LOCK, str(db)], cwd=ROOT, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        _one_line_error(_batch(EXAMPLES, tmp_path / "out"), "another batch (process")
+    finally:
+        holder.kill()
+        holder.wait()
+    # The holder died without letting go: its lock is taken over, its run marked interrupted.
+    done = _batch(EXAMPLES, tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    store = Store.open(db)
+    try:
+        statuses = [r["status"] for r in store.db.query("SELECT status FROM runs ORDER BY id")]
+    finally:
+        store.close()
+    assert statuses == ["interrupted", "finished"]
+
+
+_HOLD_THE_LOCK = """
+import sys
+from auditor.store import Store
+store = Store.open(sys.argv[1])
+store.start_run("batch", {}, "test", lock="batch")
+print("holding", flush=True)
+sys.stdin.read()
+"""
