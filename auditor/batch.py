@@ -47,6 +47,7 @@ from auditor.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, content_hash, 
 from auditor.models import Article, Audit, CheckOptions, CheckResult, CrossPostMethod, LinkKind
 from auditor.neardup import candidate, near_duplicates
 from auditor.outputs import check_file_target, prepare_dir
+from auditor.procs import process_identity, same_process
 from auditor.report.render import write_index, write_report
 from auditor.store import CheckCache, Store
 from auditor.urls import check_key
@@ -185,24 +186,20 @@ def _one_line(path: str, reason: str) -> str:
     return reason if len(reason) <= 300 else reason[:299] + "…"
 
 
-def _worker_init(batch_pid: int) -> None:
+def _worker_init(batch_pid: int, batch: str) -> None:
     """Workers leave Ctrl-C to the batch, which stops them in order, and die with it.
 
     A batch killed outright (SIGKILL, the OOM killer) cannot stop its pool; its workers
     would wait on their queue forever and keep the fork server alive with them. A watchdog
-    thread ends a worker once the batch process is gone.
+    thread ends a worker once the batch process is gone: its identity (pid and start time),
+    not ``kill(pid, 0)``, which a zombie batch or a process reusing its pid still answers.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(batch_pid, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:
-                pass  # the pid exists (reused by another user's process): keep waiting
+        while same_process(batch_pid, batch):
+            time.sleep(0.5)
+        os._exit(0)
 
     threading.Thread(target=watch, name="batch-watchdog", daemon=True).start()
 
@@ -234,7 +231,10 @@ class ParsePool:
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+            self.workers,
+            mp_context=_context(),
+            initializer=_worker_init,
+            initargs=(os.getpid(), process_identity(os.getpid())),
         )
 
     def _restart_if_broken(self) -> None:

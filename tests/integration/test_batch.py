@@ -446,6 +446,33 @@ def _interrupt_mid_run(web: _Web, tmp: Path, corpus: Corpus, sig: int) -> subpro
     return proc
 
 
+def test_workers_end_while_a_killed_batch_is_still_an_unreaped_zombie(web: _Web, tmp_path: Path) -> None:
+    """``kill(pid, 0)`` succeeds on a zombie: the workers must check who their batch is."""
+    corpus = make_corpus(tmp_path / "corpus", web, 46, gate_from=32)
+    web.reset()
+    web.gate.clear()
+    proc = run_cli_batch(*cli_args(corpus.folder, tmp_path, "zombie"))
+    try:
+        wait_for(lambda: stored(tmp_path / "zombie" / "audit.db") >= 32, "the first chunk to be committed")
+        helpers = _descendants(proc.pid)
+        assert helpers
+        os.kill(proc.pid, signal.SIGKILL)
+        wait_for(lambda: _state(proc.pid) == "Z", "the batch to become a zombie")
+        wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in helpers), "the helpers to exit", 10)
+        assert _state(proc.pid) == "Z"  # not reaped yet: the workers did not wait for that
+    finally:
+        web.gate.set()
+        proc.kill()
+        proc.communicate()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
 def test_sigkill_mid_run_then_rerun_equals_an_uninterrupted_run(web: _Web, tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "corpus", web, 46, gate_from=32)
     web.reset()
