@@ -154,13 +154,15 @@ def _check_options(
 
 
 @contextmanager
-def _interruptible() -> Iterator[None]:
-    """Ctrl-C: one line and exit 130 (typer would otherwise exit silently)."""
+def _interruptible(rest: str = "; nothing half-written was kept (rerun to finish)") -> Iterator[None]:
+    """Ctrl-C or SIGTERM: one line and exit 130/143 (typer would otherwise exit silently)."""
+    from auditor import stopping
+
     try:
         yield
     except KeyboardInterrupt:
-        print("auditor: interrupted; nothing half-written was kept (rerun to finish)", file=sys.stderr)
-        raise typer.Exit(130) from None
+        stopping.say(rest)
+        raise typer.Exit(stopping.exit_code()) from None
 
 
 def _fail_on(values: list[str] | None) -> list[str]:
@@ -307,7 +309,8 @@ def batch(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
         force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
     )  # fmt: skip
-    stats = run_batch(opts, BatchProgress())
+    with _interruptible():  # the progress display says how far it got and how to resume
+        stats = run_batch(opts, BatchProgress())
     print(
         f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
         f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
@@ -348,8 +351,10 @@ def main() -> None:
         print(f"auditor: error: {clean(str(exc))}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
-        print("auditor: interrupted; what was finished is saved (rerun to resume)", file=sys.stderr)
-        sys.exit(130)
+        from auditor import stopping
+
+        stopping.say()
+        sys.exit(stopping.exit_code())
     except OSError as exc:  # a disk that fills up or a folder that vanishes mid-run
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"auditor: error: {clean(where + str(exc.strerror or exc))}", file=sys.stderr)

@@ -179,8 +179,10 @@ class BatchProgress:
         if event == "done":
             self._close(stats)
             if detail == "interrupted":
-                self._say(
-                    f"interrupted after {stats.audited + stats.failed} of {stats.todo} articles;"
+                from auditor import stopping
+
+                stopping.say(
+                    f" after {stats.audited + stats.failed} of {stats.todo} articles;"
                     " what was finished is saved: rerun the same command to resume"
                 )
         elif self.bar is not None and self.task is not None:

@@ -505,6 +505,20 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(web: _Web, tmp_path: Path) 
     assert rerun.returncode == 0 and stored(tmp_path / "cut" / "audit.db") == 48, err
 
 
+def test_sigterm_stops_like_ctrl_c_and_the_run_says_interrupted(web: _Web, tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", web, 46, gate_from=32)
+    proc = _interrupt_mid_run(web, tmp_path, corpus, signal.SIGTERM)
+    _, err = proc.communicate(timeout=5)
+    assert proc.returncode == 143, err
+    assert "terminated after 32 of 48 articles" in err and "Traceback" not in err
+    con = sqlite3.connect(tmp_path / "cut" / "audit.db")
+    try:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+        assert con.execute("SELECT count(*) FROM locks").fetchone() == (0,)  # the next batch may start
+    finally:
+        con.close()
+
+
 def test_an_article_whose_report_cannot_be_written_is_a_failure_not_a_crash(
     web: _Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

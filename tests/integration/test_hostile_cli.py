@@ -140,3 +140,54 @@ store.start_run("batch", {}, "test", lock="batch")
 print("holding", flush=True)
 sys.stdin.read()
 """
+
+
+# A signal delivered at a chosen moment, with no sleeping: when a module is first imported
+# (start-up, loading the CLI, a stage's first use) or when a pipeline function is called.
+_SIGNAL_AT = """
+import importlib.abc, os, signal, sys
+where, sig = sys.argv[1], getattr(signal, sys.argv[2])
+
+class Trigger(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if where == "import:" + name:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), sig)
+        return None
+
+if where.startswith("import:"):
+    sys.meta_path.insert(0, Trigger())
+else:
+    import auditor.pipeline as pipeline
+    real = getattr(pipeline, where.split(":")[1])
+    def signalled(*args, **kwargs):
+        os.kill(os.getpid(), sig)
+        return real(*args, **kwargs)
+    setattr(pipeline, where.split(":")[1], signalled)
+sys.argv = ["auditor", *sys.argv[3:]]
+from auditor.__main__ import main
+main()
+"""
+_MOMENTS = ["import:auditor.stopping", "import:typer", "import:rich", "import:auditor.pipeline",
+            "import:auditor.parse.markdown", "call:check_article"]  # fmt: skip
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("moment", _MOMENTS)
+def test_a_signal_at_any_moment_is_one_line_and_its_exit_status(
+    tmp_path: Path, moment: str, signame: str
+) -> None:
+    db = tmp_path / "audit.db"
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_AT, moment, signame, "audit", str(EXAMPLES / "wire-harbour-strike.md"),
+         "--replay", str(CASSETTE), "--out", str(tmp_path / "out"), "--db", str(db)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    _one_line_error(
+        done, "terminated" if signame == "SIGTERM" else "interrupted", 143 if signame == "SIGTERM" else 130
+    )
+    if moment == "call:check_article":  # the run had begun: it says it was interrupted
+        con = sqlite3.connect(db)
+        assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+        con.close()
