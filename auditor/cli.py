@@ -30,6 +30,8 @@ app = typer.Typer(
 )
 
 
+# Paths are declared readable=False: our loaders say in one line why a file cannot be read,
+# where click's own check printed a usage box.
 MaxBytes = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Refuse articles larger than this many bytes.")
 ]
@@ -64,13 +66,16 @@ def _root(
 
 @app.command()
 def extract(
-    path: Annotated[Path, typer.Argument(help="An article file: HTML, Markdown or plain text.")],
+    path: Annotated[
+        Path, typer.Argument(help="An article file: HTML, Markdown or plain text.", readable=False)
+    ],
     base_url: Annotated[
         str | None,
         typer.Option("--base-url", callback=_base_url, help="The page's URL, to resolve relative links."),
     ] = None,
     domains: Annotated[
-        Path | None, typer.Option("--domains", help="A CSV extending or overriding the domain table.")
+        Path | None,
+        typer.Option("--domains", help="A CSV extending or overriding the domain table.", readable=False),
     ] = None,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     pretty: Annotated[bool, typer.Option("--pretty/--compact", help="Indent the JSON.")] = True,
@@ -81,6 +86,8 @@ def extract(
     from auditor.jsonout import article_json
     from auditor.pipeline import extract_path
 
+    if domains is not None:
+        _regular_file(domains, "domain table")
     table = DomainTable.load(domains) if domains else None
     article = extract_path(path, base_url=base_url, table=table, max_bytes=max_bytes)
     typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2 if pretty else None))
@@ -102,18 +109,32 @@ AllowLinkLocal = Annotated[
     ),
 ]
 NoArchive = Annotated[bool, typer.Option("--no-archive", help="Do not look up Wayback copies of dead links.")]
-Domains = Annotated[Path | None, typer.Option("--domains", help="A CSV extending the domain table.")]
+Domains = Annotated[
+    Path | None, typer.Option("--domains", help="A CSV extending the domain table.", readable=False)
+]
 Recheck = Annotated[bool, typer.Option("--recheck", help="Ignore cached check results.")]
 Offline = Annotated[bool, typer.Option("--offline", help="No network at all: links stay unchecked.")]
-Replay = Annotated[Path | None, typer.Option("--replay", help="Answer every request from this cassette.")]
-Record = Annotated[Path | None, typer.Option("--record", help="Write every exchange to this cassette.")]
-Out = Annotated[Path, typer.Option("--out", help="Folder for the HTML reports.")]
-Db = Annotated[Path, typer.Option("--db", help="The SQLite database.")]
+Replay = Annotated[
+    Path | None, typer.Option("--replay", help="Answer every request from this cassette.", readable=False)
+]
+Record = Annotated[
+    Path | None, typer.Option("--record", help="Write every exchange to this cassette.", readable=False)
+]
+Out = Annotated[Path, typer.Option("--out", help="Folder for the HTML reports.", readable=False)]
+Db = Annotated[Path, typer.Option("--db", help="The SQLite database.", readable=False)]
 FailOn = Annotated[
     list[str] | None,
     typer.Option("--fail-on", help="Exit 1 when found: broken, placeholder, state-media (repeatable)."),
 ]
 _FAIL_ON = {"broken", "placeholder", "state-media"}
+
+
+def _regular_file(path: Path, what: str) -> None:
+    """Refuse a missing file, a folder or a FIFO (which would block the read) before any work."""
+    if not path.exists():
+        raise AuditorError(f"{path}: no such {what}")
+    if not path.is_file():
+        raise AuditorError(f"{path}: not a regular file, so not a {what}")
 
 
 def _check_options(
@@ -136,8 +157,8 @@ def _check_options(
         )
     if record is not None:  # checked now, not after an hour of checking
         check_file_target(record, "--record")
-    if domains is not None and not domains.is_file():
-        raise AuditorError(f"{domains}: no such domain table")
+    if domains is not None:
+        _regular_file(domains, "domain table")
     return CheckOptions(
         timeout=timeout,
         concurrency=concurrency,
@@ -264,7 +285,9 @@ def check(
 
 @app.command()
 def batch(
-    folder: Annotated[Path, typer.Argument(help="A folder of articles, searched recursively.")],
+    folder: Annotated[
+        Path, typer.Argument(help="A folder of articles, searched recursively.", readable=False)
+    ],
     out: Out = Path("reports"),
     db: Db = Path("reports/audit.db"),
     include: Annotated[
@@ -280,7 +303,7 @@ def batch(
         ),
     ] = True,
     jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.")
+        Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.", readable=False)
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
     offline: Offline = False,

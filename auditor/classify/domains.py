@@ -31,6 +31,7 @@ from pathlib import Path
 
 from auditor.classify.registrable import TAIL_LABELS, parent_domains, registrable_domain
 from auditor.errors import InputError
+from auditor.load import NotRegular, open_regular
 from auditor.models import Category, DomainInfo
 from auditor.urls import MAX_HOST, host_of
 
@@ -351,7 +352,10 @@ def _bundled_perennial() -> list[_Perennial]:
 
 def _user_rows(path: Path) -> list[tuple[DomainInfo, tuple[str, ...]]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open_regular(path) as fh:
+            text = fh.read().decode("utf-8-sig")
+    except NotRegular as exc:
+        raise InputError(f"domains file is not a regular file: {path}") from exc
     except FileNotFoundError as exc:
         raise InputError(f"domains file not found: {path}") from exc
     except UnicodeDecodeError as exc:

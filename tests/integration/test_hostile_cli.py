@@ -191,3 +191,18 @@ def test_a_signal_at_any_moment_is_one_line_and_its_exit_status(
         assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (0,)
         con.close()
+
+
+def test_extract_refuses_a_fifo_as_its_domain_table_instead_of_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "domains.csv"
+    os.mkfifo(fifo)
+    done = run_cli("extract", str(EXAMPLES / "wire-harbour-strike.md"), "--domains", str(fifo), timeout=60)
+    _one_line_error(done, "not a regular file")
+
+
+def test_extract_on_an_unreadable_file_is_one_line_not_a_usage_box(shared_dir: Path) -> None:
+    article = shared_dir / "private.html"
+    article.write_text("<p>Private.</p>", encoding="utf-8")
+    article.chmod(0o000)
+    done = _as_another_user("extract", str(article))
+    _one_line_error(done, "cannot read (Permission denied)")

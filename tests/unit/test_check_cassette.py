@@ -163,3 +163,20 @@ def test_a_replayed_body_labelled_with_a_codec_no_browser_uses_is_replayed(tmp_p
     urls = [line["url"] for line in lines]
     results = asyncio.run(check_urls(urls, CheckOptions(replay=str(path), archive=False)))  # type: ignore[arg-type]
     assert [r.status for r in results] == [Status.SOFT_404] * 3, [r.reason for r in results]
+
+
+def test_a_replayed_429_never_waits_out_its_back_off(tmp_path: Path) -> None:
+    path = tmp_path / "hand.jsonl"
+    path.write_text(
+        '{"url":"https://busy.example.com/","status":429,"headers":{"retry-after":"10"},"body":""}\n',
+        encoding="utf-8",
+    )
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    [r] = asyncio.run(
+        check_urls(["https://busy.example.com/"], CheckOptions(replay=str(path), archive=False), sleep=sleep)
+    )
+    assert r.status == Status.BLOCKED and waits == []
