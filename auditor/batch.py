@@ -26,6 +26,7 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import signal
 import threading
 import time
@@ -41,10 +42,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
 from auditor import __version__
+from auditor.budget import EXIT_OVER_BUDGET, within
 from auditor.check import CheckSession
 from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, content_hash, load_path
-from auditor.models import Article, Audit, CheckOptions, CheckResult, CrossPostMethod, LinkKind
+from auditor.models import Article, Audit, Budget, CheckOptions, CheckResult, CrossPostMethod, LinkKind
 from auditor.neardup import candidate, near_duplicates
 from auditor.outputs import check_file_target, prepare_dir
 from auditor.procs import process_identity, same_process
@@ -69,6 +71,7 @@ class BatchOptions:
     force: bool = False
     jsonl: Path | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    budget: Budget = field(default_factory=Budget)  # what one article may cost a parsing worker
     chunk: int = 32  # articles parsed ahead while the previous chunk's URLs are checked
     workers: int = 2  # parsing processes
     check: CheckOptions = field(default_factory=CheckOptions)
@@ -159,12 +162,21 @@ def _pending(
 # ----------------------------------------------------------------------------- parsing
 
 
-def extract_file(path: str, max_bytes: int, domains_file: str | None) -> Article | str:
-    """One article's unit of work: a record, or the one-line reason it failed (never raises)."""
+def extract_file(
+    path: str, max_bytes: int, domains_file: str | None, budget: Budget | None = None
+) -> Article | str:
+    """One article's unit of work: a record, or the one-line reason it failed (never raises).
+
+    Within ``budget`` (CPU time and memory): an article over it is a failure named as such,
+    and a worker stuck past it in C code is ended (see :mod:`auditor.budget`).
+    """
     from auditor.pipeline import extract_raw
 
     try:
-        return extract_raw(load_path(path, max_bytes=max_bytes), table=_table(domains_file))
+        table = _table(domains_file)
+        raw = load_path(path, max_bytes=max_bytes)
+        with within(budget, path, worker=True):
+            return extract_raw(raw, table=table)
     except AuditorError as exc:
         return _one_line(path, str(exc))
     except Exception as exc:  # a parser bug on one hostile file must not sink the batch
@@ -195,6 +207,8 @@ def _worker_init(batch_pid: int, batch: str) -> None:
     not ``kill(pid, 0)``, which a zombie batch or a process reusing its pid still answers.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with suppress(ValueError, OSError):  # a worker ended by its CPU budget leaves no core file
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
 
     def watch() -> None:
         while same_process(batch_pid, batch):
@@ -224,9 +238,12 @@ class ParsePool:
 
     GRACE = 2.0  # seconds a busy worker gets to finish when the batch is interrupted
 
-    def __init__(self, workers: int, *, max_bytes: int, domains_file: str | None) -> None:
+    def __init__(
+        self, workers: int, *, max_bytes: int, domains_file: str | None, budget: Budget | None = None
+    ) -> None:
         self.workers = max(1, workers)
-        self.args = (max_bytes, domains_file)
+        self.args = (max_bytes, domains_file, budget)
+        self.budget = budget
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -263,10 +280,23 @@ class ParsePool:
         return out
 
     async def _alone(self, path: Path) -> Article | str:
+        future = self.submit([path])[0]
+        processes = list((self.executor._processes or {}).values())
         try:
-            return await self.submit([path])[0]
+            return await future
         except BrokenProcessPool:
-            return _one_line(str(path), "the parsing process died on this file (a crash or out of memory)")
+            return _one_line(str(path), self._why_died(processes))
+
+    def _why_died(self, processes: Sequence[multiprocessing.process.BaseProcess]) -> str:
+        """The reason a worker that held one article alone ended: its budget, or a crash."""
+        for process in processes:
+            process.join(1.0)
+        codes = {p.exitcode for p in processes}
+        if self.budget is not None and codes & {EXIT_OVER_BUDGET, -signal.SIGXCPU}:
+            return f"over the {self.budget.seconds:g} s CPU budget for one article, stuck in a parser (raise it with --article-seconds)"
+        if -signal.SIGKILL in codes:
+            return "the parsing process was killed on this file (out of memory?)"
+        return "the parsing process died on this file (a crash or out of memory)"
 
     def close(self, *, abort: bool) -> None:
         """Wait for the workers, or (``abort``) cancel what is queued and stop them promptly."""
@@ -424,7 +454,9 @@ def _has_near_duplicate(audit: Audit) -> bool:
 def _audit_files(todo: list[Path], opts: BatchOptions, store: Store, run_id: int, stats: BatchStats,
                  progress: Progress) -> None:  # fmt: skip
     runner = _Runner(opts, store, run_id, stats, progress)
-    pool = ParsePool(opts.workers, max_bytes=opts.max_bytes, domains_file=opts.check.domains_file)
+    pool = ParsePool(
+        opts.workers, max_bytes=opts.max_bytes, domains_file=opts.check.domains_file, budget=opts.budget
+    )
     finished = False
     try:
         asyncio.run(runner.run(todo, pool))

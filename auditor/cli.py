@@ -18,7 +18,7 @@ import typer
 from auditor import __version__
 from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES
-from auditor.models import CheckOptions
+from auditor.models import Budget, CheckOptions
 from auditor.outputs import check_file_target
 
 app = typer.Typer(
@@ -34,6 +34,16 @@ app = typer.Typer(
 # where click's own check printed a usage box.
 MaxBytes = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Refuse articles larger than this many bytes.")
+]
+ArticleSeconds = Annotated[
+    float,
+    typer.Option(
+        "--article-seconds", min=0, help="CPU seconds one article may take to extract (0: no limit)."
+    ),
+]
+ArticleMb = Annotated[
+    int,
+    typer.Option("--article-mb", min=0, help="Memory (MB) one article's extraction may add (0: no limit)."),
 ]
 
 
@@ -78,6 +88,8 @@ def extract(
         typer.Option("--domains", help="A CSV extending or overriding the domain table.", readable=False),
     ] = None,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    article_seconds: ArticleSeconds = 20.0,
+    article_mb: ArticleMb = 512,
     pretty: Annotated[bool, typer.Option("--pretty/--compact", help="Indent the JSON.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default output).")] = True,
 ) -> None:
@@ -89,7 +101,8 @@ def extract(
     if domains is not None:
         _regular_file(domains, "domain table")
     table = DomainTable.load(domains) if domains else None
-    article = extract_path(path, base_url=base_url, table=table, max_bytes=max_bytes)
+    budget = Budget(seconds=article_seconds, memory_mb=article_mb)
+    article = extract_path(path, base_url=base_url, table=table, max_bytes=max_bytes, budget=budget)
     typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2 if pretty else None))
 
 
@@ -220,6 +233,8 @@ def audit(
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    article_seconds: ArticleSeconds = 20.0,
+    article_mb: ArticleMb = 512,
 ) -> None:
     """Audit one article: extract, check its links, store it and write its HTML report."""
     from auditor.console import fail_reasons, print_summary
@@ -233,7 +248,10 @@ def audit(
         offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
-        outcome = run_audit(source, options, out_dir=out, db_path=db, base_url=base_url, max_bytes=max_bytes)
+        outcome = run_audit(
+            source, options, out_dir=out, db_path=db, base_url=base_url, max_bytes=max_bytes,
+            budget=Budget(seconds=article_seconds, memory_mb=article_mb),
+        )  # fmt: skip
     if as_json:
         typer.echo(
             json.dumps(
@@ -318,6 +336,8 @@ def batch(
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    article_seconds: ArticleSeconds = 20.0,
+    article_mb: ArticleMb = 512,
 ) -> None:
     """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
     from auditor.batch import BatchOptions, run_batch
@@ -331,6 +351,7 @@ def batch(
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
         force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
+        budget=Budget(seconds=article_seconds, memory_mb=article_mb),
     )  # fmt: skip
     with _interruptible():  # the progress display says how far it got and how to resume
         stats = run_batch(opts, BatchProgress())

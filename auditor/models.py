@@ -324,3 +324,15 @@ class Audit:
     def check_for(self, url: str) -> CheckResult | None:
         """The check result filed under ``url`` (a check key), if any."""
         return self._by_url.get(url)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Budget:
+    """What one article may cost to extract; 0 turns a limit off.
+
+    CPU seconds, not wall time: on a busy machine an article must not be failed for what its
+    neighbours cost. Memory is address space the extraction may add to the process.
+    """
+
+    seconds: float = 20.0
+    memory_mb: int = 512

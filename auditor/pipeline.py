@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from auditor import __version__
+from auditor.budget import within
 from auditor.check.checker import ResultCache, check_all
 from auditor.classify.domains import DomainTable, default_table
 from auditor.errors import AuditorError, InputError
@@ -20,7 +21,17 @@ from auditor.extract.crossposts import extract_crossposts
 from auditor.extract.links import extract_links
 from auditor.extract.metadata import extract_metadata
 from auditor.load import DEFAULT_MAX_BYTES, content_hash, load_path
-from auditor.models import Article, Attribution, Audit, CheckOptions, Link, LinkKind, RawArticle, Region
+from auditor.models import (
+    Article,
+    Attribution,
+    Audit,
+    Budget,
+    CheckOptions,
+    Link,
+    LinkKind,
+    RawArticle,
+    Region,
+)
 from auditor.outputs import prepare_dir
 from auditor.parse import parse_document
 from auditor.urls import check_key
@@ -51,8 +62,12 @@ def extract_path(
     base_url: str | None = None,
     table: DomainTable | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: Budget | None = None,
 ) -> Article:
-    return extract_raw(load_path(path, max_bytes=max_bytes), base_url=base_url, table=table)
+    """Load and extract one file; with ``budget``, an article costing more raises ``OverBudget``."""
+    raw = load_path(path, max_bytes=max_bytes)
+    with within(budget, raw.source):
+        return extract_raw(raw, base_url=base_url, table=table)
 
 
 def classify_article(article: Article, table: DomainTable) -> Article:
@@ -115,6 +130,7 @@ def audit(
     db_path: Path = Path("reports/audit.db"),
     base_url: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: Budget | None = None,
 ) -> AuditOutcome:
     """The whole pipeline for one article: load, extract, check, store, report."""
     from auditor.report.render import write_report
@@ -123,7 +139,8 @@ def audit(
     prepare_dir(out_dir)
     table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
     raw = load_source(source, options, max_bytes=max_bytes)
-    article = extract_raw(raw, base_url=base_url or raw.url, table=table)
+    with within(budget, source):
+        article = extract_raw(raw, base_url=base_url or raw.url, table=table)
     store = Store.open(db_path)
     run_id: int | None = None
     try:

@@ -14,16 +14,23 @@ from collections.abc import Callable
 LINEAR = 8.0  # the bound tests assert: halfway (on a log scale) between linear and quadratic
 
 
-def _best(work: Callable[[int], object], size: int, repeat: int) -> float:
+MIN_TIME = 0.02  # seconds a measurement must last, so timer noise cannot make the ratio
+
+
+def _best(work: Callable[[int], object], size: int, repeat: int, loops: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        work(size)
+        for _ in range(loops):
+            work(size)
         times.append(time.perf_counter() - start)
     return min(times)
 
 
 def growth(work: Callable[[int], object], n: int, *, repeat: int = 3) -> float:
-    """Time of ``work(4 * n)`` over time of ``work(n)``."""
+    """Time of ``work(4 * n)`` over time of ``work(n)`` (each repeated until it lasts ``MIN_TIME``)."""
+    start = time.perf_counter()
     work(n)  # imports, caches
-    return _best(work, 4 * n, repeat) / max(_best(work, n, repeat), 1e-6)
+    once = max(time.perf_counter() - start, 1e-6)
+    loops = max(1, int(MIN_TIME / once) + 1)
+    return _best(work, 4 * n, repeat, loops) / _best(work, n, repeat, loops)

@@ -206,3 +206,45 @@ def test_extract_on_an_unreadable_file_is_one_line_not_a_usage_box(shared_dir: P
     article.chmod(0o000)
     done = _as_another_user("extract", str(article))
     _one_line_error(done, "cannot read (Permission denied)")
+
+
+def _heavy(folder: Path, links: int) -> Path:
+    """An article of ``links`` links: seconds of CPU and hundreds of MB to extract."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for example in EXAMPLES.iterdir():
+        if example.suffix in {".html", ".md", ".txt"}:
+            shutil.copy(example, folder / example.name)
+    body = "".join(f'<a href="https://e{i % 97}.example/p{i}">l</a> ' for i in range(links))
+    heavy = folder / "heavy.html"
+    heavy.write_text(f"<html><body><article><p>{body}</p></article></body></html>", encoding="utf-8")
+    return heavy
+
+
+@pytest.mark.parametrize(
+    ("limits", "words"),
+    [
+        (("--article-seconds", "0.5", "--article-mb", "0"), "over the 0.5 s CPU budget"),
+        (("--article-seconds", "0", "--article-mb", "60"), "over the 60 MB memory budget"),
+    ],
+)
+def test_an_article_over_budget_is_a_named_failure_and_the_batch_goes_on(
+    tmp_path: Path, limits: tuple[str, ...], words: str
+) -> None:
+    heavy = _heavy(tmp_path / "corpus", 80_000)
+    done = _batch(tmp_path / "corpus", tmp_path / "out", *limits, "--offline")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    con = sqlite3.connect(tmp_path / "out" / "audit.db")
+    failures = dict(con.execute("SELECT source, error FROM failures").fetchall())
+    articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    con.close()
+    assert articles == 4  # every example, despite the heavy one
+    assert list(failures) == [str(heavy)] and words in failures[str(heavy)]
+
+
+def test_a_single_article_over_budget_is_one_line(tmp_path: Path) -> None:
+    heavy = _heavy(tmp_path / "corpus", 80_000)
+    done = run_cli("extract", str(heavy), "--article-seconds", "0.5")
+    _one_line_error(done, "over the 0.5 s CPU budget for one article")
+    done = run_cli("audit", str(heavy), "--offline", "--article-mb", "60", "--out", str(tmp_path / "o"),
+                   "--db", str(tmp_path / "o" / "a.db"))  # fmt: skip
+    _one_line_error(done, "over the 60 MB memory budget for one article")
