@@ -30,7 +30,7 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
@@ -239,11 +239,18 @@ class ParsePool:
     GRACE = 2.0  # seconds a busy worker gets to finish when the batch is interrupted
 
     def __init__(
-        self, workers: int, *, max_bytes: int, domains_file: str | None, budget: Budget | None = None
+        self,
+        workers: int,
+        *,
+        max_bytes: int,
+        domains_file: str | None,
+        budget: Budget | None = None,
+        work: Callable[..., Article | str] | None = None,
     ) -> None:
         self.workers = max(1, workers)
         self.args = (max_bytes, domains_file, budget)
         self.budget = budget
+        self.work = work or extract_file  # what a worker runs per article (a test seam)
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -262,7 +269,7 @@ class ParsePool:
     def submit(self, paths: Sequence[Path]) -> list[asyncio.Future[Article | str]]:
         loop = asyncio.get_running_loop()
         self._restart_if_broken()
-        return [loop.run_in_executor(self.executor, extract_file, str(p), *self.args) for p in paths]
+        return [loop.run_in_executor(self.executor, self.work, str(p), *self.args) for p in paths]
 
     async def results(
         self, paths: Sequence[Path], futures: list[asyncio.Future[Article | str]]

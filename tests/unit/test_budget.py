@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +89,31 @@ def test_a_worker_stuck_in_one_c_call_ends_with_the_budget_status() -> None:
 def test_a_worker_stuck_holding_the_gil_is_ended_by_the_kernel() -> None:
     done = _stuck("worker", "gil-held")
     assert done.returncode == -signal.SIGXCPU and "finished" not in done.stdout
+
+
+def stuck_article(path: str, _max_bytes: int, _domains: str | None, budget: Budget | None) -> str:
+    """A parser stuck in one C call (run in a parsing worker by the test below)."""
+    import hashlib
+
+    with within(budget, path, worker=True):
+        hashlib.pbkdf2_hmac("sha256", b"x", b"y", 10**9)
+    return "finished"
+
+
+def test_a_worker_ended_by_its_budget_is_a_named_failure(tmp_path: Path) -> None:
+    import asyncio
+
+    from auditor.batch import ParsePool
+
+    pool = ParsePool(1, max_bytes=1024, domains_file=None, budget=Budget(seconds=0.3), work=stuck_article)
+
+    async def run() -> list[object]:
+        paths = [tmp_path / "stuck.html"]
+        return list(await pool.results(paths, pool.submit(paths)))
+
+    try:
+        [reason] = asyncio.run(run())
+    finally:
+        pool.close(abort=True)
+    assert isinstance(reason, str) and reason.startswith(str(tmp_path / "stuck.html"))
+    assert "over the 0.3 s CPU budget for one article, stuck in a parser" in reason
