@@ -118,7 +118,7 @@ def discover(
         rel = path.relative_to(folder)
         if path.suffix.lower() not in SUPPORTED_EXTENSIONS or any(p.startswith(".") for p in rel.parts):
             continue
-        if not (path.is_file() or path.is_symlink()):  # a dangling link is reported, not hidden
+        if path.is_dir() and not path.is_symlink():  # dangling links and FIFOs are reported, not hidden
             continue
         if skipped is not None and path.resolve().is_relative_to(skipped):
             continue

@@ -248,3 +248,16 @@ def test_a_single_article_over_budget_is_one_line(tmp_path: Path) -> None:
     done = run_cli("audit", str(heavy), "--offline", "--article-mb", "60", "--out", str(tmp_path / "o"),
                    "--db", str(tmp_path / "o" / "a.db"))  # fmt: skip
     _one_line_error(done, "over the 60 MB memory budget for one article")
+
+
+def test_a_fifo_in_a_batch_folder_is_a_failure_not_a_hang(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "wire-harbour-strike.md", folder)
+    os.mkfifo(folder / "pipe.html")
+    done = _batch(folder, tmp_path / "out", "--offline")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    con = sqlite3.connect(tmp_path / "out" / "audit.db")
+    failures = dict(con.execute("SELECT source, error FROM failures").fetchall())
+    con.close()
+    assert "not a regular file" in failures[str(folder / "pipe.html")]
