@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
 from auditor import __version__
-from auditor.budget import EXIT_OVER_BUDGET, within
+from auditor.budget import EXIT_OVER_BUDGET, check_links, within
 from auditor.check import CheckSession
 from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, content_hash, load_path
@@ -176,7 +176,7 @@ def extract_file(
         table = _table(domains_file)
         raw = load_path(path, max_bytes=max_bytes)
         with within(budget, path, worker=True):
-            return extract_raw(raw, table=table)
+            return check_links(extract_raw(raw, table=table), budget)
     except AuditorError as exc:
         return _one_line(path, str(exc))
     except Exception as exc:  # a parser bug on one hostile file must not sink the batch

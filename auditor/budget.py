@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from types import FrameType
 
 from auditor.errors import OverBudget
-from auditor.models import Budget
+from auditor.models import Article, Budget
 
 EXIT_OVER_BUDGET = 86  # a worker's exit status when the watchdog ended it
 _MEMORY_WORDS = ("memory allocation failed", "out of memory", "cannot allocate memory")
@@ -152,6 +152,16 @@ def _kernel_cpu_limit(budget: Budget) -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def check_links(article: Article, budget: Budget | None) -> Article:
+    """The article, or ``OverBudget`` when it has more links than the budget allows."""
+    if budget is not None and budget.links > 0 and len(article.links) > budget.links:
+        raise OverBudget(
+            f"{article.source}: {len(article.links):,} links, over the {budget.links:,}-link budget"
+            " for one article (raise it with --article-links)"
+        )
+    return article
 
 
 @contextmanager

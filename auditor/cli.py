@@ -41,6 +41,9 @@ ArticleSeconds = Annotated[
         "--article-seconds", min=0, help="CPU seconds one article may take to extract (0: no limit)."
     ),
 ]
+ArticleLinks = Annotated[
+    int, typer.Option("--article-links", min=0, help="Links one article may have (0: no limit).")
+]
 ArticleMb = Annotated[
     int,
     typer.Option("--article-mb", min=0, help="Memory (MB) one article's extraction may add (0: no limit)."),
@@ -90,6 +93,7 @@ def extract(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     article_seconds: ArticleSeconds = 20.0,
     article_mb: ArticleMb = 512,
+    article_links: ArticleLinks = 50_000,
     pretty: Annotated[bool, typer.Option("--pretty/--compact", help="Indent the JSON.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default output).")] = True,
 ) -> None:
@@ -101,7 +105,7 @@ def extract(
     if domains is not None:
         _regular_file(domains, "domain table")
     table = DomainTable.load(domains) if domains else None
-    budget = Budget(seconds=article_seconds, memory_mb=article_mb)
+    budget = Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links)
     article = extract_path(path, base_url=base_url, table=table, max_bytes=max_bytes, budget=budget)
     typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2 if pretty else None))
 
@@ -235,6 +239,7 @@ def audit(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     article_seconds: ArticleSeconds = 20.0,
     article_mb: ArticleMb = 512,
+    article_links: ArticleLinks = 50_000,
 ) -> None:
     """Audit one article: extract, check its links, store it and write its HTML report."""
     from auditor.console import fail_reasons, print_summary
@@ -250,7 +255,7 @@ def audit(
     with _interruptible():
         outcome = run_audit(
             source, options, out_dir=out, db_path=db, base_url=base_url, max_bytes=max_bytes,
-            budget=Budget(seconds=article_seconds, memory_mb=article_mb),
+            budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
         )  # fmt: skip
     if as_json:
         typer.echo(
@@ -338,6 +343,7 @@ def batch(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     article_seconds: ArticleSeconds = 20.0,
     article_mb: ArticleMb = 512,
+    article_links: ArticleLinks = 50_000,
 ) -> None:
     """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
     from auditor.batch import BatchOptions, run_batch
@@ -351,7 +357,7 @@ def batch(
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
         force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
-        budget=Budget(seconds=article_seconds, memory_mb=article_mb),
+        budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
     )  # fmt: skip
     with _interruptible():  # the progress display says how far it got and how to resume
         stats = run_batch(opts, BatchProgress())

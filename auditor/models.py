@@ -336,3 +336,6 @@ class Budget:
 
     seconds: float = 20.0
     memory_mb: int = 512
+    # Links are what everything after extraction costs: checks, rows, the report. Real
+    # articles have hundreds; a batch given one of 250,000 spent minutes and 1.7 GB on it.
+    links: int = 50_000

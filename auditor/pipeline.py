@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from auditor import __version__
-from auditor.budget import within
+from auditor.budget import check_links, within
 from auditor.check.checker import ResultCache, check_all
 from auditor.classify.domains import DomainTable, default_table
 from auditor.errors import AuditorError, InputError
@@ -67,7 +67,7 @@ def extract_path(
     """Load and extract one file; with ``budget``, an article costing more raises ``OverBudget``."""
     raw = load_path(path, max_bytes=max_bytes)
     with within(budget, raw.source):
-        return extract_raw(raw, base_url=base_url, table=table)
+        return check_links(extract_raw(raw, base_url=base_url, table=table), budget)
 
 
 def classify_article(article: Article, table: DomainTable) -> Article:
@@ -140,7 +140,7 @@ def audit(
     table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
     raw = load_source(source, options, max_bytes=max_bytes)
     with within(budget, source):
-        article = extract_raw(raw, base_url=base_url or raw.url, table=table)
+        article = check_links(extract_raw(raw, base_url=base_url or raw.url, table=table), budget)
     store = Store.open(db_path)
     run_id: int | None = None
     try:

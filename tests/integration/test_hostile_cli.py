@@ -225,6 +225,7 @@ def _heavy(folder: Path, links: int) -> Path:
     [
         (("--article-seconds", "0.5", "--article-mb", "0"), "over the 0.5 s CPU budget"),
         (("--article-seconds", "0", "--article-mb", "60"), "over the 60 MB memory budget"),
+        (("--article-links", "50000"), "80,000 links, over the 50,000-link budget"),
     ],
 )
 def test_an_article_over_budget_is_a_named_failure_and_the_batch_goes_on(
@@ -248,6 +249,9 @@ def test_a_single_article_over_budget_is_one_line(tmp_path: Path) -> None:
     done = run_cli("audit", str(heavy), "--offline", "--article-mb", "60", "--out", str(tmp_path / "o"),
                    "--db", str(tmp_path / "o" / "a.db"))  # fmt: skip
     _one_line_error(done, "over the 60 MB memory budget for one article")
+    _one_line_error(
+        run_cli("extract", str(heavy)), "80,000 links, over the 50,000-link budget"
+    )  # the default
 
 
 def test_a_fifo_in_a_batch_folder_is_a_failure_not_a_hang(tmp_path: Path) -> None:
