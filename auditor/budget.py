@@ -27,7 +27,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
 
 from auditor.errors import OverBudget
@@ -77,20 +77,29 @@ def _message(budget: Budget, what: str) -> str:
 
 
 @contextmanager
-def _memory_cap(budget: Budget) -> Iterator[None]:
-    now = _address_space()
-    if budget.memory_mb <= 0 or now == 0:
+def _soft_limit(kind: int, value: int | None) -> Iterator[None]:
+    """Lower the soft resource limit ``kind`` to ``value`` (never above the hard one) for
+    the block; ``None`` leaves it alone."""
+    if value is None:
         yield
         return
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = now + budget.memory_mb * 1024 * 1024
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    soft, hard = resource.getrlimit(kind)
+    resource.setrlimit(kind, (value if hard == resource.RLIM_INFINITY else min(value, hard), hard))
     try:
         yield
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        resource.setrlimit(kind, (soft, hard))
+
+
+def _memory_cap(budget: Budget) -> AbstractContextManager[None]:
+    now = _address_space()
+    cap = now + budget.memory_mb * 1024 * 1024 if budget.memory_mb > 0 and now else None
+    return _soft_limit(resource.RLIMIT_AS, cap)
+
+
+def _kernel_cpu_limit(budget: Budget) -> AbstractContextManager[None]:
+    limit = int(_cpu() + budget.seconds + 2 * grace(budget)) + 1 if budget.seconds > 0 else None
+    return _soft_limit(resource.RLIMIT_CPU, limit)
 
 
 @contextmanager
@@ -136,22 +145,6 @@ def _watchdog(budget: Budget, *, say: str | None) -> Iterator[None]:
         yield
     finally:
         done.set()
-
-
-@contextmanager
-def _kernel_cpu_limit(budget: Budget) -> Iterator[None]:
-    if budget.seconds <= 0:
-        yield
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    limit = int(_cpu() + budget.seconds + 2 * grace(budget)) + 1
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 def check_links(article: Article, budget: Budget | None) -> Article:
