@@ -148,11 +148,12 @@ def _watchdog(budget: Budget, *, say: str | None) -> Iterator[None]:
 
 
 def check_links(article: Article, budget: Budget | None) -> Article:
-    """The article, or ``OverBudget`` when it has more links than the budget allows."""
+    """The article, or ``OverBudget`` when it has more links than the budget allows (called
+    inside :func:`within`, which names the article)."""
     if budget is not None and budget.links > 0 and len(article.links) > budget.links:
         raise OverBudget(
-            f"{article.source}: {len(article.links):,} links, over the {budget.links:,}-link budget"
-            " for one article (raise it with --article-links)"
+            f"{len(article.links):,} links, over the {budget.links:,}-link budget for one article"
+            " (raise it with --article-links)"
         )
     return article
 
