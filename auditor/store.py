@@ -259,7 +259,7 @@ class Store:
             try:
                 conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flag}", uri=True)
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
-                conn.execute("SELECT count(*) FROM articles").fetchone()
+                conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone()  # reads a page: the file opens
             except sqlite3.Error as exc:
                 last = exc
                 continue
