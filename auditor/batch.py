@@ -26,12 +26,14 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from functools import cache
@@ -40,12 +42,14 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
 from auditor import __version__
+from auditor.budget import EXIT_OVER_BUDGET, check_links, within
 from auditor.check import CheckSession
 from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, content_hash, load_path
-from auditor.models import Article, Audit, CheckOptions, CheckResult, CrossPostMethod, LinkKind
+from auditor.models import Article, Audit, Budget, CheckOptions, CheckResult, CrossPostMethod, LinkKind
 from auditor.neardup import candidate, near_duplicates
 from auditor.outputs import check_file_target, prepare_dir
+from auditor.procs import process_identity, same_process
 from auditor.report.render import write_index, write_report
 from auditor.store import CheckCache, Store
 from auditor.urls import check_key
@@ -67,6 +71,7 @@ class BatchOptions:
     force: bool = False
     jsonl: Path | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    budget: Budget = field(default_factory=Budget)  # what one article may cost a parsing worker
     chunk: int = 32  # articles parsed ahead while the previous chunk's URLs are checked
     workers: int = 2  # parsing processes
     check: CheckOptions = field(default_factory=CheckOptions)
@@ -113,7 +118,7 @@ def discover(
         rel = path.relative_to(folder)
         if path.suffix.lower() not in SUPPORTED_EXTENSIONS or any(p.startswith(".") for p in rel.parts):
             continue
-        if not (path.is_file() or path.is_symlink()):  # a dangling link is reported, not hidden
+        if path.is_dir() and not path.is_symlink():  # dangling links and FIFOs are reported, not hidden
             continue
         if skipped is not None and path.resolve().is_relative_to(skipped):
             continue
@@ -157,12 +162,21 @@ def _pending(
 # ----------------------------------------------------------------------------- parsing
 
 
-def extract_file(path: str, max_bytes: int, domains_file: str | None) -> Article | str:
-    """One article's unit of work: a record, or the one-line reason it failed (never raises)."""
+def extract_file(
+    path: str, max_bytes: int, domains_file: str | None, budget: Budget | None = None
+) -> Article | str:
+    """One article's unit of work: a record, or the one-line reason it failed (never raises).
+
+    Within ``budget`` (CPU time and memory): an article over it is a failure named as such,
+    and a worker stuck past it in C code is ended (see :mod:`auditor.budget`).
+    """
     from auditor.pipeline import extract_raw
 
     try:
-        return extract_raw(load_path(path, max_bytes=max_bytes), table=_table(domains_file))
+        table = _table(domains_file)
+        raw = load_path(path, max_bytes=max_bytes)
+        with within(budget, path, worker=True):
+            return check_links(extract_raw(raw, table=table), budget)
     except AuditorError as exc:
         return _one_line(path, str(exc))
     except Exception as exc:  # a parser bug on one hostile file must not sink the batch
@@ -184,24 +198,22 @@ def _one_line(path: str, reason: str) -> str:
     return reason if len(reason) <= 300 else reason[:299] + "…"
 
 
-def _worker_init(batch_pid: int) -> None:
+def _worker_init(batch_pid: int, batch: str) -> None:
     """Workers leave Ctrl-C to the batch, which stops them in order, and die with it.
 
     A batch killed outright (SIGKILL, the OOM killer) cannot stop its pool; its workers
     would wait on their queue forever and keep the fork server alive with them. A watchdog
-    thread ends a worker once the batch process is gone.
+    thread ends a worker once the batch process is gone: its identity (pid and start time),
+    not ``kill(pid, 0)``, which a zombie batch or a process reusing its pid still answers.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with suppress(ValueError, OSError):  # a worker ended by its CPU budget leaves no core file
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
 
     def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(batch_pid, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:
-                pass  # the pid exists (reused by another user's process): keep waiting
+        while same_process(batch_pid, batch):
+            time.sleep(0.5)
+        os._exit(0)
 
     threading.Thread(target=watch, name="batch-watchdog", daemon=True).start()
 
@@ -226,14 +238,27 @@ class ParsePool:
 
     GRACE = 2.0  # seconds a busy worker gets to finish when the batch is interrupted
 
-    def __init__(self, workers: int, *, max_bytes: int, domains_file: str | None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        max_bytes: int,
+        domains_file: str | None,
+        budget: Budget | None = None,
+        work: Callable[..., Article | str] | None = None,
+    ) -> None:
         self.workers = max(1, workers)
-        self.args = (max_bytes, domains_file)
+        self.args = (max_bytes, domains_file, budget)
+        self.budget = budget
+        self.work = work or extract_file  # what a worker runs per article (a test seam)
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
-            self.workers, mp_context=_context(), initializer=_worker_init, initargs=(os.getpid(),)
+            self.workers,
+            mp_context=_context(),
+            initializer=_worker_init,
+            initargs=(os.getpid(), process_identity(os.getpid())),
         )
 
     def _restart_if_broken(self) -> None:
@@ -244,7 +269,7 @@ class ParsePool:
     def submit(self, paths: Sequence[Path]) -> list[asyncio.Future[Article | str]]:
         loop = asyncio.get_running_loop()
         self._restart_if_broken()
-        return [loop.run_in_executor(self.executor, extract_file, str(p), *self.args) for p in paths]
+        return [loop.run_in_executor(self.executor, self.work, str(p), *self.args) for p in paths]
 
     async def results(
         self, paths: Sequence[Path], futures: list[asyncio.Future[Article | str]]
@@ -262,10 +287,23 @@ class ParsePool:
         return out
 
     async def _alone(self, path: Path) -> Article | str:
+        future = self.submit([path])[0]
+        processes = list((self.executor._processes or {}).values())
         try:
-            return await self.submit([path])[0]
+            return await future
         except BrokenProcessPool:
-            return _one_line(str(path), "the parsing process died on this file (a crash or out of memory)")
+            return _one_line(str(path), self._why_died(processes))
+
+    def _why_died(self, processes: Sequence[multiprocessing.process.BaseProcess]) -> str:
+        """The reason a worker that held one article alone ended: its budget, or a crash."""
+        for process in processes:
+            process.join(1.0)
+        codes = {p.exitcode for p in processes}
+        if self.budget is not None and codes & {EXIT_OVER_BUDGET, -signal.SIGXCPU}:
+            return f"over the {self.budget.seconds:g} s CPU budget for one article, stuck in a parser (raise it with --article-seconds)"
+        if -signal.SIGKILL in codes:
+            return "the parsing process was killed on this file (out of memory?)"
+        return "the parsing process died on this file (a crash or out of memory)"
 
     def close(self, *, abort: bool) -> None:
         """Wait for the workers, or (``abort``) cancel what is queued and stop them promptly."""
@@ -423,7 +461,9 @@ def _has_near_duplicate(audit: Audit) -> bool:
 def _audit_files(todo: list[Path], opts: BatchOptions, store: Store, run_id: int, stats: BatchStats,
                  progress: Progress) -> None:  # fmt: skip
     runner = _Runner(opts, store, run_id, stats, progress)
-    pool = ParsePool(opts.workers, max_bytes=opts.max_bytes, domains_file=opts.check.domains_file)
+    pool = ParsePool(
+        opts.workers, max_bytes=opts.max_bytes, domains_file=opts.check.domains_file, budget=opts.budget
+    )
     finished = False
     try:
         asyncio.run(runner.run(todo, pool))
@@ -449,8 +489,11 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
     store = Store.open(opts.db_path)
     stats = BatchStats(found=len(files))
     ending = ""
+    run_id: int | None = None
     try:
-        run_id = store.start_run("batch", _options_json(opts), __version__)
+        # One batch per database at a time: a second one would redo every article and hit
+        # every host twice. The lock is the run's, released when the run ends.
+        run_id = store.start_run("batch", _options_json(opts), __version__, lock="batch")
         todo = _pending(files, store, opts, stats, run_id)
         stats.todo = len(todo)
         progress(stats, Event.START)
@@ -460,11 +503,20 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
         store.finish_run(run_id, asdict(stats))
     except BaseException as exc:
         ending = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        if run_id is not None:
+            _end_run(store, run_id, stats, ending)
         raise
     finally:
         progress(stats, Event.DONE, ending)
         store.close()
     return stats
+
+
+def _end_run(store: Store, run_id: int, stats: BatchStats, ending: str) -> None:
+    """Mark the run interrupted or failed; a database that fails now keeps it ``running``
+    (the next batch marks it interrupted when it takes the lock over)."""
+    with suppress(AuditorError):
+        store.finish_run(run_id, asdict(stats), ending)
 
 
 def _options_json(opts: BatchOptions) -> dict[str, object]:

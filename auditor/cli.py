@@ -18,7 +18,7 @@ import typer
 from auditor import __version__
 from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES
-from auditor.models import CheckOptions
+from auditor.models import Budget, CheckOptions
 from auditor.outputs import check_file_target
 
 app = typer.Typer(
@@ -30,8 +30,23 @@ app = typer.Typer(
 )
 
 
+# Paths are declared readable=False: our loaders say in one line why a file cannot be read,
+# where click's own check printed a usage box.
 MaxBytes = Annotated[
     int, typer.Option("--max-bytes", min=1, help="Refuse articles larger than this many bytes.")
+]
+ArticleSeconds = Annotated[
+    float,
+    typer.Option(
+        "--article-seconds", min=0, help="CPU seconds one article may take to extract (0: no limit)."
+    ),
+]
+ArticleLinks = Annotated[
+    int, typer.Option("--article-links", min=0, help="Links one article may have (0: no limit).")
+]
+ArticleMb = Annotated[
+    int,
+    typer.Option("--article-mb", min=0, help="Memory (MB) one article's extraction may add (0: no limit)."),
 ]
 
 
@@ -64,15 +79,21 @@ def _root(
 
 @app.command()
 def extract(
-    path: Annotated[Path, typer.Argument(help="An article file: HTML, Markdown or plain text.")],
+    path: Annotated[
+        Path, typer.Argument(help="An article file: HTML, Markdown or plain text.", readable=False)
+    ],
     base_url: Annotated[
         str | None,
         typer.Option("--base-url", callback=_base_url, help="The page's URL, to resolve relative links."),
     ] = None,
     domains: Annotated[
-        Path | None, typer.Option("--domains", help="A CSV extending or overriding the domain table.")
+        Path | None,
+        typer.Option("--domains", help="A CSV extending or overriding the domain table.", readable=False),
     ] = None,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    article_seconds: ArticleSeconds = 20.0,
+    article_mb: ArticleMb = 512,
+    article_links: ArticleLinks = 50_000,
     pretty: Annotated[bool, typer.Option("--pretty/--compact", help="Indent the JSON.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default output).")] = True,
 ) -> None:
@@ -81,8 +102,11 @@ def extract(
     from auditor.jsonout import article_json
     from auditor.pipeline import extract_path
 
+    if domains is not None:
+        _regular_file(domains, "domain table")
     table = DomainTable.load(domains) if domains else None
-    article = extract_path(path, base_url=base_url, table=table, max_bytes=max_bytes)
+    budget = Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links)
+    article = extract_path(path, base_url=base_url, table=table, max_bytes=max_bytes, budget=budget)
     typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2 if pretty else None))
 
 
@@ -92,21 +116,42 @@ Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=600, help="Sec
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Requests in flight at once.")]
 PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Requests in flight per host name.")]
 AllowPrivate = Annotated[
-    bool, typer.Option("--allow-private", help="Also fetch loopback/private/link-local addresses.")
+    bool, typer.Option("--allow-private", help="Also fetch loopback and private-network addresses.")
+]
+AllowLinkLocal = Annotated[
+    bool,
+    typer.Option(
+        "--allow-link-local",
+        help="Also fetch link-local addresses (169.254.0.0/16, fe80::/10: metadata services).",
+    ),
 ]
 NoArchive = Annotated[bool, typer.Option("--no-archive", help="Do not look up Wayback copies of dead links.")]
-Domains = Annotated[Path | None, typer.Option("--domains", help="A CSV extending the domain table.")]
+Domains = Annotated[
+    Path | None, typer.Option("--domains", help="A CSV extending the domain table.", readable=False)
+]
 Recheck = Annotated[bool, typer.Option("--recheck", help="Ignore cached check results.")]
 Offline = Annotated[bool, typer.Option("--offline", help="No network at all: links stay unchecked.")]
-Replay = Annotated[Path | None, typer.Option("--replay", help="Answer every request from this cassette.")]
-Record = Annotated[Path | None, typer.Option("--record", help="Write every exchange to this cassette.")]
-Out = Annotated[Path, typer.Option("--out", help="Folder for the HTML reports.")]
-Db = Annotated[Path, typer.Option("--db", help="The SQLite database.")]
+Replay = Annotated[
+    Path | None, typer.Option("--replay", help="Answer every request from this cassette.", readable=False)
+]
+Record = Annotated[
+    Path | None, typer.Option("--record", help="Write every exchange to this cassette.", readable=False)
+]
+Out = Annotated[Path, typer.Option("--out", help="Folder for the HTML reports.", readable=False)]
+Db = Annotated[Path, typer.Option("--db", help="The SQLite database.", readable=False)]
 FailOn = Annotated[
     list[str] | None,
     typer.Option("--fail-on", help="Exit 1 when found: broken, placeholder, state-media (repeatable)."),
 ]
 _FAIL_ON = {"broken", "placeholder", "state-media"}
+
+
+def _regular_file(path: Path, what: str) -> None:
+    """Refuse a missing file, a folder or a FIFO (which would block the read) before any work."""
+    if not path.exists():
+        raise AuditorError(f"{path}: no such {what}")
+    if not path.is_file():
+        raise AuditorError(f"{path}: not a regular file, so not a {what}")
 
 
 def _check_options(
@@ -115,6 +160,7 @@ def _check_options(
     concurrency: int,
     per_host: int,
     allow_private: bool,
+    allow_link_local: bool,
     no_archive: bool,
     domains: Path | None,
     recheck: bool,
@@ -128,13 +174,14 @@ def _check_options(
         )
     if record is not None:  # checked now, not after an hour of checking
         check_file_target(record, "--record")
-    if domains is not None and not domains.is_file():
-        raise AuditorError(f"{domains}: no such domain table")
+    if domains is not None:
+        _regular_file(domains, "domain table")
     return CheckOptions(
         timeout=timeout,
         concurrency=concurrency,
         per_host=per_host,
         allow_private=allow_private,
+        allow_link_local=allow_link_local,
         archive=not no_archive,
         recheck=recheck,
         offline=offline,
@@ -145,13 +192,15 @@ def _check_options(
 
 
 @contextmanager
-def _interruptible() -> Iterator[None]:
-    """Ctrl-C: one line and exit 130 (typer would otherwise exit silently)."""
+def _interruptible(rest: str = "; nothing half-written was kept (rerun to finish)") -> Iterator[None]:
+    """Ctrl-C or SIGTERM: one line and exit 130/143 (typer would otherwise exit silently)."""
+    from auditor import stopping
+
     try:
         yield
     except KeyboardInterrupt:
-        print("auditor: interrupted; nothing half-written was kept (rerun to finish)", file=sys.stderr)
-        raise typer.Exit(130) from None
+        stopping.say(rest)
+        raise typer.Exit(stopping.exit_code()) from None
 
 
 def _fail_on(values: list[str] | None) -> list[str]:
@@ -183,10 +232,14 @@ def audit(
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
     allow_private: AllowPrivate = False,
+    allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    article_seconds: ArticleSeconds = 20.0,
+    article_mb: ArticleMb = 512,
+    article_links: ArticleLinks = 50_000,
 ) -> None:
     """Audit one article: extract, check its links, store it and write its HTML report."""
     from auditor.console import fail_reasons, print_summary
@@ -196,10 +249,14 @@ def audit(
     wanted = _fail_on(fail_on)
     options = _check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
-        no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        allow_link_local=allow_link_local, no_archive=no_archive, domains=domains, recheck=recheck,
+        offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
-        outcome = run_audit(source, options, out_dir=out, db_path=db, base_url=base_url, max_bytes=max_bytes)
+        outcome = run_audit(
+            source, options, out_dir=out, db_path=db, base_url=base_url, max_bytes=max_bytes,
+            budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
+        )  # fmt: skip
     if as_json:
         typer.echo(
             json.dumps(
@@ -226,6 +283,7 @@ def check(
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
     allow_private: AllowPrivate = False,
+    allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
@@ -238,7 +296,8 @@ def check(
         raise typer.BadParameter("`check` knows links, not sources: use --fail-on broken (or `audit`)")
     options = _check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
-        no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        allow_link_local=allow_link_local, no_archive=no_archive, domains=domains, recheck=recheck,
+        offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
         results = check_sources(sources, options)
@@ -249,7 +308,9 @@ def check(
 
 @app.command()
 def batch(
-    folder: Annotated[Path, typer.Argument(help="A folder of articles, searched recursively.")],
+    folder: Annotated[
+        Path, typer.Argument(help="A folder of articles, searched recursively.", readable=False)
+    ],
     out: Out = Path("reports"),
     db: Db = Path("reports/audit.db"),
     include: Annotated[
@@ -265,7 +326,7 @@ def batch(
         ),
     ] = True,
     jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.")
+        Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.", readable=False)
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
     offline: Offline = False,
@@ -275,10 +336,14 @@ def batch(
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
     allow_private: AllowPrivate = False,
+    allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    article_seconds: ArticleSeconds = 20.0,
+    article_mb: ArticleMb = 512,
+    article_links: ArticleLinks = 50_000,
 ) -> None:
     """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
     from auditor.batch import BatchOptions, run_batch
@@ -286,13 +351,16 @@ def batch(
 
     options = _check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
-        no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        allow_link_local=allow_link_local, no_archive=no_archive, domains=domains, recheck=recheck,
+        offline=offline, replay=replay, record=record,
     )  # fmt: skip
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
         force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
+        budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
     )  # fmt: skip
-    stats = run_batch(opts, BatchProgress())
+    with _interruptible():  # the progress display says how far it got and how to resume
+        stats = run_batch(opts, BatchProgress())
     print(
         f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
         f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
@@ -312,7 +380,7 @@ def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> Non
     if not db.is_file():
         raise AuditorError(f"{db}: no such database (run `auditor audit` or `auditor batch` first)")
     prepare_dir(out)
-    store = Store.open(db)
+    store = Store.open(db, read_only=True)  # rendering never writes: a read-only copy renders too
     try:
         audits = store.audits()
         for one in audits:
@@ -333,8 +401,10 @@ def main() -> None:
         print(f"auditor: error: {clean(str(exc))}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
-        print("auditor: interrupted; what was finished is saved (rerun to resume)", file=sys.stderr)
-        sys.exit(130)
+        from auditor import stopping
+
+        stopping.say()
+        sys.exit(stopping.exit_code())
     except OSError as exc:  # a disk that fills up or a folder that vanishes mid-run
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"auditor: error: {clean(where + str(exc.strerror or exc))}", file=sys.stderr)

@@ -11,14 +11,17 @@ and Datasette; the views answer the questions users ask most.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import socket
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 
@@ -42,16 +45,21 @@ from auditor.models import (
     SourceKind,
     Status,
 )
+from auditor.procs import process_identity, same_process
 from auditor.urls import check_key
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: runs.status, locks
 _BROKEN_SQL = ", ".join(f"'{s.value}'" for s in sorted(BROKEN_STATUSES))
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, command TEXT NOT NULL, version TEXT NOT NULL,
     options TEXT NOT NULL DEFAULT '{}', started_at TEXT NOT NULL, finished_at TEXT,
-    counts TEXT
+    counts TEXT, status TEXT NOT NULL DEFAULT 'running'
+);
+CREATE TABLE IF NOT EXISTS locks (
+    name TEXT PRIMARY KEY, run_id INTEGER REFERENCES runs(id), pid INTEGER NOT NULL,
+    host TEXT NOT NULL, process TEXT NOT NULL, acquired_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS domains (
     domain TEXT PRIMARY KEY, category TEXT, name TEXT, state TEXT, classified_by TEXT
@@ -155,6 +163,43 @@ GROUP BY links.domain ORDER BY dead_share DESC, broken DESC, links.domain""",
 
 
 _R = TypeVar("_R", Attribution, CrossPost)
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+# Version 1 databases gain the run status (a run never finished was interrupted) and locks.
+_MIGRATE_FROM_1 = """
+ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
+UPDATE runs SET status = CASE WHEN finished_at IS NULL THEN 'interrupted' ELSE 'finished' END
+"""
+RUN_STATUSES = ("running", "finished", "interrupted", "failed")
+
+
+class Busy(StoreError):
+    """Another live process holds the database's lock (a batch is running on it)."""
+
+
+def explain(path: str | Path, exc: sqlite3.Error, doing: str = "read") -> str:
+    """The one line a user reads for a SQLite error: what is wrong and what to do."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in text or "not a database" in text):
+        return f"the database {path} is damaged ({text}); move it aside or restore a copy, then rerun"
+    return f"cannot {doing} the database {path}: {text}"
+
+
+def _mapped(method: Callable[Concatenate[Store, _P], _T]) -> Callable[Concatenate[Store, _P], _T]:
+    """Every SQLite error of a store method becomes the store's one-line ``StoreError``.
+
+    Reads fail too: a database with 64 KiB overwritten opens fine and raises
+    ``DatabaseError`` on the first page it cannot read, deep inside a report or a batch.
+    """
+
+    @functools.wraps(method)
+    def mapped(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise StoreError(self.explain(exc)) from exc
+
+    return mapped
 
 
 def _now() -> str:
@@ -172,12 +217,22 @@ def _parse_time(value: str) -> datetime | None:
 class Store:
     """An audit database; build with ``Store.open``. Not shared across threads."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, path: str | Path = ":memory:") -> None:
         self.db = db
+        self.path = str(path)
+
+    def explain(self, exc: sqlite3.Error, doing: str = "read") -> str:
+        return explain(self.path, exc, doing)
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
-        """Open (creating if needed) the database; any failure is one ``StoreError`` line."""
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Store:
+        """Open (creating if needed) the database; any failure is one ``StoreError`` line.
+
+        ``read_only`` (``auditor report``) never writes: no schema change, no WAL switch, so
+        a database on read-only media or owned by someone else renders too.
+        """
+        if read_only:
+            return cls._open_read_only(Path(path))
         memory = str(path) == ":memory:"
         try:
             if not memory:
@@ -187,11 +242,32 @@ class Store:
             db.execute("PRAGMA busy_timeout = 5000")
             if not memory:
                 db.enable_wal()
-            store = cls(db)
+            store = cls(db, path)
             store._create_schema()
-        except (sqlite3.Error, OSError) as exc:
+        except sqlite3.Error as exc:
+            raise StoreError(explain(path, exc, "open")) from exc
+        except OSError as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Store:
+        """``mode=ro``; when SQLite cannot make the WAL index beside a read-only file (a
+        read-only folder), ``immutable=1``: nobody can be writing a file nobody may write."""
+        last: sqlite3.Error | None = None
+        for flag in ("mode=ro", "immutable=1"):
+            try:
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flag}", uri=True)
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                conn.execute("SELECT 1 FROM articles LIMIT 1").fetchone()  # reads a page: the file opens
+            except sqlite3.Error as exc:
+                last = exc
+                continue
+            if not 1 <= version <= SCHEMA_VERSION:
+                conn.close()
+                raise StoreError(f"{path}: not a database this auditor can read (schema {version})")
+            return cls(sqlite_utils.Database(conn), path)
+        raise StoreError(explain(path, last, "open") if last else f"cannot open database {path}")
 
     def _create_schema(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -200,6 +276,9 @@ class Store:
         if version == SCHEMA_VERSION:
             return  # no write lock: a reader may open while a batch is writing
         with self.db.atomic():
+            if version == 1:
+                for statement in _MIGRATE_FROM_1.split(";"):
+                    self.db.execute(statement)
             for statement in _TABLES.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
@@ -212,18 +291,63 @@ class Store:
 
     # ------------------------------------------------------------------ runs
 
-    def start_run(self, command: str, options: Mapping[str, object], version: str) -> int:
-        row = {"command": command, "version": version, "started_at": _now()}
+    def start_run(
+        self, command: str, options: Mapping[str, object], version: str, *, lock: str | None = None
+    ) -> int:
+        """Record a run as ``running``; with ``lock``, also take that lock for it, or raise
+        ``Busy`` when a live process holds it (both in one transaction)."""
+        row = {"command": command, "version": version, "started_at": _now(), "status": "running"}
         row["options"] = json.dumps(dict(options), default=str, sort_keys=True)
         with self._writing():
-            return self._insert("runs", row)
+            if lock is not None:
+                self._take_over(lock)
+            run_id = self._insert("runs", row)
+            if lock is not None:
+                me = os.getpid()
+                self.db.execute(
+                    "INSERT OR REPLACE INTO locks (name, run_id, pid, host, process, acquired_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [lock, run_id, me, socket.gethostname(), process_identity(me), _now()],
+                )
+            return run_id
 
-    def finish_run(self, run_id: int, counts: Mapping[str, int]) -> None:
+    def _take_over(self, lock: str) -> None:
+        """Raise ``Busy`` if ``lock`` has a live holder; a dead holder's run was interrupted.
+
+        The holder is a process identity (pid and start time on this host), not a pid alone:
+        a batch killed outright leaves its row behind, and a later process may reuse its pid.
+        """
+        row = self.db.execute(
+            "SELECT run_id, pid, host, process, acquired_at FROM locks WHERE name = ?", [lock]
+        ).fetchone()
+        if row is None:
+            return
+        held_run, pid, host, process, since = row
+        if host != socket.gethostname() or same_process(pid, process):
+            raise Busy(
+                f"another {lock} (process {pid} on {host}, since {since}) is using the database {self.path};"
+                " wait for it to end, or stop it and rerun"
+            )
+        self.db.execute(
+            "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'", [held_run]
+        )
+
+    def finish_run(self, run_id: int, counts: Mapping[str, int], status: str = "finished") -> None:
+        """End a run, ``finished`` or ``interrupted`` / ``failed`` with what it had done, and
+        release the lock it held."""
+        if status not in RUN_STATUSES[1:]:
+            raise ValueError(f"not a run status: {status}")
         with self._writing():
             self.db.execute(
-                "UPDATE runs SET finished_at = ?, counts = ? WHERE id = ?",
-                [_now(), json.dumps(dict(counts), sort_keys=True), run_id],
+                "UPDATE runs SET finished_at = ?, counts = ?, status = ? WHERE id = ?",
+                [_now(), json.dumps(dict(counts), sort_keys=True), status, run_id],
             )
+            self.db.execute("DELETE FROM locks WHERE run_id = ?", [run_id])
+
+    @_mapped
+    def run_status(self, run_id: int) -> str | None:
+        row = self.db.execute("SELECT status FROM runs WHERE id = ?", [run_id]).fetchone()
+        return None if row is None else str(row[0])
 
     # ------------------------------------------------------------------ writes
 
@@ -234,7 +358,7 @@ class Store:
             with self.db.atomic():
                 yield
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot write to the database: {exc}") from exc
+            raise StoreError(self.explain(exc, "write to")) from exc
 
     def _insert(self, table: str, row: Mapping[str, object]) -> int:
         pk = self.db.table(table).insert(dict(row)).last_pk
@@ -317,6 +441,7 @@ class Store:
 
     # ------------------------------------------------------------------ reads
 
+    @_mapped
     def cached_check(self, key: str, ttl_hours: float) -> CheckResult | None:
         """The newest real check of ``key`` younger than ``ttl_hours``; ``unchecked`` never counts."""
         row = next(
@@ -334,6 +459,7 @@ class Store:
             return None
         return _check_from_row(row)
 
+    @_mapped
     def article_done(self, source: str, content_hash: str) -> bool:
         """True when this exact content of ``source`` is already stored (batch resume)."""
         found = self.db.execute(
@@ -341,6 +467,7 @@ class Store:
         ).fetchone()
         return found is not None
 
+    @_mapped
     def audits(self) -> list[Audit]:
         """Every stored article with the latest check of each of its URLs, in source order."""
         by_article: dict[int, dict[str, list[dict[str, Any]]]] = {}
@@ -357,6 +484,7 @@ class Store:
             result.append(Audit(article=article, checks=checks, run_id=row["run_id"]))
         return result
 
+    @_mapped
     def failures(self) -> list[tuple[str, str]]:
         return [(r["source"], r["error"]) for r in self.db.query("SELECT * FROM failures ORDER BY source")]
 

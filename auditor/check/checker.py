@@ -139,7 +139,8 @@ class _Run:
                 if answer.status == 503 and answer.body and softpage.judge(answer.text()):
                     return answer  # a challenge page: asking again will not help
                 wait = retry_after(answer.headers.get("retry-after")) or wait
-            await self.sleep(min(wait, opts.max_retry_after))
+            if not opts.replay:  # a cassette answers the same at once: waiting changes nothing
+                await self.sleep(min(wait, opts.max_retry_after))
         raise AssertionError("unreachable")
 
     async def hop(self, trace: _Trace, url: str, body: client.BodyWanted = status.wants_body) -> Answer:
@@ -299,7 +300,9 @@ class CheckSession:
         self.on_checked = on_checked  # each result the session produced (not a repeat answer)
         live = transport is None and not options.replay
         self._guard = Guard(
-            allow_private=options.allow_private, resolver=resolver or (system_resolver if live else None)
+            allow_private=options.allow_private,
+            allow_link_local=options.allow_link_local,
+            resolver=resolver or (system_resolver if live else None),
         )
         self._transport = transport
         self._cache = cache if (cache is not None and not options.replay and not options.recheck) else None

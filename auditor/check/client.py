@@ -30,6 +30,7 @@ import httpx
 
 from auditor.check import cassette as cas
 from auditor.check.guard import DNSFailure, Guard
+from auditor.load import text_codec
 from auditor.models import CheckOptions
 
 # httpcore tries ``import sniffio`` on every request; without sniffio installed (anyio 4.x
@@ -47,6 +48,11 @@ _DNS_WORDS = re.compile(
     r"name or service not known|nodename nor servname|getaddrinfo|name resolution|no address associated", re.I
 )
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([a-zA-Z0-9_\-]{1,40})""")
+
+
+def _codec(headers: dict[str, str], body: bytes = b"") -> str:
+    m = _CHARSET.search(headers.get("content-type", "").encode()) or _CHARSET.search(body[:2048])
+    return (text_codec(m.group(1).decode("ascii", "replace")) if m else None) or "utf-8"
 
 
 class FetchError(Exception):
@@ -74,15 +80,12 @@ class Answer:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
     def text(self) -> str:
-        """The body as text: header charset, else a ``<meta charset>`` near the top, else UTF-8."""
-        m = _CHARSET.search(self.headers.get("content-type", "").encode()) or _CHARSET.search(
-            self.body[:2048]
-        )
-        charset = m.group(1).decode() if m else "utf-8"
-        try:
-            return self.body.decode(charset, errors="replace")
-        except LookupError:
-            return self.body.decode("utf-8", errors="replace")
+        """The body as text: header charset, else a ``<meta charset>`` near the top, else UTF-8.
+
+        Only codecs a browser would use (``load.text_codec``): a not-found page labelled
+        ``idna`` or ``utf-16`` must still read as the not-found page it is.
+        """
+        return self.body.decode(_codec(self.headers, self.body), errors="replace")
 
 
 @dataclass
@@ -177,11 +180,7 @@ class ReplayTransport(httpx.AsyncBaseTransport):
             raise _recorded_error(entry.error, entry.detail)
         body = b""
         if request.method != "HEAD" and entry.body:
-            m = _CHARSET.search(entry.headers.get("content-type", "").encode())
-            try:
-                body = entry.body.encode(m.group(1).decode() if m else "utf-8", errors="replace")
-            except LookupError:
-                body = entry.body.encode("utf-8")
+            body = entry.body.encode(_codec(entry.headers), errors="replace")
         return httpx.Response(entry.status, headers=entry.headers, content=body, request=request)
 
 

@@ -37,7 +37,7 @@ async def _fetch(url: str, options: CheckOptions, max_bytes: int, transport: Tra
         async with CheckSession(opts, transport=transport) as session:
             ended = await session.fetch_page(key)
     except Refused as exc:
-        raise InputError(f"{url}: refused ({exc}); use --allow-private to fetch it") from exc
+        raise InputError(f"{url}: {exc}") from exc
     except FetchError as exc:
         raise InputError(f"{url}: cannot fetch ({exc.kind}: {exc.detail})") from exc
     except TimeoutError as exc:

@@ -360,7 +360,7 @@ def test_broken_files_are_recorded_and_the_batch_goes_on(web: _Web, tmp_path: Pa
     articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     con.close()
     assert articles == 5 + (os.geteuid() == 0)  # every good article, despite the broken ones
-    expected = {"picture.html": "binary", "empty.txt": "empty", "gone.md": "no such file"}
+    expected = {"picture.html": "binary", "empty.txt": "empty", "gone.md": "a symbolic link to nothing"}
     if os.geteuid() != 0:  # root reads a mode-000 file anyway
         expected["locked.html"] = "cannot read"
     for name, reason in expected.items():
@@ -446,6 +446,33 @@ def _interrupt_mid_run(web: _Web, tmp: Path, corpus: Corpus, sig: int) -> subpro
     return proc
 
 
+def test_workers_end_while_a_killed_batch_is_still_an_unreaped_zombie(web: _Web, tmp_path: Path) -> None:
+    """``kill(pid, 0)`` succeeds on a zombie: the workers must check who their batch is."""
+    corpus = make_corpus(tmp_path / "corpus", web, 46, gate_from=32)
+    web.reset()
+    web.gate.clear()
+    proc = run_cli_batch(*cli_args(corpus.folder, tmp_path, "zombie"))
+    try:
+        wait_for(lambda: stored(tmp_path / "zombie" / "audit.db") >= 32, "the first chunk to be committed")
+        helpers = _descendants(proc.pid)
+        assert helpers
+        os.kill(proc.pid, signal.SIGKILL)
+        wait_for(lambda: _state(proc.pid) == "Z", "the batch to become a zombie")
+        wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in helpers), "the helpers to exit", 10)
+        assert _state(proc.pid) == "Z"  # not reaped yet: the workers did not wait for that
+    finally:
+        web.gate.set()
+        proc.kill()
+        proc.communicate()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
 def test_sigkill_mid_run_then_rerun_equals_an_uninterrupted_run(web: _Web, tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "corpus", web, 46, gate_from=32)
     web.reset()
@@ -476,6 +503,20 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(web: _Web, tmp_path: Path) 
     rerun = run_cli_batch(*cli_args(corpus.folder, tmp_path, "cut"))
     _, err = rerun.communicate(timeout=60)
     assert rerun.returncode == 0 and stored(tmp_path / "cut" / "audit.db") == 48, err
+
+
+def test_sigterm_stops_like_ctrl_c_and_the_run_says_interrupted(web: _Web, tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", web, 46, gate_from=32)
+    proc = _interrupt_mid_run(web, tmp_path, corpus, signal.SIGTERM)
+    _, err = proc.communicate(timeout=5)
+    assert proc.returncode == 143, err
+    assert "terminated after 32 of 48 articles" in err and "Traceback" not in err
+    con = sqlite3.connect(tmp_path / "cut" / "audit.db")
+    try:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+        assert con.execute("SELECT count(*) FROM locks").fetchone() == (0,)  # the next batch may start
+    finally:
+        con.close()
 
 
 def test_an_article_whose_report_cannot_be_written_is_a_failure_not_a_crash(
