@@ -91,6 +91,10 @@ def extract(
 Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=600, help="Seconds per request.")]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Requests in flight at once.")]
 PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Requests in flight per host name.")]
+MaxWait = Annotated[
+    float,
+    typer.Option("--max-wait", min=1, help="Seconds a link may queue for its host; then it is unchecked."),
+]
 AllowPrivate = Annotated[
     bool, typer.Option("--allow-private", help="Also fetch loopback/private/link-local addresses.")
 ]
@@ -114,6 +118,7 @@ def _check_options(
     timeout: float,
     concurrency: int,
     per_host: int,
+    max_wait: float,
     allow_private: bool,
     no_archive: bool,
     domains: Path | None,
@@ -134,6 +139,7 @@ def _check_options(
         timeout=timeout,
         concurrency=concurrency,
         per_host=per_host,
+        max_wait=max_wait,
         allow_private=allow_private,
         archive=not no_archive,
         recheck=recheck,
@@ -182,6 +188,7 @@ def audit(
     timeout: Timeout = 10.0,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
+    max_wait: MaxWait = 600.0,
     allow_private: AllowPrivate = False,
     no_archive: NoArchive = False,
     domains: Domains = None,
@@ -195,7 +202,7 @@ def audit(
 
     wanted = _fail_on(fail_on)
     options = _check_options(
-        timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
+        timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait, allow_private=allow_private,
         no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
@@ -225,6 +232,7 @@ def check(
     timeout: Timeout = 10.0,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
+    max_wait: MaxWait = 600.0,
     allow_private: AllowPrivate = False,
     no_archive: NoArchive = False,
     domains: Domains = None,
@@ -237,7 +245,7 @@ def check(
     if set(wanted) - {"broken"}:
         raise typer.BadParameter("`check` knows links, not sources: use --fail-on broken (or `audit`)")
     options = _check_options(
-        timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
+        timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait, allow_private=allow_private,
         no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
@@ -274,6 +282,7 @@ def batch(
     timeout: Timeout = 10.0,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
+    max_wait: MaxWait = 600.0,
     allow_private: AllowPrivate = False,
     no_archive: NoArchive = False,
     domains: Domains = None,
@@ -285,7 +294,7 @@ def batch(
     from auditor.console import BatchProgress
 
     options = _check_options(
-        timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
+        timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait, allow_private=allow_private,
         no_archive=no_archive, domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
     )  # fmt: skip
     opts = BatchOptions(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -74,25 +74,33 @@ def first_method(url: str) -> str:
     return "HEAD" if urlsplit(url).path.lower().endswith(_FILE_EXT) else "GET"
 
 
+class HostTooSlow(Exception):
+    """A link waited longer than ``max_wait`` for a connection to its host: not checked."""
+
+
 class _Gate:
     """Global and per-host-name concurrency, and an optional minimum interval per host.
 
     The host slot is taken before the global one, so tasks queued behind one busy host never
-    hold global slots that other hosts could use.
+    hold global slots that other hosts could use. Waiting for a host is bounded on its own
+    (``max_wait``): a queue is the host's slowness (or ours), never the link's timeout.
     """
 
     def __init__(self, options: CheckOptions, sleep: Sleep) -> None:
         self._global = asyncio.Semaphore(max(1, options.concurrency))
         self._per_host = max(1, options.per_host)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._waiting: Counter[str] = Counter()
         self._next: dict[str, float] = {}
         self._interval = options.min_interval
+        self._max_wait = options.max_wait
         self._sleep = sleep
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
         sem = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
-        async with sem:
+        await self._acquire(host, sem)
+        try:
             if self._interval > 0:
                 now = asyncio.get_running_loop().time()
                 start = max(now, self._next.get(host, 0.0))
@@ -101,13 +109,49 @@ class _Gate:
                     await self._sleep(start - now)
             async with self._global:
                 yield
+        finally:
+            sem.release()
+
+    async def _acquire(self, host: str, sem: asyncio.Semaphore) -> None:
+        if not sem.locked():
+            await sem.acquire()
+            return
+        self._waiting[host] += 1
+        try:
+            async with asyncio.timeout(self._max_wait):
+                await sem.acquire()
+        except TimeoutError:
+            raise HostTooSlow(
+                f"host too slow: no free connection to {host} within {self._max_wait:g} s"
+                f" ({self._waiting[host]} links waiting for its {self._per_host}); not checked"
+            ) from None
+        finally:
+            self._waiting[host] -= 1
 
 
 @dataclass
 class _Trace:
+    """What one check did: its requests, its hops, and the time its own requests used.
+
+    ``budget`` is the check's total time in requests and back-off sleeps. It is spent only
+    while the link is on the wire or backing off, never while it waits for a slot: a link
+    at the back of a long per-host queue has its whole budget when its turn comes.
+    """
+
+    budget: float
     requests: int = 0
+    spent: float = 0.0
     hops: list[Hop] = field(default_factory=list)
-    deadline: asyncio.Timeout | None = None  # the check's total budget, paused while queued
+
+    def left(self) -> float:
+        if self.spent >= self.budget:
+            raise FetchError("timeout", f"gave up after {self.spent:.0f} s in {self.requests} requests")
+        return self.budget - self.spent
+
+
+def check_budget(options: CheckOptions) -> float:
+    """A check's total request time: a few slow hops, plus every retry's longest wait."""
+    return options.timeout * 3 + options.retries * (options.max_retry_after + BACKOFF_BASE * 4)
 
 
 @dataclass
@@ -125,11 +169,8 @@ class _Run:
         for attempt in range(opts.retries + 1):
             wait = BACKOFF_BASE * 2**attempt * (1 + random.random() / 2)
             try:
-                queued = time.monotonic()
                 async with self.gate.slot(host_of(url)):
-                    _pause(trace, time.monotonic() - queued)
-                    trace.requests += 1
-                    answer = await client.fetch(self.http, method, url, opts, body=body)
+                    answer = await self._timed(trace, method, url, body)
             except FetchError as exc:
                 if exc.kind != "connect" or attempt == opts.retries:
                     raise
@@ -139,8 +180,22 @@ class _Run:
                 if answer.status == 503 and answer.body and softpage.judge(answer.text()):
                     return answer  # a challenge page: asking again will not help
                 wait = retry_after(answer.headers.get("retry-after")) or wait
-            await self.sleep(min(wait, opts.max_retry_after))
+            pause = min(wait, opts.max_retry_after, trace.left())
+            trace.spent += pause
+            await self.sleep(pause)
         raise AssertionError("unreachable")
+
+    async def _timed(self, trace: _Trace, method: str, url: str, body: client.BodyWanted | None) -> Answer:
+        """One request, its clock started when it is sent and charged to the check's budget."""
+        left = trace.left()
+        trace.requests += 1
+        sent = time.monotonic()
+        try:
+            return await client.fetch(
+                self.http, method, url, self.options, body=body, timeout=min(self.options.timeout, left)
+            )
+        finally:
+            trace.spent += time.monotonic() - sent
 
     async def hop(self, trace: _Trace, url: str, body: client.BodyWanted = status.wants_body) -> Answer:
         method = first_method(url)
@@ -195,48 +250,31 @@ class _Run:
             await self.guard.vet(parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme, 80))
 
     async def check(self, key: str) -> CheckResult:
-        trace = _Trace()
-        started = time.monotonic()
         opts = self.options
-        deadline = opts.timeout * 3 + opts.retries * (opts.max_retry_after + BACKOFF_BASE * 4)
+        trace = _Trace(budget=check_budget(opts))
+        started = time.monotonic()
         try:
-            async with asyncio.timeout(deadline) as trace.deadline:
-                result = await self.follow(key, trace)
-        except Refused as exc:
+            result = await self.follow(key, trace)
+        except (Refused, HostTooSlow) as exc:
             result = _result(key, Status.UNCHECKED, str(exc), trace)
         except FetchError as exc:
             reason = "not in cassette" if exc.kind == "not-in-cassette" else f"{exc.kind}: {exc.detail}"
             result = _result(key, _KIND_STATUS.get(exc.kind, Status.CONNECTION_ERROR), reason, trace)
-        except TimeoutError:
-            result = _result(key, Status.TIMEOUT, f"gave up after {deadline:.0f} s in total", trace)
         if opts.archive and result.status in (Status.DEAD, Status.SOFT_404):
             result = replace(result, archive_url=await self.archived(key))
         return replace(result, elapsed_ms=int((time.monotonic() - started) * 1000))
 
     async def archived(self, key: str) -> str | None:
+        trace = _Trace(budget=self.options.timeout * 2)  # every lookup of this link shares it
+
         async def get(query: str) -> Answer | None:
             try:
                 await self.vet(archive.API)
-                return await self.request(_Trace(), "GET", query, lambda code, _ct: code == 200)
-            except (FetchError, Refused):
+                return await self.request(trace, "GET", query, lambda code, _ct: code == 200)
+            except (FetchError, Refused, HostTooSlow):
                 return None
 
-        try:
-            async with asyncio.timeout(self.options.timeout * 2):
-                return await archive.lookup(get, key, self.published.get(key))
-        except TimeoutError:
-            return None
-
-
-def _pause(trace: _Trace, waited: float) -> None:
-    """Time spent queued behind a busy host is not the link's fault: give it back.
-
-    Without this, links at the back of a long per-host queue ran out of budget before
-    their first request and were reported (and cached) as timeouts.
-    """
-    when = trace.deadline.when() if trace.deadline is not None else None
-    if when is not None and waited > 0:
-        trace.deadline.reschedule(when + waited)  # type: ignore[union-attr]
+        return await archive.lookup(get, key, self.published.get(key))
 
 
 def _is_page(answer: Answer) -> bool:
@@ -251,7 +289,7 @@ def _result(
     key: str, st: Status, reason: str, trace: _Trace | None = None, *, http_status: int | None = None,
     final_url: str | None = None,
 ) -> CheckResult:  # fmt: skip
-    trace = trace or _Trace()
+    trace = trace or _Trace(budget=0.0)
     return CheckResult(
         url=key, status=st, http_status=http_status, final_url=final_url, redirects=tuple(trace.hops),
         reason=reason, checked_at=_now(), requests=trace.requests,
@@ -351,12 +389,13 @@ class CheckSession:
         """Follow ``url`` to its final answer, body included (for an article given as a URL).
 
         The same guard, redirects, retries and cassettes as link checks. Raises ``Refused``,
-        ``FetchError`` or ``TimeoutError``; a walk that ends early is its ``CheckResult``.
+        ``FetchError`` (``timeout`` when its time budget runs out) or ``HostTooSlow``; a walk that
+        ends early is its ``CheckResult``.
         """
         if self._run is None:
             raise FetchError("offline", "no network with --offline")
-        async with asyncio.timeout(self.options.timeout * 3) as deadline:
-            return await self._run.chase(url, _Trace(deadline=deadline), lambda code, _ct: code == 200)
+        trace = _Trace(budget=self.options.timeout * 3)
+        return await self._run.chase(url, trace, lambda code, _ct: code == 200)
 
     def _future(self, key: str, invalid: str | None) -> asyncio.Future[CheckResult]:
         found = self._inflight.get(key)

@@ -424,13 +424,20 @@ async def open_client(
 
 
 async def fetch(
-    client: httpx.AsyncClient, method: str, url: str, options: CheckOptions, *, body: BodyWanted | None
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    options: CheckOptions,
+    *,
+    body: BodyWanted | None,
+    timeout: float | None = None,
 ) -> Answer:
     """One request, bounded in time (``asyncio.timeout`` covers a slow drip that httpx's
-    per-read timeout would not) and in bytes. The body is read only when ``body(status,
-    content_type)`` says so; otherwise the response is closed unread."""
+    per-read timeout would not) and in bytes. The clock starts here, when the request is
+    sent: the caller has its connection slot already. The body is read only when
+    ``body(status, content_type)`` says so; otherwise the response is closed unread."""
     try:
-        async with asyncio.timeout(options.timeout):
+        async with asyncio.timeout(options.timeout if timeout is None else timeout):
             request = client.build_request(method, url)
             response = await client.send(request, stream=True)
             try:

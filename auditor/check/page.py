@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from auditor.check.checker import CheckSession
+from auditor.check.checker import CheckSession, HostTooSlow
 from auditor.check.client import FetchError, Transport
 from auditor.check.guard import Refused
 from auditor.errors import InputError
@@ -38,10 +38,10 @@ async def _fetch(url: str, options: CheckOptions, max_bytes: int, transport: Tra
             ended = await session.fetch_page(key)
     except Refused as exc:
         raise InputError(f"{url}: refused ({exc}); use --allow-private to fetch it") from exc
+    except HostTooSlow as exc:
+        raise InputError(f"{url}: cannot fetch ({exc})") from exc
     except FetchError as exc:
         raise InputError(f"{url}: cannot fetch ({exc.kind}: {exc.detail})") from exc
-    except TimeoutError as exc:
-        raise InputError(f"{url}: no answer within {opts.timeout * 3:.0f} s") from exc
     if isinstance(ended, CheckResult):
         raise InputError(f"{url}: cannot fetch ({ended.status.value}: {ended.reason})")
     answer, final = ended
