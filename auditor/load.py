@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 from auditor.errors import InputError
 from auditor.models import Format, RawArticle
@@ -151,6 +152,20 @@ def load_bytes(data: bytes, source: str, *, url: str | None = None, fmt: Format 
     )
 
 
+def _read_capped(fh: BinaryIO, limit: int, chunk: int = 1 << 20) -> bytes:
+    """At most ``limit`` bytes, read a chunk at a time: ``read(limit)`` would allocate the
+    whole cap (20 MB) for every file, however small."""
+    parts: list[bytes] = []
+    got = 0
+    while got < limit:
+        part = fh.read(min(chunk, limit - got))
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
 def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:
     """Read one article file; every way it can fail is an ``InputError`` naming the file."""
     p = Path(path)
@@ -167,7 +182,7 @@ def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArt
                 f"{p}: {size:,} bytes is over the {max_bytes:,}-byte cap (raise it with --max-bytes)"
             )
         with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+            data = _read_capped(fh, max_bytes + 1)
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from exc
     if len(data) > max_bytes:
