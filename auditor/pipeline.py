@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
-from auditor.check.checker import ResultCache, check_all
 from auditor.classify.domains import DomainTable, default_table
 from auditor.errors import InputError
 from auditor.extract.attributions import extract_attributions
@@ -23,6 +23,9 @@ from auditor.models import Article, Attribution, Audit, CheckOptions, Link, Link
 from auditor.outputs import prepare_dir
 from auditor.parse import parse_document
 from auditor.urls import check_key
+
+if TYPE_CHECKING:  # the checker (and httpx) only when something is checked
+    from auditor.check.checker import ResultCache
 
 
 def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTable | None = None) -> Article:
@@ -42,6 +45,12 @@ def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTa
         text="\n".join(b.text for b in doc.blocks if b.region is Region.BODY),
     )
     return classify_article(article, table)
+
+
+def extract_links_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Link, ...]:
+    """Only the links of an article file: what `auditor check` needs, nothing it would throw
+    away (metadata, attributions and cross-posts are most of the extraction time)."""
+    return extract_links(parse_document(load_path(path, max_bytes=max_bytes)))
 
 
 def extract_path(
@@ -83,6 +92,8 @@ def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
 
 def check_article(article: Article, options: CheckOptions, *, cache: ResultCache | None = None) -> Audit:
     """Check every distinct web URL of one article (each once) and pair the results with it."""
+    from auditor.check.checker import check_all
+
     urls, published = _check_inputs(article)
     checks = check_all(urls, options, published=published, cache=cache) if urls else []
     return Audit(article=article, checks=tuple(checks))
