@@ -1,6 +1,6 @@
 """Check each distinct URL once: redirects by hand, polite limits, retries, a status per URL.
 
-One run = one client (``client.open_client``), one :class:`Guard`, one :class:`_Gate` that
+One run = one fetcher (``client.open_client``), one :class:`Guard`, one :class:`_Gate` that
 holds the global and per-host-name semaphores. Every distinct key is a task in one task
 group; results come back in first-seen order. A bad link is a value: nothing a server does
 raises out of :func:`check_urls` (only a missing or malformed cassette does).
@@ -157,7 +157,7 @@ def check_budget(options: CheckOptions) -> float:
 @dataclass
 class _Run:
     options: CheckOptions
-    http: client.Client
+    http: client.Fetcher
     guard: Guard
     gate: _Gate
     sleep: Sleep
@@ -191,8 +191,8 @@ class _Run:
         trace.requests += 1
         sent = time.monotonic()
         try:
-            return await client.fetch(
-                self.http, method, url, self.options, body=body, timeout=min(self.options.timeout, left)
+            return await self.http.fetch(
+                method, url, self.options, body=body, timeout=min(self.options.timeout, left)
             )
         finally:
             trace.spent += time.monotonic() - sent
