@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.check.checker import check_all, distinct_keys
+from auditor.check.checker import check_all, key_of
 from auditor.discover import discover
 from auditor.errors import AuditorError
 from auditor.jsonout import check_json
@@ -58,7 +58,7 @@ def check_sources(sources: list[str], options: CheckOptions) -> list[Cited]:
     cited = _collect(sources)
     by_key: dict[str, list[str]] = {}
     for url, articles in cited.items():  # the checker's own keys, so results find their articles
-        by_key.setdefault(next(iter(distinct_keys([url]))), []).extend(articles)
+        by_key.setdefault(key_of(url)[0], []).extend(articles)
     results = check_all(list(cited), options) if cited else []
     return [Cited(result=r, articles=tuple(dict.fromkeys(by_key.get(r.url, [])))) for r in results]
 

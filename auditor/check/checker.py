@@ -22,6 +22,7 @@ from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -176,6 +177,7 @@ class _Run:
     gate: _Gate
     sleep: Sleep
     published: Mapping[str, str]
+    vetted: set[tuple[str, int]] = field(default_factory=set)
 
     async def request(self, trace: _Trace, method: str, url: str, body: client.BodyWanted | None) -> Answer:
         """One request with retries: connection errors, 429 and 503 (``Retry-After`` honoured)."""
@@ -260,8 +262,12 @@ class _Run:
         """The guard before each hop. A name that does not resolve is left to the connection
         attempt, which reports it as ``dns-error`` (and a recording keeps it)."""
         parts = urlsplit(url)
+        where = (parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme, 80))
+        if where in self.vetted:  # the guard's answer for a host does not change within a run
+            return
         with suppress(DNSFailure):
-            await self.guard.vet(parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme, 80))
+            await self.guard.vet(*where)
+            self.vetted.add(where)
 
     async def check(self, key: str) -> CheckResult:
         opts = self.options
@@ -296,8 +302,14 @@ def _is_page(answer: Answer) -> bool:
     return 200 <= answer.status < 300 and answer.content_type in ("text/html", "application/xhtml+xml", "")
 
 
+@lru_cache(maxsize=4)
+def _stamp(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The check time to the second: formatted once a second, not once a result."""
+    return _stamp(int(time.time()))
 
 
 def _result(
@@ -311,14 +323,24 @@ def _result(
     )  # fmt: skip
 
 
+@lru_cache(maxsize=16384)
+def key_of(raw: str) -> tuple[str, str | None]:
+    """The check key of a URL as written, and why it is invalid (or None).
+
+    Cached: callers key their URLs before checking them (to find a result's articles) and
+    the checker keys them again; a key is its own key, so the second call is a lookup.
+    """
+    try:
+        return check_key(normalise(raw)), None
+    except (BadURL, ValueError) as exc:
+        return raw.strip(), f"invalid URL: {exc}"
+
+
 def distinct_keys(urls: Sequence[str]) -> dict[str, str | None]:
     """Each distinct check key in first-seen order, mapped to why it is invalid (or None)."""
     keys: dict[str, str | None] = {}
     for raw in urls:
-        try:
-            key, why = check_key(normalise(raw)), None
-        except (BadURL, ValueError) as exc:
-            key, why = raw.strip(), f"invalid URL: {exc}"
+        key, why = key_of(raw)
         keys.setdefault(key, why)
     return keys
 
