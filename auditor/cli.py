@@ -334,7 +334,11 @@ def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> Non
 
 def main() -> None:
     """Entry point. Typer reports usage errors itself (exit 2); ours become one line, exit 2."""
-    from auditor.console import clean  # messages quote hostile file names and servers
+
+    def clean(text: str) -> str:  # messages quote hostile file names and servers
+        from auditor.console import clean as strip  # rich, only when there is a message
+
+        return strip(text)
 
     try:
         app()

@@ -205,8 +205,11 @@ def startup(page: Path, repeat: int = 5) -> None:
     ):
         runs = [timed([str(BIN / "auditor"), *cmd]) for _ in range(repeat)]
         wall = statistics.median(r[0] for r in runs)
+        cpu = statistics.median(r[1] for r in runs)
         rss = max(r[2] for r in runs)
-        print(f"  {label}: {wall:.2f} s median of {repeat}, peak RSS {rss:.0f} MB ({load_avg()})")
+        print(
+            f"  {label}: {wall:.2f} s wall, {cpu:.2f} s CPU (medians of {repeat}), peak RSS {rss:.0f} MB ({load_avg()})"
+        )
 
 
 def main() -> None:
