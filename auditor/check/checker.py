@@ -17,13 +17,13 @@ import asyncio
 import random
 import time
 from collections import Counter, OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from auditor.check import archive, client, softpage, status
@@ -33,6 +33,7 @@ from auditor.models import CheckOptions, CheckResult, Hop, Status
 from auditor.urls import DEFAULT_PORTS, BadURL, check_key, host_of, normalise
 
 Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
 BACKOFF_BASE = 0.5  # seconds; doubled per attempt, plus up to 50 % jitter
 _FILE_EXT = (".pdf", ".zip", ".gz", ".mp4", ".mp3", ".mov", ".avi", ".jpg", ".jpeg", ".png", ".gif", ".webp",
              ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".csv", ".epub", ".tar", ".7z", ".iso", ".exe")  # fmt: skip
@@ -511,6 +512,17 @@ def check_all(
     on_result: Callable[[CheckResult], None] | None = None,
 ) -> list[CheckResult]:
     """``asyncio.run`` around :func:`check_urls`, for the CLI (same keyword arguments)."""
-    return asyncio.run(
+    return run_sync(
         check_urls(urls, options, transport=transport, published=published, cache=cache, on_result=on_result)
     )
+
+
+def run_sync(coro: Coroutine[object, object, T]) -> T:
+    """Run one coroutine to its end, on uvloop where it is installed: the default loop's
+    Python-level scheduling and transports cost about a fifth more CPU per request."""
+    try:
+        import uvloop
+    except ImportError:  # not on Windows, or not installed: the standard loop does the same work
+        return asyncio.run(coro)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(coro)

@@ -7,10 +7,9 @@ untrusted as any link inside it.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
-from auditor.check.checker import CheckSession, HostTooSlow
+from auditor.check.checker import CheckSession, HostTooSlow, run_sync
 from auditor.check.client import FetchError, Transport
 from auditor.check.guard import Refused
 from auditor.errors import InputError
@@ -61,4 +60,4 @@ def fetch_article(
     """The article at ``url`` as a ``RawArticle`` whose ``url`` is where the redirects ended."""
     if options.offline:
         raise InputError(f"{url}: cannot fetch a URL with --offline (save the page and audit the file)")
-    return asyncio.run(_fetch(url, options, max_bytes, transport))
+    return run_sync(_fetch(url, options, max_bytes, transport))

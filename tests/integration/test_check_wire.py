@@ -32,8 +32,13 @@ class Server:
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         try:
+            first = await reader.readexactly(1)
+            if first == b"\x16":  # a TLS ClientHello to this plain-HTTP port: answer in plain text
+                writer.write(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n")
+                return
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
+                head = first + await reader.readuntil(b"\r\n\r\n")
+                first = b""
                 self.requests.append(head)
                 if not await self.respond(head.split(b" ")[1].decode("latin-1"), writer):
                     break
@@ -158,3 +163,30 @@ def test_malformed_answers_are_protocol_errors_not_crashes() -> None:
         return kinds
 
     assert asyncio.run(go()) == ["protocol"] * 4
+
+
+def test_the_cli_event_loop_speaks_the_same_wire() -> None:
+    """The CLI runs checks on uvloop where it is installed: framings, reuse and TLS errors too."""
+    from auditor.check.checker import run_sync
+
+    async def mixed(path: str, w: asyncio.StreamWriter) -> bool:
+        if path == "/chunked":
+            w.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    b"%x\r\n%s\r\n0\r\n\r\n" % (len(PAGE), PAGE))  # fmt: skip
+            await w.drain()
+            return True
+        return await page(path, w)
+
+    async def go() -> tuple[Server, list[CheckResult]]:
+        async with serving(mixed) as (server, base):
+            urls = [
+                base + "/chunked",
+                *(f"{base}/story/{i}" for i in range(20)),
+                base.replace("http:", "https:") + "/",
+            ]
+            return server, await check_urls(urls, OPTS)
+
+    server, results = run_sync(go())
+    assert [r.status for r in results[:-1]] == [Status.OK] * 21
+    assert results[-1].status is Status.TLS_ERROR  # TLS to a plain-HTTP port
+    assert server.connections <= OPTS.per_host + 1
