@@ -14,8 +14,11 @@ from pathlib import Path
 from auditor.check.checker import check_all, key_of
 from auditor.discover import discover
 from auditor.errors import AuditorError
+from auditor.extract.links import extract_links
 from auditor.jsonout import check_json
-from auditor.models import BROKEN_STATUSES, CheckOptions, CheckResult, LinkKind, Status
+from auditor.load import load_path
+from auditor.models import BROKEN_STATUSES, CheckOptions, CheckResult, Link, LinkKind, Status
+from auditor.parse import parse_document
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,11 +31,14 @@ class Cited:
         return self.result.status in BROKEN_STATUSES
 
 
+def links_of(path: Path) -> tuple[Link, ...]:
+    """Only the links of an article file: nothing `check` would throw away (metadata,
+    attributions and cross-posts are most of the extraction time, and of its imports)."""
+    return extract_links(parse_document(load_path(path)))
+
+
 def _collect(sources: list[str]) -> dict[str, list[str]]:
     """URL (as written) -> the articles citing it; a URL given directly cites itself."""
-    from auditor.console import clean
-    from auditor.pipeline import extract_links_path
-
     cited: dict[str, list[str]] = {}
     for source in sources:
         if source.lower().startswith(("http://", "https://")):
@@ -42,10 +48,12 @@ def _collect(sources: list[str]) -> dict[str, list[str]]:
         files = list(discover(path)) if path.is_dir() else [path]
         for file in files:
             try:
-                links = extract_links_path(file)
+                links = links_of(file)
             except AuditorError as exc:
                 if not path.is_dir():
                     raise  # a file named on the command line must be readable
+                from auditor.console import clean
+
                 print(f"auditor: skipped {clean(str(exc))}", file=sys.stderr)  # one bad file in a folder
                 continue
             for link in links:

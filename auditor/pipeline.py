@@ -47,12 +47,6 @@ def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTa
     return classify_article(article, table)
 
 
-def extract_links_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Link, ...]:
-    """Only the links of an article file: what `auditor check` needs, nothing it would throw
-    away (metadata, attributions and cross-posts are most of the extraction time)."""
-    return extract_links(parse_document(load_path(path, max_bytes=max_bytes)))
-
-
 def extract_path(
     path: str | Path,
     *,
