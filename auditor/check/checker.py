@@ -17,8 +17,8 @@ import asyncio
 import random
 import time
 from collections import Counter, OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -103,9 +103,12 @@ class _Gate:
         self._max_wait = options.max_wait
         self._sleep = sleep
 
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        sem = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
+    async def enter(self, host: str) -> None:
+        """Take a slot at ``host`` (after its interval), then a global one; ``leave`` gives
+        both back. Plain methods, not a context manager: this runs for every request."""
+        sem = self._hosts.get(host)
+        if sem is None:
+            sem = self._hosts[host] = asyncio.Semaphore(self._per_host)
         await self._acquire(host, sem)
         try:
             if self._interval > 0:
@@ -114,19 +117,24 @@ class _Gate:
                 self._next[host] = start + self._interval
                 if start > now:
                     await self._sleep(start - now)
-            async with self._global:
-                yield
-        finally:
+            await self._global.acquire()
+        except BaseException:
             sem.release()
+            raise
 
-    @asynccontextmanager
-    async def admit(self, host: str) -> AsyncIterator[None]:
-        sem = self._admitted.setdefault(host, asyncio.Semaphore(2 * self._per_host))
+    def leave(self, host: str) -> None:
+        self._global.release()
+        self._hosts[host].release()
+
+    async def admit(self, host: str) -> None:
+        """Let one more check for ``host`` start (``dismiss`` when it ends)."""
+        sem = self._admitted.get(host)
+        if sem is None:
+            sem = self._admitted[host] = asyncio.Semaphore(2 * self._per_host)
         await self._acquire(host, sem)
-        try:
-            yield
-        finally:
-            sem.release()
+
+    def dismiss(self, host: str) -> None:
+        self._admitted[host].release()
 
     async def _acquire(self, host: str, sem: asyncio.Semaphore) -> None:
         if not sem.locked():
@@ -186,8 +194,12 @@ class _Run:
         for attempt in range(opts.retries + 1):
             wait = BACKOFF_BASE * 2**attempt * (1 + random.random() / 2)
             try:
-                async with self.gate.slot(host_of(url)):
+                host = host_of(url)
+                await self.gate.enter(host)
+                try:
                     answer = await self._timed(trace, method, url, body)
+                finally:
+                    self.gate.leave(host)
             except FetchError as exc:
                 if exc.kind != "connect" or attempt == opts.retries:
                     raise
@@ -275,8 +287,12 @@ class _Run:
         trace = _Trace(budget=check_budget(opts))
         started = time.monotonic()
         try:
-            async with self.gate.admit(host_of(key)):
+            host = host_of(key)
+            await self.gate.admit(host)
+            try:
                 result = await self.follow(key, trace)
+            finally:
+                self.gate.dismiss(host)
         except (Refused, HostTooSlow) as exc:
             result = _result(key, Status.UNCHECKED, str(exc), trace)
         except FetchError as exc:
