@@ -30,7 +30,7 @@ from auditor.check import archive, client, softpage, status
 from auditor.check.client import Answer, FetchError, Transport
 from auditor.check.guard import DNSFailure, Guard, Refused, Resolver, system_resolver
 from auditor.models import CheckOptions, CheckResult, Hop, Status
-from auditor.urls import DEFAULT_PORTS, BadURL, check_key, host_of, normalise
+from auditor.urls import DEFAULT_PORTS, BadURL, check_key, normalise
 
 Sleep = Callable[[float], Awaitable[None]]
 T = TypeVar("T")
@@ -72,8 +72,24 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+@lru_cache(maxsize=4096)
+def _parts(url: str) -> tuple[str, str, int]:
+    """Host, lower-cased path and port of a URL: each request asks for them several times
+    (gate, guard, method), and urlsplit is pure Python."""
+    parts = urlsplit(url)
+    port = parts.port or DEFAULT_PORTS.get(parts.scheme, 80)
+    return (parts.hostname or "").lower(), parts.path.lower(), port
+
+
 def first_method(url: str) -> str:
-    return "HEAD" if urlsplit(url).path.lower().endswith(_FILE_EXT) else "GET"
+    return "HEAD" if _parts(url)[1].endswith(_FILE_EXT) else "GET"
+
+
+def _host(url: str) -> str:
+    try:
+        return _parts(url)[0]
+    except ValueError:
+        return ""
 
 
 class HostTooSlow(Exception):
@@ -194,7 +210,7 @@ class _Run:
         for attempt in range(opts.retries + 1):
             wait = BACKOFF_BASE * 2**attempt * (1 + random.random() / 2)
             try:
-                host = host_of(url)
+                host = _host(url)
                 await self.gate.enter(host)
                 try:
                     answer = await self._timed(trace, method, url, body)
@@ -274,8 +290,8 @@ class _Run:
     async def vet(self, url: str) -> None:
         """The guard before each hop. A name that does not resolve is left to the connection
         attempt, which reports it as ``dns-error`` (and a recording keeps it)."""
-        parts = urlsplit(url)
-        where = (parts.hostname or "", parts.port or DEFAULT_PORTS.get(parts.scheme, 80))
+        host, _path, port = _parts(url)
+        where = (host, port)
         if where in self.vetted:  # the guard's answer for a host does not change within a run
             return
         with suppress(DNSFailure):
@@ -287,7 +303,7 @@ class _Run:
         trace = _Trace(budget=check_budget(opts))
         started = time.monotonic()
         try:
-            host = host_of(key)
+            host = _host(key)
             await self.gate.admit(host)
             try:
                 result = await self.follow(key, trace)
