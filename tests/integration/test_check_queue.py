@@ -72,9 +72,9 @@ def check_queue(
 
 
 def test_hundreds_of_links_behind_one_slow_host_are_all_requested_and_none_times_out() -> None:
-    options = CheckOptions(archive=False, timeout=0.2, retries=0, per_host=1, allow_private=True)
-    # 300 answers one after another take ~3 s: the last link waits ~5x its whole budget.
-    assert 4 * check_budget(options) < 300 * 0.01
+    options = CheckOptions(archive=False, timeout=0.5, retries=0, per_host=1, allow_private=True)
+    # 300 answers one after another take ~3 s: the last link waits twice its whole budget.
+    assert 2 * check_budget(options) <= 300 * 0.01
     cache = DictCache()
     results, host = check_queue(300, 0.01, options, cache)
     assert Counter(r.status for r in results) == {Status.OK: 300}
@@ -112,9 +112,10 @@ def burning(processes: int) -> Iterator[None]:
 
 def test_the_checker_is_right_while_the_machine_is_busy() -> None:
     """A CPU burner per core beside the checker, and a queue longer than any link's budget."""
-    options = CheckOptions(archive=False, timeout=0.5, retries=0, per_host=2, allow_private=True)
-    assert check_budget(options) < 400 * 0.01 / 2
+    options = CheckOptions(archive=False, timeout=1.0, retries=0, per_host=2, allow_private=True)
+    assert check_budget(options) < 800 * 0.008 / 2  # on an idle machine; longer on a busy one
     with burning(max(2, os.cpu_count() or 2)):
-        results, host = check_queue(400, 0.01, options)
-    assert Counter(r.status for r in results) == {Status.OK: 400}
-    assert sum(host.seen.values()) == 400
+        results, host = check_queue(800, 0.008, options)
+    wrong = Counter(f"{r.status.value}: {r.reason}" for r in results if r.status is not Status.OK)
+    assert not wrong
+    assert sum(host.seen.values()) == 800
