@@ -1,6 +1,6 @@
 """Check each distinct URL once: redirects by hand, polite limits, retries, a status per URL.
 
-One run = one fetcher (``client.open_client``), one :class:`Guard`, one :class:`_Gate` that
+One run = one fetcher (``client.open_client``), one :class:`Guard`, one :class:`Gate` that
 holds the global and per-host-name semaphores. Every distinct key is a task in one task
 group; results come back in first-seen order. A bad link is a value: nothing a server does
 raises out of :func:`check_urls` (only a missing or malformed cassette does).
@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field, replace
@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditor.check import archive, client, softpage, status
 from auditor.check.client import Answer, FetchError, Transport
+from auditor.check.gate import Gate, HostTooSlow
 from auditor.check.guard import DNSFailure, Guard, Refused, Resolver, system_resolver
 from auditor.models import CheckOptions, CheckResult, Hop, Status
 from auditor.urls import DEFAULT_PORTS, BadURL, check_key, normalise
@@ -92,83 +93,6 @@ def _host(url: str) -> str:
         return ""
 
 
-class HostTooSlow(Exception):
-    """A link waited longer than ``max_wait`` for a connection to its host: not checked."""
-
-
-class _Gate:
-    """Global and per-host-name concurrency, and an optional minimum interval per host.
-
-    The host slot is taken before the global one, so tasks queued behind one busy host never
-    hold global slots that other hosts could use. Waiting for a host is bounded on its own
-    (``max_wait``): a queue is the host's slowness (or ours), never the link's timeout.
-
-    A check is *admitted* for its host before it starts (twice ``per_host`` at a time), so
-    the thousands of links queued for busy hosts wait with a shallow stack instead of a
-    dozen coroutine frames each (about 15 MB of a 3,700-URL run).
-    """
-
-    def __init__(self, options: CheckOptions, sleep: Sleep) -> None:
-        self._global = asyncio.Semaphore(max(1, options.concurrency))
-        self._per_host = max(1, options.per_host)
-        self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._admitted: dict[str, asyncio.Semaphore] = {}
-        self._waiting: Counter[str] = Counter()
-        self._next: dict[str, float] = {}
-        self._interval = options.min_interval
-        self._max_wait = options.max_wait
-        self._sleep = sleep
-
-    async def enter(self, host: str) -> None:
-        """Take a slot at ``host`` (after its interval), then a global one; ``leave`` gives
-        both back. Plain methods, not a context manager: this runs for every request."""
-        sem = self._hosts.get(host)
-        if sem is None:
-            sem = self._hosts[host] = asyncio.Semaphore(self._per_host)
-        await self._acquire(host, sem)
-        try:
-            if self._interval > 0:
-                now = asyncio.get_running_loop().time()
-                start = max(now, self._next.get(host, 0.0))
-                self._next[host] = start + self._interval
-                if start > now:
-                    await self._sleep(start - now)
-            await self._global.acquire()
-        except BaseException:
-            sem.release()
-            raise
-
-    def leave(self, host: str) -> None:
-        self._global.release()
-        self._hosts[host].release()
-
-    async def admit(self, host: str) -> None:
-        """Let one more check for ``host`` start (``dismiss`` when it ends)."""
-        sem = self._admitted.get(host)
-        if sem is None:
-            sem = self._admitted[host] = asyncio.Semaphore(2 * self._per_host)
-        await self._acquire(host, sem)
-
-    def dismiss(self, host: str) -> None:
-        self._admitted[host].release()
-
-    async def _acquire(self, host: str, sem: asyncio.Semaphore) -> None:
-        if not sem.locked():
-            await sem.acquire()
-            return
-        self._waiting[host] += 1
-        try:
-            async with asyncio.timeout(self._max_wait):
-                await sem.acquire()
-        except TimeoutError:
-            raise HostTooSlow(
-                f"host too slow: no free connection to {host} within {self._max_wait:g} s"
-                f" ({self._waiting[host]} links waiting for its {self._per_host}); not checked"
-            ) from None
-        finally:
-            self._waiting[host] -= 1
-
-
 @dataclass
 class _Trace:
     """What one check did: its requests, its hops, and the time its own requests used.
@@ -199,7 +123,7 @@ class _Run:
     options: CheckOptions
     http: client.Fetcher
     guard: Guard
-    gate: _Gate
+    gate: Gate
     sleep: Sleep
     published: Mapping[str, str]
     vetted: set[tuple[str, int]] = field(default_factory=set)
@@ -424,7 +348,7 @@ class CheckSession:
             http = await self._stack.enter_async_context(
                 client.open_client(self.options, self._guard, self._transport)
             )
-            gate = _Gate(self.options, self._sleep)
+            gate = Gate(self.options, self._sleep)
             self._run = _Run(self.options, http, self._guard, gate, self._sleep, self._published)
         return self
 

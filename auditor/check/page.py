@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from auditor.check.checker import CheckSession, HostTooSlow, run_sync
+from auditor.check.checker import CheckSession, run_sync
 from auditor.check.client import FetchError, Transport
+from auditor.check.gate import HostTooSlow
 from auditor.check.guard import Refused
 from auditor.errors import InputError
 from auditor.load import load_bytes
