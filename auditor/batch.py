@@ -21,7 +21,6 @@ stops the parsing processes and re-raises ``KeyboardInterrupt`` for the CLI.
 from __future__ import annotations
 
 import asyncio
-import fnmatch
 import json
 import multiprocessing
 import os
@@ -30,7 +29,7 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
@@ -44,13 +43,12 @@ from typing import IO, TYPE_CHECKING, Protocol
 from auditor import __version__
 from auditor.budget import EXIT_OVER_BUDGET, check_links, within
 from auditor.check import CheckSession
+from auditor.discover import discover
 from auditor.errors import AuditorError
-from auditor.load import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, content_hash, load_path
+from auditor.load import DEFAULT_MAX_BYTES, content_hash, load_path
 from auditor.models import Article, Audit, Budget, CheckOptions, CheckResult, CrossPostMethod, LinkKind
-from auditor.neardup import candidate, near_duplicates
 from auditor.outputs import check_file_target, prepare_dir
 from auditor.procs import process_identity, same_process
-from auditor.report.render import write_index, write_report
 from auditor.store import CheckCache, Store
 from auditor.urls import check_key
 
@@ -100,36 +98,6 @@ class Event(StrEnum):
 
 class Progress(Protocol):
     def __call__(self, stats: BatchStats, event: Event, detail: str = "") -> None: ...
-
-
-def discover(
-    folder: Path, include: Sequence[str] = (), exclude: Sequence[str] = (), *, skip: Path | None = None
-) -> Iterator[Path]:
-    """Supported files under ``folder`` in a stable order, filtered by glob patterns.
-
-    Patterns match the path relative to ``folder`` or the bare file name. Hidden files and
-    folders, and ``skip`` (the report folder, so a rerun never audits our own reports), are
-    left out.
-    """
-    if not folder.is_dir():
-        raise AuditorError(f"{folder}: not a folder")
-    skipped = skip.resolve() if skip is not None else None
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.suffix.lower() not in SUPPORTED_EXTENSIONS or any(p.startswith(".") for p in rel.parts):
-            continue
-        if path.is_dir() and not path.is_symlink():  # dangling links and FIFOs are reported, not hidden
-            continue
-        if skipped is not None and path.resolve().is_relative_to(skipped):
-            continue
-        if include and not _matches(rel.as_posix(), path.name, include):
-            continue
-        if not _matches(rel.as_posix(), path.name, exclude):
-            yield path
-
-
-def _matches(rel: str, name: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
 def _pending(
@@ -387,6 +355,8 @@ class _Runner:
         return checked
 
     def _commit(self, article: Article, checked: dict[str, CheckResult]) -> None:
+        from auditor.report.render import write_report  # Jinja2 only where reports are written
+
         audit = Audit(article=article, checks=tuple(checked[k] for k in _web_keys(article) if k in checked))
         try:
             write_report(audit, self.opts.out_dir)
@@ -436,8 +406,12 @@ def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, pr
     """Near-duplicates across the whole database, then the reports they change and the index.
 
     One full load serves both (the index needs every article anyway); near-duplicate
-    detection itself only sees light :class:`~auditor.neardup.Candidate` rows.
+    detection itself only sees light :class:`~auditor.neardup.Candidate` rows. datasketch (and
+    numpy with it, ~55 MB) is imported here only: parsing workers and `check` never need it.
     """
+    from auditor.neardup import candidate, near_duplicates
+    from auditor.report.render import write_index, write_report
+
     progress(stats, Event.PHASE, "finding near-duplicate copies")
     audits = store.audits()
     changed = near_duplicates(candidate(a.article) for a in audits)

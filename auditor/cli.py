@@ -115,6 +115,10 @@ def extract(
 Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=600, help="Seconds per request.")]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Requests in flight at once.")]
 PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Requests in flight per host name.")]
+MaxWait = Annotated[
+    float,
+    typer.Option("--max-wait", min=1, help="Seconds a link may queue for its host; then it is unchecked."),
+]
 AllowPrivate = Annotated[
     bool, typer.Option("--allow-private", help="Also fetch loopback and private-network addresses.")
 ]
@@ -159,6 +163,7 @@ def _check_options(
     timeout: float,
     concurrency: int,
     per_host: int,
+    max_wait: float,
     allow_private: bool,
     allow_link_local: bool,
     no_archive: bool,
@@ -180,6 +185,7 @@ def _check_options(
         timeout=timeout,
         concurrency=concurrency,
         per_host=per_host,
+        max_wait=max_wait,
         allow_private=allow_private,
         allow_link_local=allow_link_local,
         archive=not no_archive,
@@ -231,6 +237,7 @@ def audit(
     timeout: Timeout = 10.0,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
+    max_wait: MaxWait = 600.0,
     allow_private: AllowPrivate = False,
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
@@ -248,9 +255,9 @@ def audit(
 
     wanted = _fail_on(fail_on)
     options = _check_options(
-        timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
-        allow_link_local=allow_link_local, no_archive=no_archive, domains=domains, recheck=recheck,
-        offline=offline, replay=replay, record=record,
+        timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
+        allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
+        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
         outcome = run_audit(
@@ -282,6 +289,7 @@ def check(
     timeout: Timeout = 10.0,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
+    max_wait: MaxWait = 600.0,
     allow_private: AllowPrivate = False,
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
@@ -295,9 +303,9 @@ def check(
     if set(wanted) - {"broken"}:
         raise typer.BadParameter("`check` knows links, not sources: use --fail-on broken (or `audit`)")
     options = _check_options(
-        timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
-        allow_link_local=allow_link_local, no_archive=no_archive, domains=domains, recheck=recheck,
-        offline=offline, replay=replay, record=record,
+        timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
+        allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
+        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
     )  # fmt: skip
     with _interruptible():
         results = check_sources(sources, options)
@@ -335,6 +343,7 @@ def batch(
     timeout: Timeout = 10.0,
     concurrency: Concurrency = 64,
     per_host: PerHost = 4,
+    max_wait: MaxWait = 600.0,
     allow_private: AllowPrivate = False,
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
@@ -350,9 +359,9 @@ def batch(
     from auditor.console import BatchProgress
 
     options = _check_options(
-        timeout=timeout, concurrency=concurrency, per_host=per_host, allow_private=allow_private,
-        allow_link_local=allow_link_local, no_archive=no_archive, domains=domains, recheck=recheck,
-        offline=offline, replay=replay, record=record,
+        timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
+        allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
+        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
     )  # fmt: skip
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
@@ -393,7 +402,11 @@ def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> Non
 
 def main() -> None:
     """Entry point. Typer reports usage errors itself (exit 2); ours become one line, exit 2."""
-    from auditor.console import clean  # messages quote hostile file names and servers
+
+    def clean(text: str) -> str:  # messages quote hostile file names and servers
+        from auditor.console import clean as strip  # rich, only when there is a message
+
+        return strip(text)
 
     try:
         app()

@@ -43,6 +43,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_CONTROLS = bytes(b for b in range(32) if b < 9 or b > 13)
 _MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh", b"\x7fELF")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
 _HTML_START = re.compile(
@@ -79,7 +80,7 @@ def _looks_binary(data: bytes) -> bool:
     if head.count(0) > len(head) // 100:
         return True
     head = head.replace(b"\x00", b"")
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROLS))  # counted in C, not byte by byte
     return controls > len(head) * 0.05
 
 
@@ -210,6 +211,20 @@ def _missing(p: Path) -> str:
     return "a symbolic link to nothing" if p.is_symlink() else "no such file"
 
 
+def _read_capped(fh: BinaryIO, limit: int, chunk: int = 1 << 20) -> bytes:
+    """At most ``limit`` bytes, read a chunk at a time: ``read(limit)`` would allocate the
+    whole cap (20 MB) for every file, however small."""
+    parts: list[bytes] = []
+    got = 0
+    while got < limit:
+        part = fh.read(min(chunk, limit - got))
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
+
+
 def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:
     """Read one article file; every way it can fail is an ``InputError`` naming the file."""
     p = Path(path)
@@ -226,7 +241,7 @@ def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArt
                 f"{p}: {size:,} bytes is over the {max_bytes:,}-byte cap (raise it with --max-bytes)"
             )
         with open_regular(p) as fh:
-            data = fh.read(max_bytes + 1)
+            data = _read_capped(fh, max_bytes + 1)
     except NotRegular as exc:
         raise InputError(f"{p}: not a regular file") from exc
     except OSError as exc:

@@ -323,6 +323,7 @@ class CheckOptions:
     concurrency: int = 64
     per_host: int = 4
     min_interval: float = 0.0  # seconds between requests to one host
+    max_wait: float = 600.0  # seconds a link may queue for its host before it is left unchecked
     retries: int = 2
     max_retry_after: float = 10.0  # a hostile Retry-After must not stall a batch
     max_redirects: int = 10

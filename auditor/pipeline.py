@@ -10,10 +10,10 @@ import re
 from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.budget import check_links, within
-from auditor.check.checker import ResultCache, check_all
 from auditor.classify.domains import DomainTable, default_table
 from auditor.errors import AuditorError, InputError
 from auditor.extract.attributions import extract_attributions
@@ -35,6 +35,9 @@ from auditor.models import (
 from auditor.outputs import prepare_dir
 from auditor.parse import parse_document
 from auditor.urls import check_key
+
+if TYPE_CHECKING:  # the checker (and httpx) only when something is checked
+    from auditor.check.checker import ResultCache
 
 
 def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTable | None = None) -> Article:
@@ -99,6 +102,8 @@ def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
 
 def check_article(article: Article, options: CheckOptions, *, cache: ResultCache | None = None) -> Audit:
     """Check every distinct web URL of one article (each once) and pair the results with it."""
+    from auditor.check.checker import check_all
+
     urls, published = _check_inputs(article)
     checks = check_all(urls, options, published=published, cache=cache) if urls else []
     return Audit(article=article, checks=tuple(checks))

@@ -1,8 +1,8 @@
 """Cassettes: recorded HTTP exchanges, one JSON object per line (format in cassettes/README.md).
 
-Only the file format lives here (no HTTP): ``client.py`` turns entries into responses for
-``--replay`` and responses into entries for ``--record``, so the checker runs the same code
-path live and replayed. Lines are written with sorted keys and sorted by URL then method, so
+Only the file format lives here (no HTTP): ``viahttpx.py`` turns entries into responses for
+``--replay`` and ``client.Recorder`` turns answers into entries for ``--record``, so everything
+above the fetcher (redirects, retries, classification) runs the same code live and replayed. Lines are written with sorted keys and sorted by URL then method, so
 two recordings of the same run diff line by line, and people can write cassettes by hand.
 """
 

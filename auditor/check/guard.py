@@ -9,7 +9,7 @@ Two layers, one rule (:func:`forbidden_reason`):
   ``[::ffff:127.0.0.1]``...) with no I/O, refuses ``localhost`` and ``*.localhost`` without
   resolving, and, when a resolver is active, resolves the name and refuses it when ANY of its
   addresses is forbidden.
-* The network backend in ``client.py`` connects only to the addresses :meth:`Guard.vet`
+* The connection pool in ``wire.py`` connects only to the addresses :meth:`Guard.vet`
   returned (the same cached answer), so a name cannot resolve to a public address for the
   check and to a private one for the connection (DNS rebinding).
 """

@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from auditor import batch as batch_module
 from auditor.batch import BatchOptions, BatchStats, Event, run_batch
 from auditor.errors import AuditorError
 from auditor.models import Audit, CheckOptions
+from auditor.report import render as render_module
 from auditor.store import Store
 from tests.conftest import ROOT
 
@@ -328,7 +328,7 @@ def test_crash_while_writing_the_index_is_resumed(
     def broken(*args: object) -> Path:
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(batch_module, "write_index", broken)
+    monkeypatch.setattr(render_module, "write_index", broken)  # imported where it is used
     with pytest.raises(OSError):
         run_batch(options(corpus.folder, tmp_path), Recorder())
     monkeypatch.undo()
@@ -530,7 +530,7 @@ def test_an_article_whose_report_cannot_be_written_is_a_failure_not_a_crash(
             raise KeyError("title\nwith a newline")
         return real(audit, out_dir)
 
-    monkeypatch.setattr(batch_module, "write_report", picky)
+    monkeypatch.setattr(render_module, "write_report", picky)
     stats = run_batch(options(corpus.folder, tmp_path, check=CheckOptions(offline=True)), Recorder())
     assert stats.failed == 1 and stats.audited == 4
     store = Store.open(tmp_path / "run" / "audit.db")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,27 @@ def test_size_cap_is_configurable_and_named(tmp_path: Path) -> None:
         load_path(path, max_bytes=1000)
     assert "big.html" in str(err.value)
     assert load_path(path, max_bytes=10_000).size == 5007
+
+
+def test_a_small_file_never_allocates_the_cap(tmp_path: Path) -> None:
+    """Reading asked for cap + 1 bytes at once: 20 MB of memory for every 3 KB article."""
+    path = tmp_path / "small.html"
+    path.write_bytes(b"<p>" + b"word " * 600 + b"</p>")
+    tracemalloc.start()
+    try:
+        assert load_path(path, max_bytes=200 * 1024 * 1024).size == 3007
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024
+
+
+def test_a_file_over_the_cap_read_in_chunks_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.md"
+    path.write_bytes(b"# Title\n\n" + b"text " * 700_000)  # 3.5 MB: several 1 MB chunks
+    assert load_path(path, max_bytes=4 * 1024 * 1024).size == path.stat().st_size
+    with pytest.raises(InputError, match="cap"):
+        load_path(path, max_bytes=3 * 1024 * 1024)
 
 
 @pytest.mark.parametrize(
