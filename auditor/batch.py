@@ -377,7 +377,7 @@ class _Runner:
     def _write_jsonl(self, audit: Audit) -> None:
         if self.opts.jsonl is None:
             return
-        from auditor.jsonout import article_json
+        from auditor.cli.jsonout import article_json
 
         if self.jsonl is None:
             self.opts.jsonl.parent.mkdir(parents=True, exist_ok=True)

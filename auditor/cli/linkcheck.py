@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.check.checker import check_all, key_of
+from auditor.cli.jsonout import check_json
 from auditor.discover import discover
 from auditor.errors import AuditorError
 from auditor.extract.links import extract_links
-from auditor.jsonout import check_json
 from auditor.load import load_path
 from auditor.models import BROKEN_STATUSES, CheckOptions, CheckResult, Link, LinkKind, Status
 from auditor.parse import parse_document
@@ -52,7 +52,7 @@ def _collect(sources: list[str]) -> dict[str, list[str]]:
             except AuditorError as exc:
                 if not path.is_dir():
                     raise  # a file named on the command line must be readable
-                from auditor.console import clean
+                from auditor.cli.terminal import clean
 
                 print(f"auditor: skipped {clean(str(exc))}", file=sys.stderr)  # one bad file in a folder
                 continue
@@ -79,7 +79,7 @@ def print_check(results: list[Cited], *, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    from auditor.console import out, plain, shorten
+    from auditor.cli.terminal import out, plain, shorten
 
     counts: dict[Status, int] = {}
     for c in results:
