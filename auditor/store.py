@@ -36,11 +36,13 @@ from auditor.models import (
     CrossPost,
     CrossPostMethod,
     DomainInfo,
+    Fingerprint,
     Format,
     Hop,
     Link,
     LinkKind,
     Metadata,
+    NearUpdate,
     Region,
     SourceKind,
     Status,
@@ -48,7 +50,7 @@ from auditor.models import (
 from auditor.procs import process_identity, same_process
 from auditor.urls import check_key
 
-SCHEMA_VERSION = 2  # 2: runs.status, locks
+SCHEMA_VERSION = 3  # 2: runs.status, locks; 3: signatures, lsh_buckets
 _BROKEN_SQL = ", ".join(f"'{s.value}'" for s in sorted(BROKEN_STATUSES))
 
 _TABLES = """
@@ -105,6 +107,15 @@ CREATE TABLE IF NOT EXISTS failures (
     source TEXT PRIMARY KEY, error TEXT NOT NULL, run_id INTEGER REFERENCES runs(id),
     failed_at TEXT NOT NULL
 );
+-- Near-duplicates (batch/neardup.py): each article's MinHash, computed from the stored
+-- content (content_hash tells a stale one), and its LSH band keys, one indexed row each.
+CREATE TABLE IF NOT EXISTS signatures (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    content_hash TEXT NOT NULL, minhash BLOB
+);
+CREATE TABLE IF NOT EXISTS lsh_buckets (
+    bucket INTEGER NOT NULL, article_id INTEGER NOT NULL, PRIMARY KEY (bucket, article_id)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_links_article ON links(article_id, position);
 CREATE INDEX IF NOT EXISTS idx_links_check_url ON links(check_url);
 CREATE INDEX IF NOT EXISTS idx_links_domain ON links(domain);
@@ -366,11 +377,12 @@ class Store:
             raise StoreError(f"cannot write to the database: no id for the new {table} row")
         return pk
 
-    def save_audit(self, audit: Audit, run_id: int) -> int:
+    def save_audit(self, audit: Audit, run_id: int, near: NearUpdate | None = None) -> int:
         """Write one article and its checks atomically; returns the article id.
 
         A source audited before keeps its id and has its links, attributions and cross-posts
-        replaced; a recorded failure for it is cleared, since it has now succeeded.
+        replaced; a recorded failure for it is cleared, since it has now succeeded. ``near``,
+        its signature and the near-duplicate records it changes, is part of the transaction.
         """
         article = audit.article
         with self._writing():
@@ -383,6 +395,8 @@ class Store:
             self.db.table("crossposts").insert_all(_record_rows(article.crossposts, article_id))
             self._insert_checks(audit.checks, run_id)
             self.db.execute("DELETE FROM failures WHERE source = ?", [article.source])
+            if near is not None:
+                self._save_near(article_id, article.content_hash, near)
         return article_id
 
     def _upsert_article(self, article: Article, run_id: int) -> int:
@@ -460,6 +474,13 @@ class Store:
         return _check_from_row(row)
 
     @_mapped
+    def run_check(self, key: str, run_id: int) -> CheckResult | None:
+        """The result ``run_id`` stored for ``key``, whatever its status: a batch's memory of
+        what it already asked, so a URL cited again much later is not fetched twice."""
+        row = next(self.db.query("SELECT * FROM checks WHERE url = ? AND run_id = ?", [key, run_id]), None)
+        return None if row is None else _check_from_row(row)
+
+    @_mapped
     def article_done(self, source: str, content_hash: str) -> bool:
         """True when this exact content of ``source`` is already stored (batch resume)."""
         found = self.db.execute(
@@ -488,6 +509,169 @@ class Store:
     def failures(self) -> list[tuple[str, str]]:
         return [(r["source"], r["error"]) for r in self.db.query("SELECT * FROM failures ORDER BY source")]
 
+    # ------------------------------------------------------------------ near-duplicates
+
+    def _save_near(self, article_id: int, content_hash: str, near: NearUpdate) -> None:
+        self.db.conn.executemany(
+            "DELETE FROM lsh_buckets WHERE bucket = ? AND article_id = ?",
+            [(key, article_id) for key in near.stale_buckets],
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO signatures (article_id, content_hash, minhash) VALUES (?, ?, ?)",
+            [article_id, content_hash, near.minhash],
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO lsh_buckets (bucket, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in near.buckets],
+        )
+        for source, crossposts in near.near:
+            self._replace_near(source, crossposts)
+
+    def _replace_near(self, source: str, crossposts: Sequence[CrossPost]) -> None:
+        """The article's near-duplicate cross-posts become ``crossposts``, after its own chain."""
+        found = self.db.execute("SELECT id FROM articles WHERE source = ?", [source]).fetchone()
+        if found is None:
+            return
+        article_id = int(found[0])
+        self.db.execute(
+            "DELETE FROM crossposts WHERE article_id = ? AND method = ?",
+            [article_id, str(CrossPostMethod.NEAR_DUPLICATE)],
+        )
+        last = self.db.execute(
+            "SELECT COALESCE(MAX(position), -1) FROM crossposts WHERE article_id = ?", [article_id]
+        ).fetchone()[0]
+        rows = _record_rows(crossposts, article_id)
+        for offset, row in enumerate(rows):
+            row["position"] = last + 1 + offset
+        self.db.table("crossposts").insert_all(rows)
+
+    def save_near(self, source: str, near: NearUpdate) -> None:
+        """Bring a stored article's signature up to date (one transaction), with the records
+        that changes; for articles stored without one (``audit``, an older database)."""
+        with self._writing():
+            row = self.db.execute(
+                "SELECT id, content_hash FROM articles WHERE source = ?", [source]
+            ).fetchone()
+            if row is not None:
+                self._save_near(int(row[0]), row[1], near)
+
+    @_mapped
+    def stored_minhash(self, source: str) -> tuple[bool, bytes | None]:
+        """Whether ``source`` is stored, and the signature stored for it (None: none yet, or
+        its text too short to judge)."""
+        row = self.db.execute(
+            "SELECT signatures.minhash FROM articles LEFT JOIN signatures ON signatures.article_id = articles.id"
+            " WHERE articles.source = ?",
+            [source],
+        ).fetchone()
+        return (False, None) if row is None else (True, row[0])
+
+    @_mapped
+    def fingerprints(self, buckets: Sequence[int], *, besides: str = "") -> list[Fingerprint]:
+        """Every stored article sharing one of ``buckets``, but ``besides``, in source order."""
+        if not buckets:
+            return []
+        marks = ", ".join("?" * len(buckets))
+        rows = self.db.execute(
+            "SELECT source, title, published, outlet, outlet_domain, canonical_url, og_url, minhash"
+            " FROM articles JOIN signatures ON signatures.article_id = articles.id WHERE articles.id IN"
+            f" (SELECT DISTINCT article_id FROM lsh_buckets WHERE bucket IN ({marks}))"
+            " AND source != ? AND minhash IS NOT NULL ORDER BY source",
+            [*buckets, besides],
+        ).fetchall()
+        return [_fingerprint(row) for row in rows]
+
+    @_mapped
+    def stored_near(self, source: str) -> tuple[CrossPost, ...]:
+        rows = self.db.query(
+            "SELECT crossposts.* FROM crossposts JOIN articles ON articles.id = crossposts.article_id"
+            " WHERE articles.source = ? AND method = ? ORDER BY position",
+            [source, str(CrossPostMethod.NEAR_DUPLICATE)],
+        )
+        return tuple(_record_from_row(CrossPost, r) for r in rows)
+
+    @_mapped
+    def unsigned(self, limit: int = 200) -> list[tuple[str, str]]:
+        """(source, body text) of stored articles whose signature is missing or stale."""
+        rows = self.db.execute(
+            "SELECT source, body_text FROM articles LEFT JOIN signatures ON signatures.article_id = articles.id"
+            " WHERE signatures.article_id IS NULL OR signatures.content_hash != articles.content_hash"
+            " ORDER BY articles.id LIMIT ?",
+            [limit],
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    @_mapped
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    @_mapped
+    def near_duplicate_count(self) -> int:
+        """Articles recorded as a near-duplicate copy of another."""
+        return int(
+            self.db.execute(
+                "SELECT COUNT(DISTINCT article_id) FROM crossposts WHERE method = ?",
+                [str(CrossPostMethod.NEAR_DUPLICATE)],
+            ).fetchone()[0]
+        )
+
+    # ------------------------------------------------------------------ streaming reads
+
+    def iter_audits(self, page: int = 200) -> Iterator[Audit]:
+        """Every stored article with its latest checks, in source order, ``page`` at a time:
+        what the index and ``auditor report`` walk without holding the corpus."""
+        after: str | None = ""
+        while after is not None:
+            audits, after = self._page_of_audits(after, page)
+            yield from audits
+
+    @_mapped
+    def _page_of_audits(self, after: str, page: int) -> tuple[list[Audit], str | None]:
+        rows = list(
+            self.db.query("SELECT * FROM articles WHERE source > ? ORDER BY source LIMIT ?", [after, page])
+        )
+        return self._audits_of(rows), (rows[-1]["source"] if len(rows) == page else None)
+
+    @_mapped
+    def audit_of(self, source: str) -> Audit | None:
+        rows = list(self.db.query("SELECT * FROM articles WHERE source = ?", [source]))
+        return self._audits_of(rows)[0] if rows else None
+
+    def _audits_of(self, rows: list[dict[str, Any]]) -> list[Audit]:
+        ids = [r["id"] for r in rows]
+        marks = ", ".join("?" * len(ids))
+        by_article: dict[int, dict[str, list[dict[str, Any]]]] = {}
+        for table in ("links", "attributions", "crossposts"):
+            query = f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id, position"
+            for row in self.db.query(query, ids):
+                by_article.setdefault(row["article_id"], {}).setdefault(table, []).append(row)
+        keys = sorted(
+            {r["check_url"] for p in by_article.values() for r in p.get("links", []) if r["check_url"]}
+        )
+        latest = self._latest_checks(keys)
+        result = []
+        for row in rows:
+            parts = by_article.get(row["id"], {})
+            article = _article_from_rows(row, parts)
+            wanted = dict.fromkeys(r["check_url"] for r in parts.get("links", []) if r["check_url"])
+            checks = tuple(latest[k] for k in wanted if k in latest)
+            result.append(Audit(article=article, checks=checks, run_id=row["run_id"]))
+        return result
+
+    def _latest_checks(self, keys: Sequence[str]) -> dict[str, CheckResult]:
+        """The latest real check of each key (``latest_checks``' rule), by index, 500 at a time."""
+        latest: dict[str, CheckResult] = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            query = (
+                "SELECT * FROM (SELECT checks.*, ROW_NUMBER() OVER (PARTITION BY url"
+                " ORDER BY (status = 'unchecked'), checked_at DESC, id DESC) AS _rank"
+                f" FROM checks WHERE url IN ({marks})) WHERE _rank = 1"
+            )
+            latest.update((r["url"], _check_from_row(r)) for r in self.db.query(query, part))
+        return latest
+
 
 class CheckCache:
     """The checker's cache protocol over a store: ``get`` honours the TTL, ``put`` records history."""
@@ -502,6 +686,10 @@ class CheckCache:
 
     def put(self, result: CheckResult) -> None:
         self.store.save_checks([result], self.run_id)
+
+    def recall(self, key: str) -> CheckResult | None:
+        """What this run already found for ``key`` (stored with an article, or cached)."""
+        return self.store.run_check(key, self.run_id)
 
 
 # ---------------------------------------------------------------------- rows <-> records
@@ -638,3 +826,12 @@ def _article_from_rows(row: Mapping[str, Any], parts: Mapping[str, list[dict[str
         content_hash=row["content_hash"],
         text=row["body_text"],
     )
+
+
+def _fingerprint(row: Sequence[Any]) -> Fingerprint:
+    source, title, published, outlet, outlet_domain, canonical_url, og_url, minhash = row
+    meta = Metadata(
+        title=title, published=published, outlet=outlet, outlet_domain=outlet_domain,
+        canonical_url=canonical_url, og_url=og_url,
+    )  # fmt: skip
+    return Fingerprint(source=source, metadata=meta, minhash=bytes(minhash))

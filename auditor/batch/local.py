@@ -20,6 +20,7 @@ from auditor.models import Article, CheckResult
 from auditor.store import CheckCache
 
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
+RECENT = 20_000  # results the session keeps in memory; older ones are recalled from the database
 
 
 class LocalEngine:
@@ -42,7 +43,13 @@ class LocalEngine:
     async def _run(self, files: list[Path], pool: ParsePool) -> None:
         size = max(1, self.opts.chunk)
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        session = CheckSession(self.opts.check, cache=self.cache, on_checked=self.sink.checked)
+        session = CheckSession(
+            self.opts.check,
+            cache=self.cache,
+            on_checked=self.sink.checked,
+            recall=self.cache.recall,
+            done_max=RECENT,
+        )
         slots = asyncio.Semaphore(IN_FLIGHT)
         try:
             async with session, asyncio.TaskGroup() as group:

@@ -32,7 +32,6 @@ from auditor.batch.sink import Sink
 from auditor.discover import discover
 from auditor.errors import AuditorError
 from auditor.load import content_hash, load_path
-from auditor.models import Audit, CrossPostMethod
 from auditor.outputs import check_file_target, prepare_dir
 from auditor.store import Store
 
@@ -64,34 +63,21 @@ def _pending(
     return todo
 
 
-def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, progress: Progress) -> None:
-    """Near-duplicates across the whole database, then the reports they change and the index.
+def _finish(store: Store, opts: BatchOptions, stats: BatchStats, progress: Progress, sink: Sink) -> None:
+    """Sign what was stored unsigned, then write the index; both stream from the database.
 
-    One full load serves both (the index needs every article anyway); near-duplicate
-    detection itself only sees light :class:`~auditor.batch.neardup.Candidate` rows. datasketch
-    (and numpy with it, ~55 MB) is imported here only: parsing workers and `check` never need it.
+    Near-duplicates were found as articles were committed; only articles stored by
+    ``auditor audit`` or an older version need a signature now (their copies' reports are
+    rewritten). The index is written a page of articles at a time.
     """
-    from auditor.batch.neardup import candidate, near_duplicates
-    from auditor.report.render import write_index, write_report
+    from auditor.batch.neardup import NearDuplicates
+    from auditor.report.render import write_corpus_index
 
     progress(stats, Event.PHASE, "finding near-duplicate copies")
-    audits = store.audits()
-    changed = near_duplicates(candidate(a.article) for a in audits)
-    for i, audit in enumerate(audits):
-        near = changed.get(audit.article.source)
-        if near is None:
-            continue
-        kept = tuple(c for c in audit.article.crossposts if c.method is not CrossPostMethod.NEAR_DUPLICATE)
-        audits[i] = audit = replace(audit, article=replace(audit.article, crossposts=kept + near))
-        write_report(audit, opts.out_dir)
-        store.save_audit(replace(audit, checks=()), run_id)
-    stats.near_duplicates = sum(1 for a in audits if _has_near_duplicate(a))
+    NearDuplicates(store).backfill(on_changed=sink.rewrite_report)
+    stats.near_duplicates = store.near_duplicate_count()
     progress(stats, Event.PHASE, "writing the index")
-    write_index(audits, store.failures(), opts.out_dir)
-
-
-def _has_near_duplicate(audit: Audit) -> bool:
-    return any(c.method is CrossPostMethod.NEAR_DUPLICATE for c in audit.article.crossposts)
+    write_corpus_index(store, opts.out_dir)
 
 
 def _audit_files(todo: list[Path], opts: BatchOptions, sink: Sink) -> None:
@@ -128,9 +114,10 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
         todo = _pending(files, store, opts, stats, run_id)
         stats.todo = len(todo)
         progress(stats, Event.START)
+        sink = Sink(opts, store, run_id, stats, progress)
         if todo:
-            _audit_files(todo, opts, Sink(opts, store, run_id, stats, progress))
-        _finish(store, run_id, opts, stats, progress)
+            _audit_files(todo, opts, sink)
+        _finish(store, opts, stats, progress, sink)
         store.finish_run(run_id, asdict(stats))
     except BaseException as exc:
         ending = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

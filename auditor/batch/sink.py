@@ -3,7 +3,9 @@
 Every engine ends here, in the process that owns the database: records come back from the
 workers (processes on this machine or a Dask cluster) and are written one article per
 transaction, after its report and ``--jsonl`` line, so resume works the same whichever
-engine did the work.
+engine did the work. Near-duplicate records are found as each article is committed (its
+signature and the records it changes are part of its transaction), so nothing at the end
+of the batch has to load the corpus.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import IO
 
+from auditor.batch.neardup import NearDuplicates, signature
 from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
 from auditor.batch.work import one_line
 from auditor.models import Article, Audit, CheckResult, LinkKind
@@ -26,6 +29,7 @@ class Sink:
     ) -> None:
         self.opts, self.store, self.run_id, self.stats, self.progress = opts, store, run_id, stats, progress
         self.jsonl: IO[str] | None = None
+        self.near = NearDuplicates(store)
 
     def failed(self, source: str, reason: str) -> None:
         self.store.record_failure(source, reason, self.run_id)
@@ -36,10 +40,22 @@ class Sink:
         self.stats.urls_checked += 1
         self.progress(self.stats, Event.URL)
 
-    def commit(self, article: Article, checked: dict[str, CheckResult]) -> None:
-        """Report, ``--jsonl`` line, then the article's rows in one transaction."""
+    def commit(
+        self,
+        article: Article,
+        checked: dict[str, CheckResult],
+        *,
+        signed: bool = False,
+        minhash: bytes | None = None,
+    ) -> None:
+        """Report, ``--jsonl`` line, then the article's rows in one transaction; then the
+        reports of earlier-stored copies whose near-duplicate records it changed.
+
+        ``signed``: ``minhash`` is the article's signature, computed by the worker.
+        """
         from auditor.report.render import write_report  # Jinja2 only where reports are written
 
+        article, near = self.near.prepare(article, minhash if signed else signature(article.text))
         audit = Audit(article=article, checks=tuple(checked[k] for k in web_keys(article) if k in checked))
         try:
             write_report(audit, self.opts.out_dir)
@@ -52,10 +68,20 @@ class Sink:
             )
             return
         self._write_jsonl(audit)
-        self.store.save_audit(audit, self.run_id)
+        self.store.save_audit(audit, self.run_id, near)
         self.stats.audited += 1
         self.stats.links += len(article.links)
         self.progress(self.stats, Event.ARTICLE, article.source)
+        for source, _ in near.near:
+            self.rewrite_report(source)
+
+    def rewrite_report(self, source: str) -> None:
+        """A stored article's report again, its near-duplicate records having changed."""
+        from auditor.report.render import write_report
+
+        audit = self.store.audit_of(source)
+        if audit is not None:
+            write_report(audit, self.opts.out_dir)
 
     def _write_jsonl(self, audit: Audit) -> None:
         if self.opts.jsonl is None:

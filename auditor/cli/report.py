@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -13,23 +15,32 @@ from auditor.cli.options import (
 )
 from auditor.errors import AuditorError
 
+if TYPE_CHECKING:
+    from auditor.models import Audit
+
 
 @app.command()
 def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> None:
     """Re-render every article report and the index from the database, without the network."""
     from auditor.outputs import prepare_dir
-    from auditor.report.render import write_index, write_report
+    from auditor.report.render import write_corpus_index, write_report
     from auditor.store import Store
 
     if not db.is_file():
         raise AuditorError(f"{db}: no such database (run `auditor audit` or `auditor batch` first)")
     prepare_dir(out)
     store = Store.open(db, read_only=True)  # rendering never writes: a read-only copy renders too
-    try:
-        audits = store.audits()
-        for one in audits:
+    written = 0
+
+    def each() -> Iterator[Audit]:  # one pass: every report, and the index gathered from it
+        nonlocal written
+        for one in store.iter_audits():
             write_report(one, out)
-        index = write_index(audits, store.failures(), out)
+            written += 1
+            yield one
+
+    try:
+        index = write_corpus_index(store, out, each=each())
     finally:
         store.close()
-    typer.echo(f"{len(audits)} reports and {index} written")
+    typer.echo(f"{written} reports and {index} written")

@@ -2,13 +2,17 @@
 
 The network is laid out here (columns by how far an outlet sits from an original source),
 so the template only draws boxes and curves at the coordinates it is given.
+
+:class:`Tally` gathers it all while articles stream past, page by page: what it keeps
+grows with the distinct domains and outlet pairs, never with the articles, so the index of
+a million articles is written in the memory of one page of them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from auditor.models import Audit, Category
@@ -16,6 +20,7 @@ from auditor.report.slug import slug_for
 from auditor.report.views import Bar, LinkRow, Verdict, link_rows, verdict
 
 NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 190, 34, 110, 16, 12
+MAX_EDGES = 150  # the heaviest outlet pairs drawn: a network of thousands cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,67 +69,139 @@ def failure_rows(failures: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     ]
 
 
+def article_row(audit: Audit, rows: Sequence[LinkRow]) -> ArticleRow:
+    v = verdict(audit, rows)
+    meta, chain = audit.article.metadata, audit.article.crossposts
+    flags = [f for f, on in (("broken", v.counts["broken"]), ("crossposted", v.crossposted)) if on]
+    flags += ["state-media"] if v.state_media else []
+    flags += ["placeholders"] if v.counts["placeholder"] else []
+    return ArticleRow(
+        href=slug_for(audit.article.source) + ".html",
+        source=audit.article.source,
+        title=meta.title or audit.article.source,
+        outlet=meta.outlet or meta.outlet_domain or "",
+        published=meta.published or "",
+        original=(chain[0].original_outlet or chain[0].outlet_domain or "?") if chain else "",
+        verdict=v,
+        flags=" ".join(flags),
+    )
+
+
 def article_rows(audits: Sequence[Audit]) -> list[tuple[ArticleRow, list[LinkRow]]]:
     result = []
     for audit in audits:
         rows = link_rows(audit)
-        v = verdict(audit, rows)
-        meta, chain = audit.article.metadata, audit.article.crossposts
-        flags = [f for f, on in (("broken", v.counts["broken"]), ("crossposted", v.crossposted)) if on]
-        flags += ["state-media"] if v.state_media else []
-        flags += ["placeholders"] if v.counts["placeholder"] else []
-        row = ArticleRow(
-            href=slug_for(audit.article.source) + ".html",
-            source=audit.article.source,
-            title=meta.title or audit.article.source,
-            outlet=meta.outlet or meta.outlet_domain or "",
-            published=meta.published or "",
-            original=(chain[0].original_outlet or chain[0].outlet_domain or "?") if chain else "",
-            verdict=v,
-            flags=" ".join(flags),
-        )
-        result.append((row, rows))
+        result.append((article_row(audit, rows), rows))
     return result
 
 
+@dataclass
+class Totals:
+    """The index's headline numbers, summed as articles stream past."""
+
+    articles: int = 0
+    links: int = 0
+    checked: int = 0
+    broken: int = 0
+    crossposted: int = 0
+
+    def add(self, row: ArticleRow) -> None:
+        self.articles += 1
+        self.links += row.verdict.links
+        self.checked += row.verdict.checked
+        self.broken += row.verdict.counts["broken"]
+        self.crossposted += row.verdict.crossposted
+
+
+@dataclass
+class Tally:
+    """Everything the index shows but the article rows, from one article at a time."""
+
+    totals: Totals = field(default_factory=Totals)
+    cited: Counter[str] = field(default_factory=Counter)  # links per domain, own site excluded
+    category: dict[str, str] = field(default_factory=dict)
+    categories: Counter[str] = field(default_factory=Counter)
+    checked: Counter[str] = field(default_factory=Counter)
+    broken: Counter[str] = field(default_factory=Counter)
+    edges: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, audit: Audit) -> ArticleRow:
+        rows = link_rows(audit)
+        row = article_row(audit, rows)
+        self.totals.add(row)
+        self.add_links(rows)
+        self.edges.update(chain_edges(audit))
+        return row
+
+    def add_links(self, rows: Iterable[LinkRow]) -> None:
+        for r in rows:
+            if not r.domain:
+                continue
+            self.category[r.domain] = r.category
+            self.categories[r.category or "unclassified"] += 1
+            if r.category != Category.SELF:
+                self.cited[r.domain] += 1
+            if r.group in ("alive", "moved", "broken", "blocked"):
+                self.checked[r.domain] += 1
+                self.broken[r.domain] += r.group == "broken"
+
+    def top_domains(self, limit: int = 15) -> list[Bar]:
+        return [
+            Bar(label=d, note=self.category[d], total=n, segments=(("alive", n),))
+            for d, n in self.cited.most_common(limit)
+        ]
+
+    def top_categories(self) -> list[Bar]:
+        return [
+            Bar(label=c, note="", total=n, segments=(("moved", n),)) for c, n in self.categories.most_common()
+        ]
+
+    def dead_domains(self, limit: int = 15) -> list[tuple[str, int, int]]:
+        """(domain, broken links, checked links) for the domains with the most broken links."""
+        broken, checked = self.broken, self.checked
+        ranked = sorted((d for d in broken if broken[d]), key=lambda d: (-broken[d], -checked[d], d))
+        return [(d, broken[d], checked[d]) for d in ranked[:limit]]
+
+
+def _tally_of(all_rows: Sequence[LinkRow]) -> Tally:
+    tally = Tally()
+    tally.add_links(all_rows)
+    return tally
+
+
 def top_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[Bar]:
-    counts = Counter(r.domain for r in all_rows if r.domain and r.category != Category.SELF)
-    category = {r.domain: r.category for r in all_rows if r.domain}
-    return [
-        Bar(label=d, note=category[d], total=n, segments=(("alive", n),))
-        for d, n in counts.most_common(limit)
-    ]
+    return _tally_of(all_rows).top_domains(limit)
 
 
 def top_categories(all_rows: Sequence[LinkRow]) -> list[Bar]:
-    counts = Counter(r.category or "unclassified" for r in all_rows if r.domain)
-    return [Bar(label=c, note="", total=n, segments=(("moved", n),)) for c, n in counts.most_common()]
+    return _tally_of(all_rows).top_categories()
 
 
 def dead_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[tuple[str, int, int]]:
-    """(domain, broken links, checked links) for the domains with the most broken links."""
-    checked: Counter[str] = Counter()
-    broken: Counter[str] = Counter()
-    for r in all_rows:
-        if r.domain and r.group in ("alive", "moved", "broken", "blocked"):
-            checked[r.domain] += 1
-            broken[r.domain] += r.group == "broken"
-    ranked = sorted((d for d in broken if broken[d]), key=lambda d: (-broken[d], -checked[d], d))
-    return [(d, broken[d], checked[d]) for d in ranked[:limit]]
+    return _tally_of(all_rows).dead_domains(limit)
+
+
+def chain_edges(audit: Audit) -> list[tuple[str, str]]:
+    """Outlet -> outlet steps along one article's chain, ending at the article's own outlet."""
+    meta = audit.article.metadata
+    names = [cp.original_outlet or cp.outlet_domain or "?" for cp in audit.article.crossposts]
+    if not names:
+        return []
+    names.append(meta.outlet or meta.outlet_domain or audit.article.source)
+    return [(a, b) for a, b in pairwise(names) if a != b]
 
 
 def network(audits: Sequence[Audit]) -> Network:
     """Outlet -> outlet edges along every article's chain, laid out left (originals) to right."""
     edges: Counter[tuple[str, str]] = Counter()
     for audit in audits:
-        meta = audit.article.metadata
-        names = [cp.original_outlet or cp.outlet_domain or "?" for cp in audit.article.crossposts]
-        if not names:
-            continue
-        names.append(meta.outlet or meta.outlet_domain or audit.article.source)
-        for a, b in pairwise(names):
-            if a != b:
-                edges[(a, b)] += 1
+        edges.update(chain_edges(audit))
+    return layout(edges)
+
+
+def layout(all_edges: Counter[tuple[str, str]]) -> Network:
+    """The network of the ``MAX_EDGES`` heaviest edges, laid out left (originals) to right."""
+    edges = Counter(dict(all_edges.most_common(MAX_EDGES))) if len(all_edges) > MAX_EDGES else all_edges
     depth = _depths(edges)
     columns = _columns(depth, edges)
     place = {
