@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
@@ -34,6 +35,9 @@ from auditor.errors import AuditorError
 from auditor.load import content_hash, load_path
 from auditor.outputs import check_file_target, prepare_dir
 from auditor.store import Store
+
+if TYPE_CHECKING:
+    from auditor.batch.cluster import DaskEngine
 
 
 def _pending(
@@ -81,13 +85,27 @@ def _finish(store: Store, opts: BatchOptions, stats: BatchStats, progress: Progr
 
 
 def _audit_files(todo: list[Path], opts: BatchOptions, sink: Sink) -> None:
-    """The engine choice, in one place."""
-    from auditor.batch.local import LocalEngine
-
+    """The engine choice, in one place: this machine's process pool, or a Dask cluster
+    (an optional extra: imported only when asked for)."""
     try:
-        LocalEngine(opts, sink).run(todo)
+        if opts.engine == "dask":
+            _dask_engine()(opts, sink).run(todo)
+        else:
+            from auditor.batch.local import LocalEngine
+
+            LocalEngine(opts, sink).run(todo)
     finally:
         sink.close()
+
+
+def _dask_engine() -> type[DaskEngine]:
+    try:
+        from auditor.batch.cluster import DaskEngine
+    except ImportError as exc:
+        raise AuditorError(
+            f"--engine dask needs Dask distributed ({exc.name or exc}): pip install 'auditor[dask]'"
+        ) from exc
+    return DaskEngine
 
 
 def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:

@@ -56,7 +56,32 @@ def batch(
     jsonl: Annotated[
         Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.", readable=False)
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, help="Parsing processes (with --engine dask: LocalCluster workers)."
+        ),
+    ] = 2,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local: this machine's processes; dask: a Dask cluster (pip install 'auditor[dask]').",
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="With --engine dask: a running scheduler (tcp://host:8786); default: a LocalCluster.",
+        ),
+    ] = None,
+    ship_files: Annotated[
+        bool,
+        typer.Option(
+            "--ship-files", help="With --engine dask: send files to the workers (no shared folder)."
+        ),
+    ] = False,
     offline: Offline = False,
     replay: Replay = None,
     record: Record = None,
@@ -76,7 +101,13 @@ def batch(
 ) -> None:
     """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
     from auditor.batch import BatchOptions, run_batch
+    from auditor.batch.options import ENGINES
     from auditor.cli.terminal import BatchProgress
+
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"{engine!r} is not one of {', '.join(ENGINES)}", param_hint="--engine")
+    if engine != "dask" and (scheduler or ship_files):
+        raise typer.BadParameter("--scheduler and --ship-files need --engine dask", param_hint="--engine")
 
     options = check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
@@ -87,6 +118,7 @@ def batch(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
         force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
         budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
+        engine=engine, scheduler=scheduler, ship_files=ship_files,
     )  # fmt: skip
     with interruptible():  # the progress display says how far it got and how to resume
         stats = run_batch(opts, BatchProgress())
