@@ -300,3 +300,13 @@ def test_outlet_from_the_title_or_the_domain_table_when_markup_names_none() -> N
     untitled = f"<html><body><article>{STORY}</article></body></html>"
     assert _extract(untitled, base_url="https://www.rt.com/news/1/").outlet == "RT"
     assert _extract(untitled).outlet is None
+
+
+def test_a_name_alone_under_the_title_over_a_dateline_is_the_author() -> None:
+    text = (
+        "Dredging Splits the Quay\n\nAna Ruiz-Okafor\n\nHarbour Review, May 3, 2024\n\n"
+        "The harbour board met on Tuesday to discuss the dredging plan, which has divided the town for a decade.\n"
+    )
+    assert meta(text, "export.txt").authors == ("Ana Ruiz-Okafor",)
+    no_dateline = text.replace("Harbour Review, May 3, 2024\n\n", "")
+    assert meta(no_dateline, "export.txt").authors == ()
