@@ -3,8 +3,7 @@
     .venv/bin/python benchmarks/bench_check.py              # 200 articles x 20 links, 3,700 URLs
     .venv/bin/python benchmarks/bench_check.py --burn 2     # the same with two CPU burners beside
     .venv/bin/python benchmarks/bench_check.py --quick      # 40 articles, 400 URLs, 8 hosts
-    .venv/bin/python benchmarks/bench_check.py --fetcher aiohttp --fetcher wire --repeat 3
-                                                            # live fetchers compared, interleaved
+    .venv/bin/python benchmarks/bench_check.py --repeat 3   # 3 rounds, each checker once a round
 
 Both checkers run as a user runs them, as commands over a folder of HTML articles whose links
 point at ``benchmarks/fakeweb.py`` (hosts on 127.0.0.N, fixed latency, a hanging host, a
@@ -95,14 +94,12 @@ def write_articles(folder: Path, urls: list[str], articles: int, per_article: in
         )
 
 
-def timed(
-    cmd: list[str], env: dict[str, str] | None = None
-) -> tuple[float, float, float, subprocess.CompletedProcess[str]]:
+def timed(cmd: list[str]) -> tuple[float, float, float, subprocess.CompletedProcess[str]]:
     """Run under /usr/bin/time: wall s, CPU s (user + system), peak RSS MB, the process."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
         started = time.perf_counter()
         proc = subprocess.run(
-            ["/usr/bin/time", "-o", out.name, "-f", "%U %S %M", *cmd], capture_output=True, text=True, env=env
+            ["/usr/bin/time", "-o", out.name, "-f", "%U %S %M", *cmd], capture_output=True, text=True
         )
         wall = time.perf_counter() - started
         user, system, rss = out.read().split()[-3:]
@@ -114,20 +111,19 @@ def server(web: Web, path: str) -> Counter[str]:
         return Counter(json.loads(resp.read()))
 
 
-def run_auditor(folder: Path, web: Web, args: argparse.Namespace, fetcher: str) -> Run:
+def run_auditor(folder: Path, web: Web, args: argparse.Namespace) -> Run:
     server(web, "__reset")
     load = load_avg()
-    env = {**os.environ, "AUDITOR_FETCHER": fetcher}
     cmd = [str(BIN / "auditor"), "check", str(folder), "--json", "--allow-private", "--no-archive",
            "--timeout", str(args.timeout), "--concurrency", "64", "--per-host", str(args.per_host)]  # fmt: skip
-    wall, cpu, rss, proc = timed(cmd, env)
+    wall, cpu, rss, proc = timed(cmd)
     classes = {}
     for line in proc.stdout.splitlines():
         row = json.loads(line)
         classes[row["url"]] = row["status"]
     if not classes:
         raise SystemExit(f"auditor check printed nothing: {proc.stderr[-500:]}")
-    return Run(f"auditor ({fetcher})", wall, cpu, rss, classes, server(web, "__reset"), load)
+    return Run("auditor", wall, cpu, rss, classes, server(web, "__reset"), load)
 
 
 def lychee_class(status: dict[str, object], bucket: str) -> str:
@@ -222,12 +218,12 @@ def rounds(
 ) -> list[tuple[int, Run]]:
     """Every checker once a round, the order rotated each round: on a shared machine the load
     drifts, and a fixed order would hand the same checker the same moments every time."""
-    names = [*(args.fetcher or ["wire"]), *([] if args.no_lychee else ["lychee"])]
+    names = ["auditor", *([] if args.no_lychee else ["lychee"])]
     runs: list[tuple[int, Run]] = []
     for r in range(args.repeat):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
-            run = run_lychee(folder, web, args) if name == "lychee" else run_auditor(folder, web, args, name)
+            run = run_lychee(folder, web, args) if name == "lychee" else run_auditor(folder, web, args)
             if run is not None:
                 print(f"\n[round {r + 1}]", end="")
                 report(run, truth, limit)
@@ -251,8 +247,12 @@ def summary(runs: list[tuple[int, Run]], n: int) -> None:
         cpu = statistics.median(run.cpu for _r, run in mine)
         wall = statistics.median(run.wall for _r, run in mine)
         rss = statistics.median(run.rss_mb for _r, run in mine)
-        ratios = [run.cpu / lychee[r].cpu for r, run in mine if r in lychee and name != "lychee"]
-        versus = f", CPU / lychee's {statistics.median(ratios):.2f}x (same-round ratios)" if ratios else ""
+        same = [(run, lychee[r]) for r, run in mine if r in lychee and name != "lychee"]
+        versus = ""
+        if same:  # each run against the same round's lychee, whose own CPU varies run to run
+            cpu_x = statistics.median(ours.cpu / theirs.cpu for ours, theirs in same)
+            wall_x = statistics.median(ours.wall / theirs.wall for ours, theirs in same)
+            versus = f"; against the same round's lychee: CPU {cpu_x:.2f}x, wall {wall_x:.2f}x (medians)"
         print(f"  {name}: wall {wall:.2f} s, CPU {cpu:.2f} s = {cpu / n * 1000:.2f} s per 1,000 URLs,"
               f" peak RSS {rss:.0f} MB{versus}")  # fmt: skip
 
@@ -269,10 +269,6 @@ def main() -> None:
     parser.add_argument("--burn", type=int, default=0, help="CPU burners to run beside the checkers")
     parser.add_argument("--no-lychee", action="store_true")
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up figures")
-    parser.add_argument(
-        "--fetcher", action="append", choices=("wire", "aiohttp"),
-        help="the live fetcher(s) to run (AUDITOR_FETCHER); repeat the flag to compare",
-    )  # fmt: skip
     parser.add_argument("--repeat", type=int, default=1, help="rounds, each running every checker once")
     args = parser.parse_args()
     web = Web(hosts=8 if args.quick else 20, port=args.port, latency=args.latency)

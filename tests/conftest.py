@@ -1,4 +1,4 @@
-"""Shared fixtures: paths to the bundled examples and cassette, a CLI runner, the live fetchers."""
+"""Shared fixtures: paths to the bundled examples and cassette, and a CLI runner."""
 
 from __future__ import annotations
 
@@ -33,15 +33,3 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subpro
 @pytest.fixture
 def cli() -> object:
     return run_cli
-
-
-LIVE_FETCHERS = ("wire", "aiohttp")
-
-
-@pytest.fixture(params=LIVE_FETCHERS)
-def live_fetcher(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A live-network test runs over each live fetcher while both exist: ``AUDITOR_FETCHER``
-    picks it, in this process and in the commands it starts."""
-    name: str = request.param
-    monkeypatch.setenv("AUDITOR_FETCHER", name)
-    return name

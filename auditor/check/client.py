@@ -15,7 +15,6 @@ Exceptions crossing this boundary::
 
 from __future__ import annotations
 
-import os
 import re
 import zlib
 from collections.abc import AsyncIterator, Callable
@@ -173,18 +172,6 @@ class Recorder:
 _RECORDED: set[str] = set()
 
 
-def live_fetcher(guard: Guard, options: CheckOptions) -> Fetcher:
-    """The live network's fetcher: ``wire.py``, or aiohttp with ``AUDITOR_FETCHER=aiohttp``
-    (while the two are compared; see ``benchmarks/bench_check.py --fetcher``)."""
-    if os.environ.get("AUDITOR_FETCHER", "wire") == "aiohttp":
-        from auditor.check.viaaiohttp import AiohttpFetcher
-
-        return AiohttpFetcher(guard, options)
-    from auditor.check.wire import Pool
-
-    return Pool(guard, options)
-
-
 @asynccontextmanager
 async def open_client(
     options: CheckOptions, guard: Guard, transport: Transport | None
@@ -194,7 +181,9 @@ async def open_client(
     (a proxy would connect for us and bypass the guard)."""
     fetcher: Fetcher
     if transport is None and not options.replay:
-        fetcher = live_fetcher(guard, options)
+        from auditor.check.wire import Pool
+
+        fetcher = Pool(guard, options)
     else:
         from auditor.check.viahttpx import HttpxFetcher
 

@@ -12,8 +12,6 @@ import pytest
 
 from tests.conftest import run_cli
 
-pytestmark = pytest.mark.usefixtures("live_fetcher")  # over every live fetcher
-
 # Every link is relative, so checking them touches only this test's own server.
 PAGE = b"""<!doctype html><html lang=en><head><title>Why deltas sink | Riverbank Weekly</title></head>
 <body><nav><a href="/">Home</a> <a href="/climate">Climate</a></nav>

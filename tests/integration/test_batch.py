@@ -269,7 +269,6 @@ def reference(
     return corpus, snapshot(tmp / "run" / "audit.db")
 
 
-@pytest.mark.usefixtures("live_fetcher")
 def test_each_distinct_url_is_requested_exactly_once(web: _Web, tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "corpus", web, 20, shared=8)
     web.reset()

@@ -1,4 +1,4 @@
-"""The guard and TLS on the live path, for every live fetcher: a connection goes only to the
+"""The guard and TLS on the live path (``check/wire.py``): a connection goes only to the
 address the guard vetted, never to a fresh resolution of the name, while TLS sends SNI for and
 checks the certificate against the host name in the URL, not the address it connected to.
 
@@ -20,8 +20,6 @@ import pytest
 
 from auditor.check import check_urls
 from auditor.models import CheckOptions, CheckResult, Status
-
-pytestmark = pytest.mark.usefixtures("live_fetcher")
 
 NAME = "news.example.test"
 PAGE = b"<html><head><title>Harbour</title></head><body><p>A fine page.</p></body></html>"
@@ -117,7 +115,7 @@ def test_tls_names_the_host_and_checks_its_certificate_not_the_address(
     certs: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ca, cert, key = certs
-    monkeypatch.setattr("certifi.where", lambda: str(ca))  # both fetchers trust certifi's bundle
+    monkeypatch.setattr("certifi.where", lambda: str(ca))  # the live path trusts certifi's bundle
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(cert, key)
 

@@ -17,8 +17,6 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
-import pytest
-
 from auditor.check import check_urls
 from auditor.check.checker import check_budget
 from auditor.models import CheckOptions, CheckResult, Status
@@ -73,7 +71,6 @@ def check_queue(
     return asyncio.run(scenario()), host
 
 
-@pytest.mark.usefixtures("live_fetcher")  # a fetcher that queued inside would run the link's clock
 def test_hundreds_of_links_behind_one_slow_host_are_all_requested_and_none_times_out() -> None:
     options = CheckOptions(archive=False, timeout=0.5, retries=0, per_host=1, allow_private=True)
     # 300 answers one after another take ~3 s: the last link waits twice its whole budget.
@@ -85,7 +82,6 @@ def test_hundreds_of_links_behind_one_slow_host_are_all_requested_and_none_times
     assert len(cache.puts) == 300 and all(r.requests == 1 for r in cache.puts)
 
 
-@pytest.mark.usefixtures("live_fetcher")
 def test_a_host_too_slow_to_reach_leaves_links_unchecked_with_the_reason_and_uncached() -> None:
     options = CheckOptions(
         archive=False, timeout=1.0, retries=0, per_host=1, allow_private=True, max_wait=0.3

@@ -1,9 +1,9 @@
-"""The live fetchers on the wire, against a server this test starts on 127.0.0.1.
+"""Our HTTP/1.1 on the wire, against a server this test starts on 127.0.0.1.
 
 What the live path must get right that a mock transport never shows: connections kept alive
 and reused per origin, a kept-alive connection the server closed meanwhile, every body
 framing (length, chunked, until close), interim answers, folded headers, and a request line
-that nothing in a URL can break. Each test runs over every live fetcher (``live_fetcher``).
+that nothing in a URL can break.
 """
 
 from __future__ import annotations
@@ -12,23 +12,15 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-import pytest
-
 from auditor.check import check_urls
-from auditor.check.client import Fetcher, FetchError, live_fetcher
+from auditor.check.client import FetchError
 from auditor.check.guard import Guard, system_resolver
+from auditor.check.wire import Pool
 from auditor.models import CheckOptions, CheckResult, Status
-
-pytestmark = pytest.mark.usefixtures("live_fetcher")
 
 PAGE = b"<html><head><title>Harbour</title></head><body><p>A fine page.</p></body></html>"
 OPTS = CheckOptions(timeout=2.0, allow_private=True, archive=False, retries=0)
 Respond = Callable[[str, asyncio.StreamWriter], Awaitable[bool]]  # True: keep the connection
-
-
-def fetcher() -> Fetcher:
-    """The live fetcher the run would use, over loopback."""
-    return live_fetcher(Guard(allow_private=True, resolver=system_resolver), OPTS)
 
 
 class Server:
@@ -132,7 +124,7 @@ def test_every_body_framing_is_read_and_interim_answers_skipped() -> None:
 def test_the_request_line_and_host_header_are_what_the_url_says() -> None:
     async def go() -> tuple[Server, list[bytes]]:
         async with serving(page) as (server, base):
-            pool = fetcher()
+            pool = Pool(Guard(allow_private=True, resolver=system_resolver), OPTS)
             try:
                 await pool.fetch("GET", base + "/a b?q=ü\r\nX-Evil: 1", OPTS, body=None, timeout=2)
             finally:
@@ -161,7 +153,7 @@ def test_malformed_answers_are_protocol_errors_not_crashes() -> None:
     async def go() -> list[str]:
         kinds = []
         async with serving(garbage) as (_server, base):
-            pool = fetcher()
+            pool = Pool(Guard(allow_private=True, resolver=system_resolver), OPTS)
             for path in ("/status", "/length", "/chunk", "/short"):
                 try:
                     await pool.fetch("GET", base + path, OPTS, body=lambda _s, _c: True, timeout=2)

@@ -1,9 +1,8 @@
 """Each command imports what it uses: start-up time and memory are part of every run.
 
 numpy and scipy (pulled in by datasketch, ~55 MB and about a second of CPU) serve only the
-batch's near-duplicate pass; Jinja2 only writes reports; httpx only replays (and serves injected
-transports), aiohttp only speaks to the live network. The commands run for real in a fresh
-interpreter, which then lists what it had imported.
+batch's near-duplicate pass; Jinja2 only writes reports; httpx only checks links. The
+commands run for real in a fresh interpreter, which then lists what it had imported.
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ finally:
     print("MODULES", " ".join(sorted({m.split(".")[0] for m in sys.modules})), file=sys.stderr)
 """
 HEAVY = {"numpy", "scipy", "datasketch"}
-LIVE_HTTP = {"aiohttp", "yarl", "multidict", "aiohappyeyeballs"}  # about 0.2 s of CPU to import
 
 
 def probe(*args: str) -> tuple[set[str], str]:
@@ -49,24 +47,24 @@ def imported(*args: str) -> set[str]:
 def test_help_imports_neither_the_checker_nor_the_heavy_libraries() -> None:
     modules = imported("--help")
     assert "auditor" in modules
-    assert not modules & (HEAVY | LIVE_HTTP | {"httpx", "jinja2", "lxml", "sqlite_utils"})
+    assert not modules & (HEAVY | {"httpx", "jinja2", "lxml", "sqlite_utils"})
 
 
 @pytest.mark.parametrize("page", ["cc-republished.html", "wire-harbour-strike.md"])
 def test_extract_imports_no_checker_no_report_no_numpy(page: str) -> None:
     modules = imported("extract", str(EXAMPLES / page))
     assert "lxml" in modules  # it did parse
-    assert not modules & (HEAVY | LIVE_HTTP | {"httpx", "jinja2", "sqlite_utils"})
+    assert not modules & (HEAVY | {"httpx", "jinja2", "sqlite_utils"})
 
 
 def test_check_imports_no_numpy_no_report_no_store() -> None:
     modules = imported("check", str(EXAMPLES), "--replay", str(CASSETTE), "--json")
     assert "httpx" in modules  # it did check
-    assert not modules & (HEAVY | LIVE_HTTP | {"jinja2", "sqlite_utils"})
+    assert not modules & (HEAVY | {"jinja2", "sqlite_utils"})
 
 
-def test_a_live_check_speaks_http_without_httpx(live_fetcher: str) -> None:
-    """The live network goes through the live fetcher; httpx is only the seam for replays."""
+def test_a_live_check_speaks_http_without_httpx() -> None:
+    """The live network goes through our own HTTP/1.1; httpx is only the seam for replays."""
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -91,4 +89,3 @@ def test_a_live_check_speaks_http_without_httpx(live_fetcher: str) -> None:
         server.shutdown()
     assert '"status": "ok"' in out  # it did check, over the wire
     assert not modules & (HEAVY | {"httpx", "httpcore", "jinja2", "sqlite_utils"})
-    assert ("aiohttp" in modules) == (live_fetcher == "aiohttp")
