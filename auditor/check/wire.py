@@ -52,6 +52,9 @@ _DEFAULT_PORT = {"http": 80, "https": 443}
 Origin = tuple[str, str, int]
 
 
+_MAX_HEAD_LINES = 256
+
+
 class _Malformed(Exception):
     """The server's answer breaks HTTP/1.1 framing: ``protocol``."""
 
@@ -227,16 +230,31 @@ def _parse(url: str) -> tuple[Origin, str, str]:
     return (scheme, name, port), host_header, target
 
 
+async def _head_lines(reader: asyncio.StreamReader, limit: int) -> list[str]:
+    """One response head's lines, up to the empty line. Lines may end in CRLF or, as embedded
+    servers often send them, a bare LF (RFC 9112 §2.2 lets a recipient accept both)."""
+    lines: list[str] = []
+    size = 0
+    while True:
+        try:
+            raw = await reader.readuntil(b"\n")
+        except asyncio.LimitOverrunError as exc:
+            raise _Malformed(f"response headers larger than {limit} bytes") from exc
+        size += len(raw)
+        if size > limit or len(lines) > _MAX_HEAD_LINES:
+            raise _Malformed(f"response headers larger than {limit} bytes")
+        line = raw.rstrip(b"\r\n").decode("latin-1")
+        if not line:
+            if lines:
+                return lines
+            continue  # stray empty lines before a status line (after a 1xx, say)
+        lines.append(line)
+
+
 async def _read_head(reader: asyncio.StreamReader, limit: int) -> _Head:
     """The status line and headers, skipping interim (1xx) answers; at most ``limit`` bytes."""
     for _ in range(8):
-        try:
-            raw = await reader.readuntil(b"\r\n\r\n")
-        except asyncio.LimitOverrunError as exc:
-            raise _Malformed(f"response headers larger than {limit} bytes") from exc
-        if len(raw) > limit:
-            raise _Malformed(f"response headers larger than {limit} bytes")
-        lines = raw.decode("latin-1").split("\r\n")
+        lines = await _head_lines(reader, limit)
         version, _, rest = lines[0].partition(" ")
         code = rest[:3]
         if not version.startswith("HTTP/1.") or not code.isdigit():
@@ -317,16 +335,16 @@ async def _sized(reader: asyncio.StreamReader, length: int | None) -> AsyncGener
 
 
 async def _chunks(reader: asyncio.StreamReader) -> AsyncGenerator[bytes, None]:
-    """The data of a chunked body, chunk by chunk, trailers skipped."""
+    """The data of a chunked body, chunk by chunk, trailers skipped (CRLF or bare LF lines)."""
     while True:
-        line = await reader.readuntil(b"\r\n")
+        line = await reader.readuntil(b"\n")
         try:
             size = int(line.split(b";", 1)[0].strip(), 16)
         except ValueError as exc:
             raise _Malformed(f"bad chunk size line {line[:40]!r}") from exc
         if size == 0:
             for _ in range(64):  # trailers, up to the empty line
-                if await reader.readuntil(b"\r\n") == b"\r\n":
+                if not (await reader.readuntil(b"\n")).strip(b"\r\n"):
                     return
             raise _Malformed("endless chunked trailers")
         while size > 0:
@@ -335,7 +353,10 @@ async def _chunks(reader: asyncio.StreamReader) -> AsyncGenerator[bytes, None]:
                 raise asyncio.IncompleteReadError(b"", size)
             size -= len(chunk)
             yield chunk
-        if await reader.readexactly(2) != b"\r\n":
+        end = await reader.readexactly(1)
+        if end == b"\r":
+            end = await reader.readexactly(1)
+        if end != b"\n":
             raise _Malformed("chunk without its CRLF")
 
 
