@@ -338,6 +338,8 @@ def main() -> None:
                     done = subprocess.run(cmd, capture_output=True, text=True, check=True)
                     rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
                     load = os.getloadavg()
+                    rows[-1]["load"] = [round(x, 2) for x in load]
+                    print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
                     print(f"{engine} {size} articles done in {rows[-1]['total_s']} s (load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})",
                           file=sys.stderr, flush=True)  # fmt: skip
         print(f"latency {args.latency * 1000:.0f} ms, {HOSTS} hosts, {args.links} links/article, "

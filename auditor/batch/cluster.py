@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +43,7 @@ from auditor.models import Article, CheckResult, RawArticle
 from auditor.store import CheckCache
 from auditor.urls import host_of
 
-RECENT = 20_000  # results kept in memory for chunks still to come; older ones are in the database
+RECENT = 4_096  # results kept in memory for chunks still to come (about 2 MB); older ones are in the database
 TICK = 1.0  # seconds between looks at which workers are alive
 
 
@@ -78,9 +78,7 @@ class DaskEngine:
         self.open = 0  # chunks extracted and not yet committed
         self.alive: list[str] = []  # the workers' addresses, as of the last look
 
-    def run(self, files: list[Path]) -> None:
-        if self.opts.check.record:
-            raise AuditorError("--record needs one process: it cannot be used with --engine dask")
+    def run(self, files: Iterable[Path]) -> None:
         with ExitStack() as stack:
             client = stack.enter_context(self._connect())
             client.register_plugin(CheckerPlugin(self.opts.check), name=PLUGIN)

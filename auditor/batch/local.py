@@ -10,6 +10,8 @@ the whole batch. Memory is bounded by the chunks in flight, not the corpus.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from auditor.batch.options import BatchOptions
@@ -20,7 +22,7 @@ from auditor.models import Article, CheckResult
 from auditor.store import CheckCache
 
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
-RECENT = 20_000  # results the session keeps in memory; older ones are recalled from the database
+RECENT = 4_096  # results the session keeps in memory (about 2 MB); older ones are recalled from the database
 
 
 class LocalEngine:
@@ -28,7 +30,7 @@ class LocalEngine:
         self.opts, self.sink = opts, sink
         self.cache = CheckCache(sink.store, sink.run_id, opts.check.cache_ttl_hours)
 
-    def run(self, files: list[Path]) -> None:
+    def run(self, files: Iterable[Path]) -> None:
         opts = self.opts
         pool = ParsePool(
             opts.workers, max_bytes=opts.max_bytes, domains_file=opts.check.domains_file, budget=opts.budget
@@ -40,9 +42,8 @@ class LocalEngine:
         finally:
             pool.close(abort=not finished)  # on Ctrl-C or a crash: stop the workers, do not wait
 
-    async def _run(self, files: list[Path], pool: ParsePool) -> None:
-        size = max(1, self.opts.chunk)
-        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    async def _run(self, files: Iterable[Path], pool: ParsePool) -> None:
+        chunks = _batches(files, max(1, self.opts.chunk))
         session = CheckSession(
             self.opts.check,
             cache=self.cache,
@@ -53,12 +54,15 @@ class LocalEngine:
         slots = asyncio.Semaphore(IN_FLIGHT)
         try:
             async with session, asyncio.TaskGroup() as group:
-                pending = pool.submit(chunks[0]) if chunks else []
-                for index, chunk in enumerate(chunks):
+                chunk = next(chunks, None)
+                pending = pool.submit(chunk) if chunk else []
+                while chunk is not None:
                     results = await pool.results(chunk, pending)
-                    pending = pool.submit(chunks[index + 1]) if index + 1 < len(chunks) else []
+                    following = next(chunks, None)
+                    pending = pool.submit(following) if following else []
                     await slots.acquire()
                     group.create_task(self._finish_chunk(session, chunk, results, slots))
+                    chunk = following
         except BaseExceptionGroup as group_error:  # one failing chunk stops the batch: say why
             raise group_error.exceptions[0] from None
 
@@ -82,3 +86,9 @@ class LocalEngine:
         if not keys:
             return {}
         return by_key(keys, await session.check(keys, published=published))
+
+
+def _batches(files: Iterable[Path], size: int) -> Iterator[list[Path]]:
+    it = iter(files)
+    while batch := list(islice(it, size)):
+        yield batch

@@ -19,9 +19,11 @@ stops the workers and re-raises ``KeyboardInterrupt`` for the CLI.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -40,13 +42,36 @@ if TYPE_CHECKING:
     from auditor.batch.cluster import DaskEngine
 
 
-def _pending(
-    files: Sequence[Path], store: Store, opts: BatchOptions, stats: BatchStats, run_id: int
-) -> list[Path]:
+class Todo:
+    """The files to audit, spooled to a temporary file as they are found (NUL-separated
+    paths): however large the archive, the batch holds a count, not a list."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115  # closed by the batch, which owns it
+        self.count = 0
+
+    def add(self, path: Path) -> None:
+        self.file.write(os.fsencode(path) + b"\0")
+        self.count += 1
+
+    def __iter__(self) -> Iterator[Path]:
+        self.file.flush()
+        self.file.seek(0)
+        tail = b""
+        while block := self.file.read(1 << 16):
+            *names, tail = (tail + block).split(b"\0")
+            yield from (Path(os.fsdecode(n)) for n in names)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _pending(files: Iterable[Path], store: Store, opts: BatchOptions, stats: BatchStats, run_id: int) -> Todo:
     """Files whose current content is not yet stored (all of them with --force)."""
-    todo = []
+    todo = Todo()
     inside = opts.folder.resolve()
     for path in files:
+        stats.found += 1
         if path.is_symlink() and not path.resolve().is_relative_to(inside):
             # An article folder is untrusted too: a link to /etc/passwd is not an article.
             store.record_failure(
@@ -58,12 +83,12 @@ def _pending(
             try:
                 raw = load_path(path, max_bytes=opts.max_bytes)
             except AuditorError:
-                todo.append(path)  # the worker records the failure
+                todo.add(path)  # the worker records the failure
                 continue
             if store.article_done(str(path), content_hash(raw.text)):
                 stats.skipped += 1
                 continue
-        todo.append(path)
+        todo.add(path)
     return todo
 
 
@@ -84,7 +109,7 @@ def _finish(store: Store, opts: BatchOptions, stats: BatchStats, progress: Progr
     write_corpus_index(store, opts.out_dir)
 
 
-def _audit_files(todo: list[Path], opts: BatchOptions, sink: Sink) -> None:
+def _audit_files(todo: Iterable[Path], opts: BatchOptions, sink: Sink) -> None:
     """The engine choice, in one place: this machine's process pool, or a Dask cluster
     (an optional extra: imported only when asked for)."""
     try:
@@ -115,26 +140,32 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
     bad input; a file that cannot be read or parsed is a recorded failure, not an error.
     """
     opts = replace(opts, folder=Path(os.path.abspath(opts.folder)))
+    if opts.engine == "dask" and opts.check.record:
+        raise AuditorError("--record needs one process: it cannot be used with --engine dask")
     prepare_dir(opts.out_dir)
     if opts.jsonl is not None:
         check_file_target(opts.jsonl, "--jsonl")
-    files = list(discover(opts.folder, opts.include, opts.exclude, skip=opts.out_dir))
-    if not files:
+    found = discover(opts.folder, opts.include, opts.exclude, skip=opts.out_dir)
+    first = next(found, None)
+    if first is None:
         raise AuditorError(f"{opts.folder}: no .html, .htm, .md or .txt files found")
     store = Store.open(opts.db_path)
-    stats = BatchStats(found=len(files))
+    stats = BatchStats()
     ending = ""
     run_id: int | None = None
     try:
         # One batch per database at a time: a second one would redo every article and hit
         # every host twice. The lock is the run's, released when the run ends.
         run_id = store.start_run("batch", _options_json(opts), __version__, lock="batch")
-        todo = _pending(files, store, opts, stats, run_id)
-        stats.todo = len(todo)
+        todo = _pending(itertools.chain([first], found), store, opts, stats, run_id)
+        stats.todo = todo.count
         progress(stats, Event.START)
         sink = Sink(opts, store, run_id, stats, progress)
-        if todo:
-            _audit_files(todo, opts, sink)
+        try:
+            if todo.count:
+                _audit_files(todo, opts, sink)
+        finally:
+            todo.close()
         _finish(store, opts, stats, progress, sink)
         store.finish_run(run_id, asdict(stats))
     except BaseException as exc:

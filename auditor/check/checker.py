@@ -429,6 +429,7 @@ class CheckSession:
             if self._store is not None and result.requests and result.status not in _NOT_CACHED:
                 self._store.put(result)
         self._done[key] = result
+        self._published.pop(key, None)  # its archive lookup is done: memory stays flat
         while len(self._done) > self._done_max:  # oldest out; a store cache (or recall) answers for them
             self._done.popitem(last=False)
         if self.on_checked:

@@ -30,6 +30,7 @@ from auditor.cli.options import (
     check_options,
     interruptible,
 )
+from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
 
@@ -105,9 +106,9 @@ def batch(
     from auditor.cli.terminal import BatchProgress
 
     if engine not in ENGINES:
-        raise typer.BadParameter(f"{engine!r} is not one of {', '.join(ENGINES)}", param_hint="--engine")
+        raise AuditorError(f"--engine {engine!r} is not one of {', '.join(ENGINES)}")
     if engine != "dask" and (scheduler or ship_files):
-        raise typer.BadParameter("--scheduler and --ship-files need --engine dask", param_hint="--engine")
+        raise AuditorError("--scheduler and --ship-files need --engine dask")
 
     options = check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,

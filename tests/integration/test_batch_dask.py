@@ -143,12 +143,13 @@ def reference(
     return folder, snapshot(tmp / "local" / "audit.db")
 
 
+@pytest.mark.parametrize("ship", [False, True], ids=["shared-folder", "shipped-files"])
 def test_a_local_cluster_ends_with_the_same_database_each_url_once_and_polite(
-    web: _Web, tmp_path: Path, reference: tuple[Path, dict[str, list[tuple[object, ...]]]]
+    web: _Web, tmp_path: Path, reference: tuple[Path, dict[str, list[tuple[object, ...]]]], ship: bool
 ) -> None:
     folder, expected = reference
     web.reset()
-    stats = run_batch(options(folder, tmp_path, engine="dask"), Recorder())
+    stats = run_batch(options(folder, tmp_path, engine="dask", ship_files=ship), Recorder())
     assert stats.audited == 32 and stats.failed == 0 and stats.near_duplicates == 2
     assert snapshot(tmp_path / "audit.db") == expected
     assert len(web.seen) == 40 + 32 - 2 and set(web.seen.values()) == {1}, web.seen.most_common(3)
