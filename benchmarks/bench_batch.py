@@ -253,10 +253,14 @@ def child(articles: int, links: int, port: int, workers: int, engine: str, corpu
         missed = {u for u in cited if f"{urlsplit(u).hostname}{urlsplit(u).path}" not in seen}
         why = never_requested(Path(tmp) / "audit.db", missed)
         tables = content(Path(tmp) / "audit.db", corpus)
+        db_mb = sum(f.stat().st_size for f in Path(tmp).glob("audit.db*")) / 2**20
+        reports_mb = sum(f.stat().st_size for f in (Path(tmp) / "reports").glob("*.html")) / 2**20
+        usage = resource.getrusage(resource.RUSAGE_SELF)
     stream = probe.stream_end - probe.start
     requests = sum(seen.values())
     return {
-        "engine": engine, "workers_rss_mb": peaks, "tables": tables,
+        "engine": engine, "workers_rss_mb": peaks, "tables": tables, "db_mb": round(db_mb, 1),
+        "reports_mb": round(reports_mb, 1), "client_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
         "articles": stats.audited, "failed": stats.failed, "links": stats.links, "copies": copies,
         "near_duplicates": stats.near_duplicates, "urls_checked": stats.urls_checked,
         "urls_cited": len(cited), "urls_requested": len(seen), "never_requested": len(missed), "why": why, "requests": requests, "max_requests_per_url": max(seen.values()),

@@ -58,20 +58,9 @@ class Queries(StoreBase):
 
     @mapped
     def audits(self) -> list[Audit]:
-        """Every stored article with the latest check of each of its URLs, in source order."""
-        by_article: dict[int, dict[str, list[dict[str, Any]]]] = {}
-        for table in ("links", "attributions", "crossposts"):
-            for row in self.db.query(f"SELECT * FROM {table} ORDER BY article_id, position"):
-                by_article.setdefault(row["article_id"], {}).setdefault(table, []).append(row)
-        latest = {r["url"]: rows.check_from_row(r) for r in self.db.query("SELECT * FROM latest_checks")}
-        result = []
-        for row in self.db.query("SELECT * FROM articles ORDER BY source"):
-            parts = by_article.get(row["id"], {})
-            article = rows.article_from_rows(row, parts)
-            keys = dict.fromkeys(r["check_url"] for r in parts.get("links", []) if r["check_url"])
-            checks = tuple(latest[k] for k in keys if k in latest)
-            result.append(Audit(article=article, checks=checks, run_id=row["run_id"]))
-        return result
+        """Every stored article with the latest check of each of its URLs, in source order
+        (all in memory: for tests and small databases; a corpus is walked with ``iter_audits``)."""
+        return list(self.iter_audits())
 
     def iter_audits(self, page: int = 200) -> Iterator[Audit]:
         """Every stored article with its latest checks, in source order, ``page`` at a time:
