@@ -43,6 +43,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/eval_links.py
 	$(BIN)/python benchmarks/eval_attributions.py
+	$(BIN)/python benchmarks/eval_polnear.py
 	$(BIN)/python benchmarks/bench_batch.py --quick
 
 clean:
