@@ -29,8 +29,12 @@ from auditor.extract.attribution.clauses import (
 )
 from auditor.extract.attribution.cues import (
     AMBIGUOUS_S,
+    CONTROL,
+    CONTROL_OK_NEXT,
     NEEDS_COMPLEMENT,
     PROGRESSIVE,
+    CueForm,
+    cue_form,
     find_cues,
     forms_in,
     lemma_of,
@@ -54,6 +58,8 @@ _PLACE_CUES = frozenset(
 _AUX = re.compile(r"\b(?:was|is|are|were|been|be)\s+(?:\w+ly\s+|now\s+|also\s+)?$", re.I)
 _SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
 _AFTER_QUOTE = re.compile(r"[”\"]\s*$|,\s*[”\"]?\s*$")
+_CONTROL_NEXT = re.compile(r"\s*(?:that\b|with\b|[:“\"]|to\s+(?:\w+ly\s+)?(?P<verb>\w+))", re.I)
+_NO_CUE = CueForm("", "", "", 0.0)
 _HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx"})
 # A role held in an organisation named earlier: "its chief executive", "the institute's director".
 _OWNED_ROLE = re.compile(
@@ -157,6 +163,8 @@ def _mention_at(
     word = sentence[cue[0] : cue[1]].lower()
     if lemma_of(word) in NEEDS_COMPLEMENT and quote is None and " that " not in sentence[cue[1] :]:
         return None
+    if lemma_of(word) in CONTROL and not _speech_follows(sentence[cue[1] :]):
+        return None
     return _Mention(
         phrase=subject.phrase,
         cue=word,
@@ -169,6 +177,15 @@ def _mention_at(
         direct=subject.direct,
         pos=(at.index, at.cue[0]),
     )
+
+
+def _speech_follows(rest: str) -> bool:
+    """After a control verb: a that-clause, a quotation, or "to" and a verb of speech."""
+    m = _CONTROL_NEXT.match(rest)
+    if m is None:
+        return False
+    verb = m.group("verb")
+    return verb is None or verb.lower() in CONTROL_OK_NEXT or (cue_form(verb) or _NO_CUE).cls == "speech"
 
 
 def _subject(sentence: str, span: tuple[int, int], resolve: OutletResolver | None) -> Subject | None:

@@ -74,6 +74,10 @@ _COLLECTIVES = frozenset(
         "newsroom",
     }
 )
+_PREPOSITIONS = frozenset(
+    {"with", "against", "about", "to", "for", "from", "by", "toward", "towards", "between"}
+)
+_DESCRIPTOR_NOUNS = frozenset({"head", "member", "members", "leader", "chief", "founder", "host", "fellow"})
 _DOC_HINT = re.compile(r"\s(?:by|from|of|in)\s")
 _AFFILIATION = re.compile(r"^(?P<p>.+?[A-Z][\w’'.-]*)\s+(?P<aff>(?:of|at|from)\s+(?:the\s+)?[A-Z].*)$")
 _PREP_START = re.compile(
@@ -259,8 +263,23 @@ def _affiliated(clause: str, resolve: OutletResolver | None) -> Phrase | None:
     return Phrase(name=person.name, kind=SourceKind.PERSON, role=role)
 
 
+def _object_of_preposition(words: list[str], start: int) -> bool:
+    """ "Biden's talks with President Putin": the name is the object of "with", and the subject
+    is the talks. "The head of the US Command Admiral Kim" is a descriptor: a role noun comes
+    before the preposition."""
+    j = start - 1
+    if j >= 0 and words[j].lower() in {"the", "a", "an"}:
+        j -= 1
+    if j < 1 or words[j].lower() not in _PREPOSITIONS:
+        return False
+    before = _head(words[j - 1])
+    return before not in ROLE_NOUNS and before not in PREMODIFIER_ROLES and before not in _DESCRIPTOR_NOUNS
+
+
 def _name_phrase(words: list[str], resolve: OutletResolver | None) -> Phrase | None:
     start, title_start, name_start = _person_run(words)
+    if _object_of_preposition(words, start):
+        return None
     name_words = words[name_start:]
     while name_words and name_words[0].lower() in {"the", "a", "an", "and"}:
         name_words = name_words[1:]
