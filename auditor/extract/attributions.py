@@ -128,7 +128,7 @@ def _paragraph_mentions(
         if end - start > _MAX_SENTENCE:
             continue
         for cue in here[:_MAX_CUES]:
-            if not inside(cue[0], quotes):
+            if not inside(cue[0], quotes) and _lower_or_first(para.text, start, cue[0]):
                 at = _Place(index, para, (start, end), cue, n == len(spans) - 1, targets)
                 mention = _mention_at(at, quotes, quoter, resolve)
                 if mention is not None:
@@ -136,6 +136,11 @@ def _paragraph_mentions(
         if len(out) >= budget:  # one paragraph of thousands of cues must not run unbounded
             return out[:budget]
     return out
+
+
+def _lower_or_first(text: str, sentence_start: int, cue: int) -> bool:
+    """A capitalised cue word mid-sentence is a name ("the United States", "The Post"), not a cue."""
+    return not text[cue].isupper() or not text[sentence_start:cue].strip(" “\"'‘(")
 
 
 @dataclass(frozen=True, slots=True)

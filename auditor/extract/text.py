@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 _ABBREV = frozenset(
     "mr mrs ms dr prof gen adm col lt sgt capt cmdr sen rep gov st jr sr inc ltd co corp vs etc no"
-    " jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e mt ft rev hon pres gov't".split()
+    " jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e mt ft rev hon pres gov't del".split()
 )
 OPEN_QUOTES = '“"«'
 _STOP = re.compile(r"[.!?][”\"’)»]*(?:\d{1,2}(?=\s))?")  # a footnote mark may follow
@@ -53,7 +53,8 @@ def inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return i > 0 and spans[i - 1][0] < pos < spans[i - 1][1]
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
+    """The period at ``dot`` ends an abbreviation or an initial, not a sentence."""
     start = dot
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
@@ -63,7 +64,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def _splittable(text: str, i: int, quotes: Sequence[tuple[int, int]]) -> bool:
     """Not an abbreviation, and outside quotes unless the quote closes right here."""
-    if text[i] == "." and _is_abbreviation(text, i):
+    if text[i] == "." and is_abbreviation(text, i):
         return False
     k = bisect_left(quotes, (i, i))  # only the last quote opening before i can hold it
     return not (k and quotes[k - 1][0] < i < quotes[k - 1][1] and quotes[k - 1][1] != i + 2)

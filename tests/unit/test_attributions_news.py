@@ -8,6 +8,7 @@ compatible name, names cut right, outlets, and unnamed sources.
 from __future__ import annotations
 
 from auditor.extract.attribution.cues import AMBIGUOUS_S, FORMS, find_cues
+from auditor.models import SourceKind
 from tests.unit.test_attributions import _extract
 
 # --------------------------------------------------------------------------- the cue lexicon
@@ -39,3 +40,54 @@ def test_a_control_verb_is_speech_only_when_speech_follows() -> None:
 def test_a_name_after_a_preposition_is_not_the_speaker() -> None:
     got = _extract("Farrow's talks with Premier Odile Marchetti sought a “stable” footing.")
     assert "Odile Marchetti" not in got
+
+
+# --------------------------------------------------------------------------- names cut right
+
+
+def test_initials_abbreviations_and_party_tags_never_end_a_name() -> None:
+    got = _extract(
+        "“The levy stays,” said Ronald T. Ebbers (D-Ore.), a member of the budget panel.",
+        "Rep. Tamsin Hale (R-Ida.) said the vote would be close.",
+        "“We march on Sunday,” said the Rev. Amos Quarry, of Lantern Street Chapel.",
+    )
+    assert got["Ronald T. Ebbers"].role == "member of the budget panel"
+    assert got["Tamsin Hale"].role == "Rep."
+    assert "Amos Quarry" in got and "Rev." in (got["Amos Quarry"].role or "")
+    assert not any(name.endswith((" T", " B")) or name == "Rev" for name in got)
+
+
+def test_a_title_word_that_is_a_surname_ends_the_name() -> None:
+    got = _extract(
+        "Larry King said the network never edited his show.",
+        "Mr. King, 81, told me the contract was generous.",
+    )
+    assert list(got) == ["Larry King"]
+    assert len(got["Larry King"].mentions) == 2
+
+
+def test_ages_relative_clauses_and_dash_asides_are_not_the_role() -> None:
+    got = _extract(
+        "Mira Tan, 58, a retired nurse, said the clinic had closed.",
+        "Mr. Olsen, who knew the bill would stall, told his aides to wait.",
+        "Ivo Brandt, the chief executive of Hallen Media -- the firm that owns the channel -- told "
+        "me the show would stay.",
+    )
+    assert got["Mira Tan"].role == "retired nurse"
+    assert got["Olsen"].role == "Mr."
+    assert got["Ivo Brandt"].role == "chief executive of Hallen Media"
+
+
+def test_a_time_phrase_is_not_the_speaker() -> None:
+    got = _extract("The Times on Saturday wrote that the port deal had collapsed.")
+    assert list(got) == ["Times"]
+    assert got["Times"].kind is SourceKind.OUTLET
+
+
+def test_the_united_states_is_no_source_with_the_cue_states() -> None:
+    got = _extract(
+        "The report on the United States states that exports fell.",
+        "Now the top prosecutor in the United States, Imogen Vale rose fast.",
+    )
+    assert list(got) == ["report on the United States"]
+    assert got["report on the United States"].kind is SourceKind.DOCUMENT

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.extract.attribution.lexicon import word_set
+from auditor.extract.attribution.lexicon import DETERMINERS, word_set
 from auditor.extract.attribution.names import OutletResolver, Phrase, classify, is_outlet, strip_article
+from auditor.extract.text import is_abbreviation as _is_abbreviation
 from auditor.models import SourceKind
 
 _SKIP_WORDS = word_set(
@@ -30,13 +31,26 @@ _LEAD = re.compile(
 )
 _WHO = re.compile(r"^\s*(?:who\s+is|who\s+was|who)\s+")
 _GERUND = re.compile(r"\s*\w+ing\b")
-_ABBR = r"(?:(?:Dr|Prof|Mr|Mrs|Ms|Gen|Adm|Sen|Rep|Gov|Col|Lt|Capt|Sgt|St)\.\s+)?"
-_AFTER = re.compile(
-    rf"\s+(?P<np>{_ABBR}[^,.;:!?“”\"]{{1,80}}?)\s*(?:,\s*(?P<appos>[^,.;:!?“”\"]{{1,120}}))?\s*(?:[,.;:!?].*)?$"
-)
+_PUNCT = re.compile(r"[,.;:!?“”\"]")
 _ACCORDING = re.compile(r"\s+([^,.;:!?“”\"]{1,100}?)(?=\s*(?:[,.;:!?“”\"]|\bthat\b|\bwhich\b|$))")
 _DATA_FROM = re.compile(
     r"^[\w\s-]{0,40}?\b(?:data|figures|estimates|numbers|statistics|analysis|research)\s+(?:from|by)\s+(.+)$"
+)
+_PAREN = re.compile(r"\s\((?:[^()“”\"]{1,30})\)(?=\s|,|$)")
+_AGE = re.compile(r",\s*\d{1,3}(?=,\s)")
+_DASH_PAIR = re.compile(r"\s(?:--|—|–)\s[^—–“”\"]{1,160}?\s(?:--|—|–)(?=\s)")
+_RELATIVE = re.compile(r"^(?:who|which|whose|whom)\b", re.I)
+# A relative clause is a role when it says what the person is or runs: "who heads the union".
+_WHO_IS = re.compile(
+    r"^who\s+(?:(?:is|was)\s+(?:an?|the)\s|(?:heads|headed|leads|led|chairs|chaired|runs|ran|directs|"
+    r"founded|co-founded|represents|represented|oversees|manages|owns|advises|serves as|served as)\s)",
+    re.I,
+)
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_TRAILING_TIME = re.compile(
+    rf"\s+(?:(?:on|early|late|last|this|next)\s+)?(?:{_DAYS}|week|month|year|night|morning|afternoon|evening|weekend)"
+    rf"(?:\s+(?:night|morning|afternoon|evening))?$|\s+(?:at the time|in (?:a|an|his|her|their) (?:statement|interview|tweet|speech))$",
+    re.I,
 )
 _WINDOW = 400  # characters before a cue in which its subject may stand
 _HYPOTHETICAL = re.compile(r"\b(?:whether|if)\s", re.I)
@@ -128,26 +142,63 @@ def _with_role(phrase: Phrase, role: str | None) -> Phrase:
     )
 
 
+def _blanked(text: str) -> tuple[str, bool]:
+    """Parentheticals that are no clause boundary, blanked to spaces so offsets hold: a party
+    and state ("Sen. Claire Dalton (D-Ore.)"), a handle, an age ("Mr. Lund, 82,") and a dash
+    pair around an aside ("Ana Ruiz, the firm's founder -- who sold it -- said", which
+    closes like a comma). Also whether a comma now closes an apposition that no comma opens."""
+    soft = False
+    if _PAREN.search(text):
+        text = _PAREN.sub(lambda m: " " * len(m.group()), text)
+    if _AGE.search(text):
+        text = _AGE.sub(lambda m: " " * len(m.group()), text)
+        soft = True
+    m = _DASH_PAIR.search(text)
+    if m is not None and not text[m.end() :].strip():
+        text = text[: m.start()] + " " * (len(m.group()) - 1) + "," + text[m.end() :]
+        soft = True
+    return text, soft
+
+
+def _strip_time(text: str) -> str:
+    """ "The Times on Saturday", "Mr. Cole this week": time phrases before the cue."""
+    while True:
+        m = _TRAILING_TIME.search(text)
+        if m is None or m.start() == 0:
+            return text
+        text = text[: m.start()].rstrip()
+
+
 def subject_before(sentence: str, cue_start: int, resolve: OutletResolver | None) -> Subject | None:
     """The speaker named before the cue, or None (no subject, or a shared one)."""
     window = max(0, cue_start - _WINDOW)
-    left = sentence[window:cue_start]
+    left, soft = _blanked(sentence[window:cue_start])
     base = _last_cut(left)
     clause, dropped = _strip_tail(left[base:])
-    if not clause.strip() or _CONJ_END.search(clause[-6:]) or _HYPOTHETICAL.search(clause):
+    timed = _strip_time(clause)
+    dropped = dropped or timed != clause
+    clause = _strip_tail(timed)[0] if timed != clause else clause
+    if not clause.strip() or _CONJ_END.search(clause[-6:]):
         return None
     appos = None
-    if clause.endswith(","):
-        inner = clause[:-1]
+    while clause.endswith(","):  # "Yin Mar, 60, a doctor, said": apposition after apposition
+        inner = clause[:-1].rstrip()
         comma = inner.rfind(",")
+        if comma == -1 and soft:
+            clause = inner
+            break
         if comma == -1:
             return None
-        appos, clause = inner[comma + 1 :], inner[:comma]
+        extra = inner[comma + 1 :].strip()
+        clause = inner[:comma].rstrip()
+        if _RELATIVE.match(extra) and not _WHO_IS.match(extra):
+            continue  # "Mr. Obama, who knew the bill would fail, told": no role in a relative clause
+        appos = extra if appos is None else appos
     cut = clause.rfind(",")
     head = clause[cut + 1 :].strip()
     lead = _LEAD.match(head)
     head = head[lead.end() :] if lead else head
-    if not head:
+    if not head or _HYPOTHETICAL.search(head):
         return None
     phrase = _head_and_apposition(head, appos, resolve)
     if phrase is None:
@@ -184,22 +235,43 @@ def _appos_role(text: str) -> str | None:
     return strip_article(text)
 
 
+def _segments(text: str, limit: int = 2) -> list[tuple[int, int]]:
+    """Comma-separated segments of ``text`` up to its first hard stop (. ; : ! ? or a quotation
+    mark); a period after an initial or an abbreviation ("Gene B. Sperling", "Rep.") is no stop."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _PUNCT.finditer(text):
+        ch = m.group()
+        if ch == "." and _is_abbreviation(text, m.start()):
+            continue
+        out.append((start, m.start()))
+        if ch != "," or len(out) >= limit:
+            return out
+        start = m.end()
+    out.append((start, len(text)))
+    return out[:limit]
+
+
 def subject_after(sentence: str, cue_end: int, resolve: OutletResolver | None) -> Subject | None:
     """The speaker named right after the cue: '..., said Jake Sullivan, an adviser.'"""
-    right = sentence[cue_end:]
-    m = _AFTER.match(right)
-    if not m:
+    right, _ = _blanked(sentence[cue_end : cue_end + 300])
+    segs = _segments(right)
+    a, b = segs[0]
+    np = right[a:b].strip()
+    if not np or len(np) > 90:
         return None
-    np = m.group("np")
-    if not np[:1].isupper() and not np.lower().startswith("the "):
+    words = np.split()
+    if not (
+        np[:1].isupper() or np[:1].isdigit() or words[0].lower() in DETERMINERS or words[-1][:1].isupper()
+    ):
         return None
-    phrase = classify(np, resolve)
+    appos = right[segs[1][0] : segs[1][1]].strip() if len(segs) > 1 else None
+    if appos and (_GERUND.match(" " + appos) or len(appos) > 140):
+        appos = None
+    phrase = _head_and_apposition(np, appos, resolve)
     if phrase is None:
         return None
-    appos = m.group("appos")
-    if appos and not _GERUND.match(appos):
-        phrase = _with_role(phrase, _appos_role(appos))
-    start = cue_end + m.start("np")
+    start = cue_end + a + (len(right[a:b]) - len(right[a:b].lstrip()))
     return Subject(phrase=phrase, start=start, end=start + len(np), direct=False)
 
 

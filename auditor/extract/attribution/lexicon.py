@@ -35,7 +35,9 @@ TITLES = word_set(
     councillor rabbi father sheikh imam marshal sergeant inspector detective ceo chief deputy
     minister foreign defence defense economy finance interior justice state commodore brigadier
     major corporal private admiral vice rear archbishop bishop cardinal senator-elect attorney
-    solicitor auditor-general secretary-general director-general president-elect"""
+    solicitor auditor-general secretary-general director-general president-elect rev rev.
+    reverend pastor del del. delegate congressman congresswoman assemblyman assemblywoman
+    councilman councilwoman sens sens. reps reps."""
 )
 
 ORG_HEADS = word_set(

@@ -109,9 +109,12 @@ def strip_article(text: str) -> str:
     return _ARTICLE.sub("", text.strip())
 
 
+_OUTLET_KEYS = frozenset(key(o) for o in OUTLETS)
+
+
 def is_outlet(name: str, resolve: OutletResolver | None) -> bool:
     """Known as a media outlet or platform (the domain table also knows ministries: not those)."""
-    if key(name) in OUTLETS:
+    if key(name) in _OUTLET_KEYS:
         return True
     return resolve is not None and _resolved_outlet(name, resolve)
 
@@ -162,6 +165,12 @@ def _org_phrase(words: list[str]) -> str | None:
 
 
 def _doc_phrase(words: list[str]) -> str | None:
+    """ "The joint statement", "a new report on the port": a document, its topic included."""
+    low = [w.lower() for w in words]
+    topic = next((i for i, w in enumerate(low) if w in {"on", "about"} and 0 < i < len(words) - 1), None)
+    if topic is not None and low[topic - 1] in DOC_HEADS:
+        head = _doc_phrase(words[:topic])
+        return f"{head} {' '.join(words[topic:])}" if head else None
     if len(words) < 2 or len(words) > 5 or words[-1].lower() not in DOC_HEADS:
         return None
     if words[0].lower() not in DETERMINERS:
@@ -171,6 +180,22 @@ def _doc_phrase(words: list[str]) -> str | None:
 
 def _is_title(word: str) -> bool:
     return word.lower() in TITLES or word.lower().rstrip(".") in TITLES
+
+
+# Title words that are also surnames: after a first name they end the name ("Larry King").
+_TITLE_SURNAMES = frozenset({"king", "major", "judge", "marshal", "bishop", "sheriff", "pope", "prince"})
+
+
+def _is_first_name(word: str, title: str) -> bool:
+    return (
+        title.lower() in _TITLE_SURNAMES
+        and word[:1].isupper()
+        and word.isalpha()
+        and not word.isupper()
+        and not _is_title(word)
+        and word.lower() not in ORG_HEADS
+        and not NATIONALITY.match(word)
+    )
 
 
 def _person_run(words: list[str]) -> tuple[int, int, int]:
@@ -183,8 +208,8 @@ def _person_run(words: list[str]) -> tuple[int, int, int]:
     while start > 0 and NAME_TOKEN.match(words[start - 1]):
         start -= 1
     name_start = start
-    for i in range(start, len(words)):
-        if _is_title(words[i]):
+    for i in range(start, len(words) - 1):  # a title is followed by a name: "Larry King" is a name
+        if _is_title(words[i]) and not (i > start and _is_first_name(words[i - 1], words[i])):
             name_start = i + 1
     title_start = name_start
     while title_start > start and _is_title(words[title_start - 1]):
@@ -325,6 +350,13 @@ def _organisation_role(words: list[str]) -> str | None:
 def _descriptor(text: str) -> str | None:
     """A lower-case pre-modifier ("a leading Russian pundit") kept as role, if it is one."""
     text = strip_article(text.strip(" ,"))
-    if not text or _PREP_START.match(text) or len(text.split()) > 10 or not text[0].islower() or ". " in text:
+    if (
+        not text
+        or text.lower() in DETERMINERS
+        or _PREP_START.match(text)
+        or len(text.split()) > 10
+        or not text[0].islower()
+        or ". " in text
+    ):
         return None
     return text
