@@ -110,6 +110,7 @@ class SourceKind(StrEnum):
     ORGANISATION = "organisation"
     OUTLET = "outlet"
     DOCUMENT = "document"
+    ANONYMOUS = "anonymous"  # unnamed or generic: "a senior official", "experts"; the role as written
 
 
 # --------------------------------------------------------------------------- load / parse

@@ -18,6 +18,8 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from auditor.extract.attribution.anonymous import HEADS as ANON_HEADS
+from auditor.extract.attribution.anonymous import anonymous, is_generic_document
 from auditor.extract.attribution.backing import backing_targets, backing_url
 from auditor.extract.attribution.clauses import (
     Subject,
@@ -40,7 +42,15 @@ from auditor.extract.attribution.cues import (
     lemma_of,
 )
 from auditor.extract.attribution.gazetteer import Gazetteer
-from auditor.extract.attribution.lexicon import NAME_TOKEN, ORG_HEADS, PRONOUNS, SPOKES_NOUNS
+from auditor.extract.attribution.lexicon import (
+    DETERMINERS,
+    DOC_HEADS,
+    NAME_TOKEN,
+    NON_SUBJECTS,
+    ORG_HEADS,
+    PRONOUNS,
+    SPOKES_NOUNS,
+)
 from auditor.extract.attribution.names import OutletResolver, Phrase, key
 from auditor.extract.attribution.quotes import Quoter
 from auditor.extract.attribution.text import Paragraph, body_paragraphs
@@ -60,6 +70,9 @@ _SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
 _AFTER_QUOTE = re.compile(r"[”\"]\s*$|,\s*[”\"]?\s*$")
 _CONTROL_NEXT = re.compile(r"\s*(?:that\b|with\b|[:“\"]|to\s+(?:\w+ly\s+)?(?P<verb>\w+))", re.I)
 _NO_CUE = CueForm("", "", "", 0.0)
+_VERBISH = frozenset(
+    "is are was were has have had will would could can may might should must do does did to".split()
+)
 _HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx"})
 # A role held in an organisation named earlier: "its chief executive", "the institute's director".
 _OWNED_ROLE = re.compile(
@@ -166,7 +179,12 @@ def _mention_at(
         return None
     quote = quoter.quote_for(at.index, quotes, at.sentence, at.cue, last=at.last)
     word = sentence[cue[0] : cue[1]].lower()
-    if lemma_of(word) in NEEDS_COMPLEMENT and quote is None and " that " not in sentence[cue[1] :]:
+    if (
+        lemma_of(word) in NEEDS_COMPLEMENT
+        and quote is None
+        and " that " not in sentence[cue[1] :]
+        and not _documentary(subject.phrase)
+    ):
         return None
     if lemma_of(word) in CONTROL and not _speech_follows(sentence[cue[1] :]):
         return None
@@ -184,6 +202,33 @@ def _mention_at(
     )
 
 
+def _verb_here(sentence: str, span: tuple[int, int]) -> bool:
+    """An "-s" form that is as often a noun ("his plans", "news reports indicate") is the verb
+    right after a name, a pronoun or a speaking noun ("Holm calls", "the poll shows"), when no
+    verb or auxiliary follows it."""
+    before = sentence[max(0, span[0] - 40) : span[0]].split()
+    after = sentence[span[1] : span[1] + 30].split()
+    if not before or not after:
+        return False
+    prev = before[-1]
+    low = prev.lower()
+    speaker = (
+        (prev[:1].isupper() and len(before) > 1 and low not in DETERMINERS and low not in NON_SUBJECTS)
+        or low in PRONOUNS
+        or low in DOC_HEADS
+        or low in ANON_HEADS
+    )
+    nxt = after[0].lower().strip(",.")
+    return speaker and nxt not in _VERBISH and cue_form(nxt) is None
+
+
+def _documentary(phrase: Phrase) -> bool:
+    """A document or a poll may "show" or "find" without a that-clause ("a new poll shows X ahead")."""
+    return phrase.kind is SourceKind.DOCUMENT or (
+        phrase.kind is SourceKind.ANONYMOUS and is_generic_document(phrase.role or "")
+    )
+
+
 def _speech_follows(rest: str) -> bool:
     """After a control verb: a that-clause, a quotation, or "to" and a verb of speech."""
     m = _CONTROL_NEXT.match(rest)
@@ -195,7 +240,7 @@ def _speech_follows(rest: str) -> bool:
 
 def _subject(sentence: str, span: tuple[int, int], resolve: OutletResolver | None) -> Subject | None:
     cue = sentence[span[0] : span[1]].lower()
-    if cue in AMBIGUOUS_S and not _SPEECH_NEXT.match(sentence[span[1] :]):
+    if cue in AMBIGUOUS_S and not _SPEECH_NEXT.match(sentence[span[1] :]) and not _verb_here(sentence, span):
         return None
     if cue in PROGRESSIVE and not _AUX.search(sentence[max(0, span[0] - 30) : span[0]]):
         return None
@@ -228,6 +273,7 @@ class _Resolver:
         self._org_by_word: dict[str, Phrase] = {}
         self._last_doc: Phrase | None = None
         self._last_org: Phrase | None = None  # for "its chief executive" and "a spokesperson"
+        self._unnamed: list[tuple[str, Phrase]] = []  # (head, source), for "the source added"
 
     def resolve(self, mentions: Sequence[_Mention]) -> list[_Mention]:
         out: list[_Mention] = []
@@ -247,6 +293,9 @@ class _Resolver:
 
     def _remember(self, phrase: Phrase) -> None:
         self.sources.append(phrase)
+        if phrase.kind is SourceKind.ANONYMOUS:
+            unnamed = anonymous(phrase.name)
+            self._unnamed.append((unnamed[2] if unnamed else "", phrase))
         if phrase.via:
             self._last_doc = phrase
         words = phrase.name.lower().split()
@@ -263,6 +312,9 @@ class _Resolver:
             return self._pronoun(mention.pos)
         if ref == "doc":
             return self._last_doc or phrase
+        if ref and ref.startswith("anon:"):  # "the source": the unnamed source just cited
+            same = next((p for h, p in reversed(self._unnamed) if h == ref[5:]), None)
+            return same or replace(phrase, reference=None)
         if ref == "org:":
             return self._last_org
         if ref and ref.startswith("org:"):

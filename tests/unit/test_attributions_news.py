@@ -91,3 +91,68 @@ def test_the_united_states_is_no_source_with_the_cue_states() -> None:
     )
     assert list(got) == ["report on the United States"]
     assert got["report on the United States"].kind is SourceKind.DOCUMENT
+
+
+# --------------------------------------------------------------------------- unnamed sources
+
+
+def test_unnamed_and_generic_sources_are_anonymous_with_the_words_used() -> None:
+    got = _extract(
+        "The convoy turned back at the border, sources said.",
+        "A senior administration official said the talks had stalled.",
+        "“Nobody wanted the delay,” said one source familiar with the negotiations.",
+        "The levy was a mistake, the source added.",
+        "Foreign policy analysts said the sanctions would bite.",
+        "A new poll shows the mayor ahead by six points.",
+    )
+    assert all(a.kind is SourceKind.ANONYMOUS for a in got.values())
+    assert got["A senior administration official"].role == "senior administration official"
+    assert "one source familiar with the negotiations" in got
+    assert got["A new poll"].cue == "shows"
+    # "the source" is the unnamed source just cited
+    assert len(got["one source familiar with the negotiations"].mentions) == 2
+
+
+def test_a_named_person_or_outlet_is_not_anonymous() -> None:
+    got = _extract(
+        "Ministry spokesman Ole Dahl said the port was closed.",
+        "The Harbour Observer reported that the port was closed.",
+        "The institute's chief analyst, Dr. Jonas Lind, warned that prices would rise.",
+    )
+    assert got["Ole Dahl"].kind is SourceKind.PERSON
+    assert got["Jonas Lind"].kind is SourceKind.PERSON
+    assert not any(a.kind is SourceKind.ANONYMOUS for a in got.values())
+
+
+def test_unnamed_sources_are_counted_in_the_verdict_and_kept_out_of_the_named_list() -> None:
+    from dataclasses import replace
+
+    from bs4 import BeautifulSoup
+
+    from auditor.jsonout import attribution_json
+    from auditor.models import Attribution
+    from auditor.report.render import render_article
+    from auditor.store import Store
+    from tests.fixtures.report.records import make_audit
+
+    audit = make_audit()
+    officials = Attribution(
+        source="officials",
+        kind=SourceKind.ANONYMOUS,
+        cue="said",
+        evidence="The talks stalled, officials said.",
+    )
+    audit = replace(
+        audit, article=replace(audit.article, attributions=(*audit.article.attributions, officials))
+    )
+    soup = BeautifulSoup(render_article(audit), "lxml")
+    assert "1 of 4 sources are unnamed" in soup.select_one("#verdict").get_text(" ")
+    assert "officials" not in [
+        s.select_one(".who").contents[0].strip() for s in soup.select("#sources .source")
+    ]
+    assert "The talks stalled, officials said." in soup.select_one("#sources .unnamed").get_text()
+    assert attribution_json(officials)["kind"] == "anonymous"
+    store = Store.open(":memory:")
+    store.save_audit(audit, store.start_run("audit", {}, "0.1.0"))
+    (back,) = store.audits()
+    assert back.article.attributions[-1] == officials

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from auditor.extract.attribution.anonymous import anonymous
 from auditor.extract.attribution.lexicon import DETERMINERS, word_set
 from auditor.extract.attribution.names import OutletResolver, Phrase, classify, is_outlet, strip_article
 from auditor.extract.text import is_abbreviation as _is_abbreviation
@@ -212,7 +213,11 @@ def _head_and_apposition(head: str, appos: str | None, resolve: OutletResolver |
     phrase = classify(head, resolve)
     if appos is None:
         return phrase
-    if phrase is None or (phrase.reference is not None and phrase.reference not in {"he", "she"}):
+    if (
+        phrase is None
+        or phrase.kind is SourceKind.ANONYMOUS
+        or (phrase.reference is not None and phrase.reference not in {"he", "she"})
+    ):
         named = classify(appos.strip(), resolve)
         if named is not None and named.kind is SourceKind.PERSON and named.reference is None:
             return _with_role(named, _appos_role(head))
@@ -262,7 +267,11 @@ def subject_after(sentence: str, cue_end: int, resolve: OutletResolver | None) -
         return None
     words = np.split()
     if not (
-        np[:1].isupper() or np[:1].isdigit() or words[0].lower() in DETERMINERS or words[-1][:1].isupper()
+        np[:1].isupper()
+        or np[:1].isdigit()
+        or words[0].lower() in DETERMINERS
+        or words[-1][:1].isupper()
+        or anonymous(np) is not None
     ):
         return None
     appos = right[segs[1][0] : segs[1][1]].strip() if len(segs) > 1 else None

@@ -7,6 +7,7 @@ read and extend them; multi-word entries sit in explicit sets beside them.
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 _BYTE_SPACES = bytes.maketrans(b".,;:!?\"'()[]{}/?*", b" " * 17)
 
@@ -224,3 +225,21 @@ DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this",
 
 NAME_TOKEN = re.compile(r"^(?:[A-Z][\w’'.-]*|[A-Z]\.|(?:de|da|van|von|der|bin|al|ibn|le|la|du|di)|al-\w+)$")
 NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|ic|i|ch)$")
+
+
+def _first_names() -> dict[str, str]:
+    """Given name (lower case) -> "m" or "f", from ``data/first_names.txt``."""
+    text = resources.files("auditor.extract.attribution").joinpath("data/first_names.txt").read_text("utf-8")
+    out: dict[str, str] = {}
+    gender = ""
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.rstrip().endswith(":"):
+            gender = line.strip()[0]
+            continue
+        out.update(dict.fromkeys(line.split(), gender))
+    return out
+
+
+FIRST_NAMES: dict[str, str] = _first_names()

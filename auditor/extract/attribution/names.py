@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from auditor.extract.attribution.anonymous import anonymous
 from auditor.extract.attribution.lexicon import (
     DETERMINERS,
     DOC_HEADS,
@@ -237,6 +238,13 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
         return Phrase(name=clause, kind=SourceKind.ORGANISATION, reference="org:")
     if len(words) == 1 and low[0] in PRONOUNS:
         return Phrase(name=words[0], kind=SourceKind.PERSON, reference=low[0])
+    unnamed = anonymous(clause)
+    if unnamed is not None:
+        name, role, head = unnamed
+        definite = low[0] == "the" and len(words) == 2 and not low[1].endswith("s")
+        return Phrase(
+            name=name, kind=SourceKind.ANONYMOUS, role=role, reference=f"anon:{head}" if definite else None
+        )
     if low[0] in {"the", "this"} and 2 <= len(words) <= 4 and all(w.islower() for w in words[1:]):
         if low[-1] in ROLE_NOUNS:
             return Phrase(name=clause, kind=SourceKind.PERSON, reference=low[-1])
