@@ -14,12 +14,11 @@ the article's own authors.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from auditor.extract.attribution.anonymous import HEADS as ANON_HEADS
-from auditor.extract.attribution.anonymous import anonymous, is_generic_document
+from auditor.extract.attribution.anonymous import is_generic_document
 from auditor.extract.attribution.backing import backing_targets, backing_url
 from auditor.extract.attribution.clauses import (
     Subject,
@@ -45,14 +44,12 @@ from auditor.extract.attribution.gazetteer import Gazetteer
 from auditor.extract.attribution.lexicon import (
     DETERMINERS,
     DOC_HEADS,
-    NAME_TOKEN,
     NON_SUBJECTS,
-    ORG_HEADS,
     PRONOUNS,
-    SPOKES_NOUNS,
 )
 from auditor.extract.attribution.names import OutletResolver, Phrase, key
 from auditor.extract.attribution.quotes import Quoter
+from auditor.extract.attribution.references import Mention, Resolver
 from auditor.extract.attribution.text import Paragraph, body_paragraphs
 from auditor.extract.text import inside, quote_spans, sentences
 from auditor.models import Attribution, Document, DomainInfo, Link, Metadata, SourceKind
@@ -73,23 +70,6 @@ _NO_CUE = CueForm("", "", "", 0.0)
 _VERBISH = frozenset(
     "is are was were has have had will would could can may might should must do does did to".split()
 )
-_HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx"})
-# A role held in an organisation named earlier: "its chief executive", "the institute's director".
-_OWNED_ROLE = re.compile(
-    r"^(?:(?P<its>its|their)|(?:the\s+)?(?P<head>[a-z]+)[’']s)\s+(?P<role>[a-z][\w -]{0,60})$", re.I
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Mention:
-    phrase: Phrase
-    cue: str
-    sentence: str
-    quote: str | None
-    venue: Venue | None
-    url: str | None
-    direct: bool
-    pos: tuple[int, int]  # (paragraph, offset of the cue): for resolving "he" and "the ministry"
 
 
 def extract_attributions(
@@ -102,7 +82,7 @@ def extract_attributions(
     paras = body_paragraphs(doc, links)
     targets = backing_targets(doc, links)
     quoter = Quoter(paras)
-    mentions: list[_Mention] = []
+    mentions: list[Mention] = []
     forms = forms_in("\n".join(p.text for p in paras))
     for index, para in enumerate(paras):
         if quoter.consumed(index):
@@ -111,8 +91,8 @@ def extract_attributions(
         mentions.extend(_paragraph_mentions(index, para, forms, quoter, resolve_outlet, budget, targets))
         if len(mentions) >= _MAX_MENTIONS:
             break
-    gazetteer = Gazetteer.build(paras, [m.phrase for m in mentions])
-    resolved = _Resolver(paras, gazetteer, metadata.authors).resolve(mentions)
+    gazetteer = Gazetteer.build(paras, [m.phrase for m in mentions], metadata.title or "")
+    resolved = Resolver(paras, gazetteer, metadata.authors).resolve(mentions)
     return _merge(resolved, resolve_outlet)
 
 
@@ -124,13 +104,13 @@ def _paragraph_mentions(
     resolve: OutletResolver | None,
     budget: int,
     targets: Mapping[str, str | None],
-) -> list[_Mention]:
+) -> list[Mention]:
     cues = find_cues(para.text, forms)
     if not cues:
         return []
     quotes = quote_spans(para.text)
     spans = sentences(para.text)
-    out: list[_Mention] = []
+    out: list[Mention] = []
     k = 0
     for n, (start, end) in enumerate(spans):
         here = []
@@ -170,7 +150,7 @@ class _Place:
 
 def _mention_at(
     at: _Place, quotes: Sequence[tuple[int, int]], quoter: Quoter, resolve: OutletResolver | None
-) -> _Mention | None:
+) -> Mention | None:
     start, end = at.sentence
     sentence = at.para.text[start:end]
     cue = (at.cue[0] - start, at.cue[1] - start)
@@ -188,7 +168,7 @@ def _mention_at(
         return None
     if lemma_of(word) in CONTROL and not _speech_follows(sentence[cue[1] :]):
         return None
-    return _Mention(
+    return Mention(
         phrase=subject.phrase,
         cue=word,
         sentence=" ".join(sentence.split()),
@@ -199,6 +179,7 @@ def _mention_at(
         ),
         direct=subject.direct,
         pos=(at.index, at.cue[0]),
+        subject_pos=(at.index, start + subject.start),
     )
 
 
@@ -256,150 +237,10 @@ def _subject(sentence: str, span: tuple[int, int], resolve: OutletResolver | Non
     return subject
 
 
-class _Resolver:
-    """Full names for surnames, antecedents for "he", "the ambassador", "the ministry" and
-    "the report"; the article's own authors dropped. Unresolvable references are dropped
-    rather than guessed."""
-
-    def __init__(self, paras: Sequence[Paragraph], gazetteer: Gazetteer, authors: Sequence[str]) -> None:
-        self.paras = paras
-        self.gazetteer = gazetteer
-        self.authors = {key(a) for a in authors} | {key(a.split()[-1]) for a in authors if a.split()}
-        self.people: list[tuple[tuple[int, int], str, str | None]] = []
-        self.sources: list[Phrase] = []
-        self._orgs: dict[str, list[tuple[tuple[int, int], str]]] = {}
-        # The latest cited source per lower-case word of a multi-word organisation name, and
-        # the latest document source: looked up per mention without rescanning every source.
-        self._org_by_word: dict[str, Phrase] = {}
-        self._last_doc: Phrase | None = None
-        self._last_org: Phrase | None = None  # for "its chief executive" and "a spokesperson"
-        self._unnamed: list[tuple[str, Phrase]] = []  # (head, source), for "the source added"
-
-    def resolve(self, mentions: Sequence[_Mention]) -> list[_Mention]:
-        out: list[_Mention] = []
-        for mention in mentions:
-            phrase = self._phrase(mention)
-            if phrase is None or key(phrase.name) in self.authors or not phrase.name.strip():
-                continue
-            if phrase.kind is SourceKind.PERSON and phrase.role:
-                phrase = replace(phrase, role=self._owned_role(phrase.role, mention.pos))
-            if phrase.kind is SourceKind.PERSON:
-                self.people.append(
-                    (mention.pos, phrase.name, phrase.role or self.gazetteer.role(phrase.name))
-                )
-            self._remember(phrase)
-            out.append(replace(mention, phrase=phrase))
-        return out
-
-    def _remember(self, phrase: Phrase) -> None:
-        self.sources.append(phrase)
-        if phrase.kind is SourceKind.ANONYMOUS:
-            unnamed = anonymous(phrase.name)
-            self._unnamed.append((unnamed[2] if unnamed else "", phrase))
-        if phrase.via:
-            self._last_doc = phrase
-        words = phrase.name.lower().split()
-        if phrase.kind is SourceKind.ORGANISATION and not phrase.place_only:
-            self._last_org = phrase
-        if phrase.kind is SourceKind.ORGANISATION and len(words) > 1:
-            for word in words:
-                self._org_by_word[word] = phrase
-
-    def _phrase(self, mention: _Mention) -> Phrase | None:
-        phrase = mention.phrase
-        ref = phrase.reference
-        if ref in PRONOUNS:
-            return self._pronoun(mention.pos)
-        if ref == "doc":
-            return self._last_doc or phrase
-        if ref and ref.startswith("anon:"):  # "the source": the unnamed source just cited
-            same = next((p for h, p in reversed(self._unnamed) if h == ref[5:]), None)
-            return same or replace(phrase, reference=None)
-        if ref == "org:":
-            return self._last_org
-        if ref and ref.startswith("org:"):
-            return self._organisation(ref[4:], mention.pos) or phrase
-        if ref:
-            name = next((n for _, n, r in reversed(self.people) if r and ref in r.lower()), None)
-            if name is None and ref in SPOKES_NOUNS:
-                return self._last_org  # "the spokesman said": the organisation speaks
-            return Phrase(name=name, kind=SourceKind.PERSON, role=self.gazetteer.role(name)) if name else None
-        if phrase.kind is SourceKind.PERSON:
-            full, title = self.gazetteer.full_name(phrase.name)
-            if full == phrase.name and len(full.split()) == 1 and not phrase.role and not title:
-                # A lone capitalised word is a name only if the text capitalises it mid-sentence
-                # too: "Operators said" at a sentence start is a common noun.
-                if not (full.isupper() or self.gazetteer.capitalised_mid_sentence(full)):
-                    return None
-                return Phrase(name=full, kind=SourceKind.ORGANISATION)
-            return Phrase(name=full, kind=SourceKind.PERSON, role=_better_role(phrase.role, title))
-        return phrase
-
-    def _owned_role(self, role: str, pos: tuple[int, int]) -> str:
-        """ "Its chief executive" -> "chief executive of ECT": each part of the role whose
-        owner is "its" or "the <organisation noun>'s" names the organisation meant."""
-        parts = []
-        split = role.split(", ")
-        for part in split:
-            if len(split) > 1 and part.lower().rstrip(".") in _HONORIFICS:
-                continue  # "Dr." adds nothing beside "director of the institute"
-            m = _OWNED_ROLE.match(part.strip())
-            head = m.group("head").lower() if m and m.group("head") else None
-            if m and (m.group("its") or head in ORG_HEADS):
-                org = self._last_org if head is None else self._organisation(head, pos)
-                if org is not None:
-                    the = "the " if org.name.split()[-1].lower() in ORG_HEADS else ""
-                    part = f"{m.group('role')} of {the}{org.name}"
-            parts.append(part)
-        return ", ".join(parts)
-
-    def _pronoun(self, pos: tuple[int, int]) -> Phrase | None:
-        said = self.people[-1][:2] if self.people and self.people[-1][0] < pos else None
-        named = self.gazetteer.last_person_before(pos)
-        candidates = [c for c in (said, named) if c]
-        if not candidates:
-            return None
-        name = max(candidates)[1]
-        return Phrase(name=name, kind=SourceKind.PERSON, role=self.gazetteer.role(name))
-
-    def _organisation(self, head: str, pos: tuple[int, int]) -> Phrase | None:
-        """'the ministry' -> the last organisation with that head, cited or named before."""
-        if head in self._org_by_word:
-            return self._org_by_word[head]
-        named = self._named_organisations(head)
-        i = bisect_left(named, (pos, ""))
-        if not i:
-            return None
-        found = named[i - 1][1]
-        return Phrase(name=re.sub(r"^The\s+", "", found), kind=SourceKind.ORGANISATION)
-
-    def _named_organisations(self, head: str) -> list[tuple[tuple[int, int], str]]:
-        """Every capitalised organisation name with this head in the body, in order (cached)."""
-        if head not in self._orgs:
-            word = re.escape(head.capitalize())
-            pattern = re.compile(
-                rf"\b((?:[A-Z][\w’'-]*\s+){{0,4}}{word}(?:\s+(?:of|for|on|and)(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,4}}){{0,3}})"
-            )
-            self._orgs[head] = [
-                ((index, m.start()), m.group(1))
-                for index, para in enumerate(self.paras)
-                for m in pattern.finditer(para.text)
-                if len(m.group(1).split()) > 1
-            ]
-        return self._orgs[head]
-
-
-def _better_role(role: str | None, title: str | None) -> str | None:
-    """A bare abbreviated title ("Prof.") gives way to the gazetteer's fuller one."""
-    if role and (title is None or not NAME_TOKEN.match(role) or len(role) > len(title)):
-        return role
-    return title or role
-
-
-def _merge(mentions: list[_Mention], resolve: OutletResolver | None) -> tuple[Attribution, ...]:
+def _merge(mentions: list[Mention], resolve: OutletResolver | None) -> tuple[Attribution, ...]:
     """One record per source: the first mention's name, kind, cue and evidence; the first
     role, quote, link and venue any mention supplies; every evidence sentence."""
-    groups: dict[str, list[_Mention]] = {}
+    groups: dict[str, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(key(m.phrase.name), []).append(m)
     out: list[Attribution] = []
@@ -428,7 +269,7 @@ def _merge(mentions: list[_Mention], resolve: OutletResolver | None) -> tuple[At
     return tuple(out)
 
 
-def _evidence(group: Sequence[_Mention]) -> list[str]:
+def _evidence(group: Sequence[Mention]) -> list[str]:
     """Each mention's sentence, and after it the quotation its lead-in took from the
     paragraphs that follow ("He explained:" then the quoted paragraph): the second and
     later quotes of one person are evidence too, though only the first is ``quote``."""

@@ -156,3 +156,43 @@ def test_unnamed_sources_are_counted_in_the_verdict_and_kept_out_of_the_named_li
     store.save_audit(audit, store.start_run("audit", {}, "0.1.0"))
     (back,) = store.audits()
     assert back.article.attributions[-1] == officials
+
+
+# --------------------------------------------------------------------------- references resolved
+
+
+def test_he_and_she_go_to_the_last_person_of_that_gender() -> None:
+    got = _extract(
+        "Senator Rhea Dalton met the governor, Tom Ashby, on Monday.",
+        "She said the levy was fair. He said it was not.",
+        "Mrs. Alder spoke next. She told reporters the plan would fail.",
+    )
+    assert got["Rhea Dalton"].mentions == ("She said the levy was fair.",)
+    assert got["Tom Ashby"].mentions == ("He said it was not.",)
+    assert len(got["Alder"].mentions) == 2
+
+
+def test_a_pronoun_with_nobody_compatible_before_it_is_left_out() -> None:
+    assert _extract("He said the levy was fair.") == {}
+    got = _extract("Mrs. Ines Farrow opened the session.", "He said the levy was fair.")
+    assert got == {}
+
+
+def test_a_surname_takes_the_full_name_from_the_headline() -> None:
+    from auditor.extract.attributions import extract_attributions
+    from auditor.models import Metadata
+    from tests.unit.test_attributions import _doc, _links, _resolve
+
+    doc = _doc("“We will not back down,” Marchetti said on Tuesday.", "The council met again.")
+    meta = Metadata(title="Nora Marchetti vows to fight the levy")
+    (found,) = extract_attributions(doc, _links(doc), meta, _resolve)
+    assert found.source == "Nora Marchetti" and found.kind is SourceKind.PERSON
+
+
+def test_unnamed_people_at_a_named_organisation_speak_for_it() -> None:
+    got = _extract(
+        "Shipping analysts at Linerlytica wrote that congestion would ease.",
+        "Officials in Washington said the talks were over.",
+    )
+    assert got["Linerlytica"].kind is SourceKind.ORGANISATION
+    assert got["Officials in Washington"].kind is SourceKind.ANONYMOUS  # a place is not a speaker

@@ -79,6 +79,20 @@ def anonymous(clause: str) -> tuple[str, str, str] | None:
     return text, role, head[:-1] if head.endswith("s") and head not in {"witnesses", "research"} else head
 
 
+_AT_ORGANISATION = re.compile(
+    r"^[\w\s-]*?\b(?i:"
+    + "|".join(sorted(HEADS, key=len, reverse=True))
+    + r")\s+(?:at|from)\s+(?P<org>(?:the\s+)?[A-Z].*)$"
+)
+
+
+def speaks_for(clause: str) -> str | None:
+    """ "Shipping analysts at Linerlytica", "officials from the Water Board": the organisation
+    named after "at" or "from", for whom the unnamed people speak."""
+    m = _AT_ORGANISATION.match(clause.strip())
+    return m.group("org") if m else None
+
+
 def is_generic_document(role: str) -> bool:
     words = _QUALIFIER.sub("", role).split()
     return bool(words) and words[-1].lower() in _DOCUMENT_HEADS

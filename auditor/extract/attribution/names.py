@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from auditor.extract.attribution.anonymous import anonymous
+from auditor.extract.attribution.anonymous import anonymous, speaks_for
 from auditor.extract.attribution.lexicon import (
     DETERMINERS,
     DOC_HEADS,
@@ -111,6 +111,7 @@ def strip_article(text: str) -> str:
 
 
 _OUTLET_KEYS = frozenset(key(o) for o in OUTLETS)
+_SPEAKS_FOR = frozenset({SourceKind.ORGANISATION, SourceKind.OUTLET})
 
 
 def is_outlet(name: str, resolve: OutletResolver | None) -> bool:
@@ -239,6 +240,13 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
     if len(words) == 1 and low[0] in PRONOUNS:
         return Phrase(name=words[0], kind=SourceKind.PERSON, reference=low[0])
     unnamed = anonymous(clause)
+    org = speaks_for(clause) if unnamed is not None else None
+    if org is not None:
+        phrase = classify(org, resolve)
+        if phrase is not None and phrase.kind is SourceKind.PERSON and len(phrase.name.split()) == 1:
+            phrase = Phrase(name=phrase.name, kind=SourceKind.ORGANISATION)  # "analysts at Linerlytica"
+        if phrase is not None and phrase.kind in _SPEAKS_FOR and not phrase.place_only:
+            return phrase
     if unnamed is not None:
         name, role, head = unnamed
         definite = low[0] == "the" and len(words) == 2 and not low[1].endswith("s")
