@@ -59,12 +59,13 @@ __all__ = ["OutletResolver", "extract_attributions"]
 _MAX_MENTIONS = 1000  # per article; a hostile page cannot make the stage quadratic
 _MAX_SENTENCE = 2000  # longer "sentences" are lists or markup debris, not reported speech
 _MAX_CUES = 12  # cues read per sentence
+_QUOTE_PROBE = 30  # a quotation beginning in the cue's sentence is that sentence's, not a mention of its own
 _PLACE_CUES = frozenset(
     {"say", "state", "announce", "warn", "claim", "insist", "deny", "accuse", "confirm", "blame"}
 )
 _AUX = re.compile(r"\b(?:was|is|are|were|been|be)\s+(?:\w+ly\s+|now\s+|also\s+)?$", re.I)
 _SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
-_AFTER_QUOTE = re.compile(r"[”\"]\s*$|,\s*[”\"]?\s*$")
+_AFTER_QUOTE = re.compile(r"(?:[”\"]|'')\s*$|,\s*(?:[”\"]|'')?\s*$")
 _CONTROL_NEXT = re.compile(r"\s*(?:that\b|with\b|[:“\"]|to\s+(?:\w+ly\s+)?(?P<verb>\w+))", re.I)
 _NO_CUE = CueForm("", "", "", 0.0)
 _VERBISH = frozenset(
@@ -276,7 +277,7 @@ def _evidence(group: Sequence[Mention]) -> list[str]:
     out: list[str] = []
     for m in group:
         out.append(m.sentence)
-        if m.quote and m.quote not in m.sentence:
+        if m.quote and m.quote[:_QUOTE_PROBE] not in m.sentence:  # quoted from other paragraphs
             out.append(m.quote)
     return out
 

@@ -196,3 +196,21 @@ def test_unnamed_people_at_a_named_organisation_speak_for_it() -> None:
     )
     assert got["Linerlytica"].kind is SourceKind.ORGANISATION
     assert got["Officials in Washington"].kind is SourceKind.ANONYMOUS  # a place is not a speaker
+
+
+# --------------------------------------------------------------------------- quotation marks
+
+
+def test_doubled_apostrophes_are_quotation_marks() -> None:
+    got = _extract(
+        "Their neighbour Ben Green, 83, knows what the town needs. ''It will take a stubborn mayor,'' "
+        "he said. ''Nobody else will do it.''",
+        "''The rates will fall,'' Mr. Ekwall said, ''but not this year.''",
+    )
+    assert got["Ben Green"].quote == "It will take a stubborn mayor"
+    assert got["Ekwall"].quote == "The rates will fall, but not this year."
+
+
+def test_said_inside_a_quote_inside_a_quote_is_not_an_attribution() -> None:
+    got = _extract("“When the mayor told me ‘the council said no’, I laughed,” Ines Farrow said.")
+    assert list(got) == ["Ines Farrow"]

@@ -25,7 +25,7 @@ _SKIP_WORDS = word_set(
     earlier subsequently separately similarly privately tersely angrily even just not
     never always often herself himself themselves itself"""
 )
-_CUT = re.compile(r"[;:(]|\s[—–-]{1,2}\s|[—–]|[”»]\s*,?|,\s*[”\"]|\bthat\s")
+_CUT = re.compile(r"[;:(]|\s[—–-]{1,2}\s|[—–]|[”»]\s*,?|,\s*(?:[”\"]|'')|''\s|\bthat\s")
 _LEAD = re.compile(
     r"^(?:(?:as|and|but|while|when|since|because|though|although|so|whereas|where|if|then|meanwhile|also|which|who|that)\s+)+",
     re.I,

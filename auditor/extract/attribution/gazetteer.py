@@ -161,20 +161,20 @@ class Gazetteer:
 
     def last_person_before(self, pos: Pos, gender: str | None = None, paragraphs: int = 5) -> str | None:
         """The last person named before ``pos``, no more than ``paragraphs`` paragraphs back,
-        whose gender is known to be ``gender``; failing that, the last whose gender is unknown."""
+        whose gender is ``gender`` or unknown."""
         i = bisect_left(self.occurrences, (pos, ""))
-        fallback = None
         while i > 0:
             i -= 1
             (para, _), full = self.occurrences[i]
             if para < pos[0] - paragraphs:
-                break
-            found = self.genders.get(key(full))
-            if gender is None or found == gender:
+                return None
+            if self.fits(full, gender):
                 return full
-            if found is None and fallback is None:
-                fallback = full
-        return fallback
+        return None
+
+    def fits(self, name: str, gender: str | None) -> bool:
+        found = self.genders.get(key(name))
+        return gender is None or found is None or found == gender
 
     def last_mention_of(self, name: str, pos: Pos) -> Pos:
         """Where ``name`` was last mentioned before ``pos`` ((-3, 0) when never)."""

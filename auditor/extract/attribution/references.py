@@ -143,30 +143,20 @@ class Resolver:
         return ", ".join(parts)
 
     def _pronoun(self, mention: Mention) -> Phrase | None:
-        """ "he" / "she": the last person of that gender named or cited before the pronoun,
-        within the five paragraphs before; a person of unknown gender only when none is known
-        to fit."""
+        """ "he" / "she": the last person named or cited before the pronoun, within the five
+        paragraphs before, whose gender fits (or is unknown)."""
         pos = mention.subject_pos or mention.pos
         gender = _PRONOUN_GENDER.get(mention.phrase.name.lower())
         named = self.gazetteer.last_person_before(pos, gender)
-        cited = [(p, n) for p, n, _ in self.people if p < pos and p[0] >= pos[0] - 5]
-        best = self._strict(named, gender)
-        for p, n in reversed(cited):
-            if self._strict(n, gender) >= max(best, 1) and (
-                named is None or p >= self.gazetteer.last_mention_of(named, pos)
-            ):
+        for p, n, _ in reversed(self.people):
+            if p >= pos or p[0] < pos[0] - 5 or not self.gazetteer.fits(n, gender):
+                continue
+            if named is None or p >= self.gazetteer.last_mention_of(named, pos):
                 named = n
-                break
+            break
         if named is None:
             return None
         return Phrase(name=named, kind=SourceKind.PERSON, role=self.gazetteer.role(named))
-
-    def _strict(self, name: str | None, gender: str | None) -> int:
-        """2: known to fit the pronoun; 1: gender unknown; 0: known not to fit, or nobody."""
-        if name is None:
-            return 0
-        found = self.gazetteer.gender(name)
-        return 2 if gender is None or found == gender else 1 if found is None else 0
 
     def _organisation(self, head: str, pos: tuple[int, int]) -> Phrase | None:
         """'the ministry' -> the last organisation with that head, cited or named before."""
