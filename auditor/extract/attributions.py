@@ -1,7 +1,8 @@
 """Attributions: every source the article presents as saying, writing or reporting something.
 
 Rule-based and pure. For each body sentence we find cues (``attribution.cues``), read the
-speaker around each cue (``attribution.clauses``), classify it (``attribution.names``), take
+speaker at each cue by its shape (``attribution.speaker``, ``attribution.clauses``), classify
+it (``attribution.names``, ``attribution.anonymous``), take
 the quotation that goes with it (in the sentence, in the paragraphs that follow "He
 explained:", or in the paragraphs that open a quote attributed at its end), the outlet where
 it was said, and the link that backs it. Then references are resolved ("Putin" -> "Vladimir
@@ -13,43 +14,20 @@ the article's own authors.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from auditor.extract.attribution.anonymous import HEADS as ANON_HEADS
-from auditor.extract.attribution.anonymous import is_generic_document
 from auditor.extract.attribution.backing import backing_targets, backing_url
 from auditor.extract.attribution.clauses import (
-    Subject,
     Venue,
-    subject_according,
-    subject_after,
-    subject_before,
     venue_in,
 )
-from auditor.extract.attribution.cues import (
-    AMBIGUOUS_S,
-    CONTROL,
-    CONTROL_OK_NEXT,
-    NEEDS_COMPLEMENT,
-    PROGRESSIVE,
-    CueForm,
-    cue_form,
-    find_cues,
-    forms_in,
-    lemma_of,
-)
+from auditor.extract.attribution.cues import find_cues, forms_in
 from auditor.extract.attribution.gazetteer import Gazetteer
-from auditor.extract.attribution.lexicon import (
-    DETERMINERS,
-    DOC_HEADS,
-    NON_SUBJECTS,
-    PRONOUNS,
-)
-from auditor.extract.attribution.names import OutletResolver, Phrase, key
+from auditor.extract.attribution.names import OutletResolver, key
 from auditor.extract.attribution.quotes import Quoter
 from auditor.extract.attribution.references import Mention, Resolver
+from auditor.extract.attribution.speaker import complement_ok, speaker
 from auditor.extract.attribution.text import Paragraph, body_paragraphs
 from auditor.extract.text import inside, quote_spans, sentences
 from auditor.models import Attribution, Document, DomainInfo, Link, Metadata, SourceKind
@@ -60,17 +38,6 @@ _MAX_MENTIONS = 1000  # per article; a hostile page cannot make the stage quadra
 _MAX_SENTENCE = 2000  # longer "sentences" are lists or markup debris, not reported speech
 _MAX_CUES = 12  # cues read per sentence
 _QUOTE_PROBE = 30  # a quotation beginning in the cue's sentence is that sentence's, not a mention of its own
-_PLACE_CUES = frozenset(
-    {"say", "state", "announce", "warn", "claim", "insist", "deny", "accuse", "confirm", "blame"}
-)
-_AUX = re.compile(r"\b(?:was|is|are|were|been|be)\s+(?:\w+ly\s+|now\s+|also\s+)?$", re.I)
-_SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
-_AFTER_QUOTE = re.compile(r"(?:[”\"]|'')\s*$|,\s*(?:[”\"]|'')?\s*$")
-_CONTROL_NEXT = re.compile(r"\s*(?:that\b|with\b|[:“\"]|to\s+(?:\w+ly\s+)?(?P<verb>\w+))", re.I)
-_NO_CUE = CueForm("", "", "", 0.0)
-_VERBISH = frozenset(
-    "is are was were has have had will would could can may might should must do does did to".split()
-)
 
 
 def extract_attributions(
@@ -121,12 +88,14 @@ def _paragraph_mentions(
             k += 1
         if end - start > _MAX_SENTENCE:
             continue
+        named = False  # an earlier cue of this sentence has named its speaker
         for cue in here[:_MAX_CUES]:
             if not inside(cue[0], quotes) and _lower_or_first(para.text, start, cue[0]):
                 at = _Place(index, para, (start, end), cue, n == len(spans) - 1, targets)
-                mention = _mention_at(at, quotes, quoter, resolve)
+                mention = _mention_at(at, quotes, quoter, resolve, shared=not named)
                 if mention is not None:
                     out.append(mention)
+                    named = True
         if len(out) >= budget:  # one paragraph of thousands of cues must not run unbounded
             return out[:budget]
     return out
@@ -150,24 +119,22 @@ class _Place:
 
 
 def _mention_at(
-    at: _Place, quotes: Sequence[tuple[int, int]], quoter: Quoter, resolve: OutletResolver | None
+    at: _Place,
+    quotes: Sequence[tuple[int, int]],
+    quoter: Quoter,
+    resolve: OutletResolver | None,
+    *,
+    shared: bool,
 ) -> Mention | None:
     start, end = at.sentence
     sentence = at.para.text[start:end]
     cue = (at.cue[0] - start, at.cue[1] - start)
-    subject = _subject(sentence, cue, resolve)
+    subject = speaker(sentence, cue, resolve, shared=shared)
     if subject is None:
         return None
     quote = quoter.quote_for(at.index, quotes, at.sentence, at.cue, last=at.last)
     word = sentence[cue[0] : cue[1]].lower()
-    if (
-        lemma_of(word) in NEEDS_COMPLEMENT
-        and quote is None
-        and " that " not in sentence[cue[1] :]
-        and not _documentary(subject.phrase)
-    ):
-        return None
-    if lemma_of(word) in CONTROL and not _speech_follows(sentence[cue[1] :]):
+    if not complement_ok(word, subject.phrase, quote, sentence[cue[1] :]):
         return None
     return Mention(
         phrase=subject.phrase,
@@ -182,60 +149,6 @@ def _mention_at(
         pos=(at.index, at.cue[0]),
         subject_pos=(at.index, start + subject.start),
     )
-
-
-def _verb_here(sentence: str, span: tuple[int, int]) -> bool:
-    """An "-s" form that is as often a noun ("his plans", "news reports indicate") is the verb
-    right after a name, a pronoun or a speaking noun ("Holm calls", "the poll shows"), when no
-    verb or auxiliary follows it."""
-    before = sentence[max(0, span[0] - 40) : span[0]].split()
-    after = sentence[span[1] : span[1] + 30].split()
-    if not before or not after:
-        return False
-    prev = before[-1]
-    low = prev.lower()
-    speaker = (
-        (prev[:1].isupper() and len(before) > 1 and low not in DETERMINERS and low not in NON_SUBJECTS)
-        or low in PRONOUNS
-        or low in DOC_HEADS
-        or low in ANON_HEADS
-    )
-    nxt = after[0].lower().strip(",.")
-    return speaker and nxt not in _VERBISH and cue_form(nxt) is None
-
-
-def _documentary(phrase: Phrase) -> bool:
-    """A document or a poll may "show" or "find" without a that-clause ("a new poll shows X ahead")."""
-    return phrase.kind is SourceKind.DOCUMENT or (
-        phrase.kind is SourceKind.ANONYMOUS and is_generic_document(phrase.role or "")
-    )
-
-
-def _speech_follows(rest: str) -> bool:
-    """After a control verb: a that-clause, a quotation, or "to" and a verb of speech."""
-    m = _CONTROL_NEXT.match(rest)
-    if m is None:
-        return False
-    verb = m.group("verb")
-    return verb is None or verb.lower() in CONTROL_OK_NEXT or (cue_form(verb) or _NO_CUE).cls == "speech"
-
-
-def _subject(sentence: str, span: tuple[int, int], resolve: OutletResolver | None) -> Subject | None:
-    cue = sentence[span[0] : span[1]].lower()
-    if cue in AMBIGUOUS_S and not _SPEECH_NEXT.match(sentence[span[1] :]) and not _verb_here(sentence, span):
-        return None
-    if cue in PROGRESSIVE and not _AUX.search(sentence[max(0, span[0] - 30) : span[0]]):
-        return None
-    if cue == "according to":
-        return subject_according(sentence, span[1], resolve)
-    subject = subject_before(sentence, span[0], resolve)
-    if subject is None and _AFTER_QUOTE.search(sentence[max(0, span[0] - 8) : span[0]]):
-        subject = subject_after(sentence, span[1], resolve)
-    if subject is None:
-        return None
-    if subject.phrase.place_only and not (subject.direct and lemma_of(cue) in _PLACE_CUES):
-        return None
-    return subject
 
 
 def _merge(mentions: list[Mention], resolve: OutletResolver | None) -> tuple[Attribution, ...]:

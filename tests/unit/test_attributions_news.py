@@ -214,3 +214,44 @@ def test_doubled_apostrophes_are_quotation_marks() -> None:
 def test_said_inside_a_quote_inside_a_quote_is_not_an_attribution() -> None:
     got = _extract("“When the mayor told me ‘the council said no’, I laughed,” Ines Farrow said.")
     assert list(got) == ["Ines Farrow"]
+
+
+# --------------------------------------------------------------------------- participles, infinitives, passives
+
+
+def test_a_participle_after_a_clause_speaks_for_its_subject() -> None:
+    got = _extract(
+        "Governor Ines Farrow stormed out of the council on Tuesday, saying it had wasted a year.",
+        "After losing narrowly, Senator Rhea Dalton was bracing for defeat and hoping to limit the damage.",
+    )
+    assert got["Ines Farrow"].cue == "saying"
+    assert got["Rhea Dalton"].cue == "hoping"
+
+
+def test_an_infinitive_after_another_verb_speaks_for_its_subject() -> None:
+    got = _extract("Governor Ines Farrow went on television to accuse the council of stalling.")
+    assert got["Ines Farrow"].cue == "accuse"
+
+
+def test_a_shared_subject_after_and_or_who() -> None:
+    got = _extract(
+        "Ms. Nora Sherry smiled and said, “I am waiting for someone else.”",
+        "Senator Jeff Alder, Republican of Idaho, who echoed the call, stayed firm.",
+    )
+    assert got["Nora Sherry"].quote == "I am waiting for someone else."
+    assert got["Jeff Alder"].role == "Senator, Republican of Idaho"
+
+
+def test_passive_cues_take_the_agent_after_by_or_nothing() -> None:
+    got = _extract(
+        "The delay was first reported by Reuters.",
+        "Governor Ines Farrow was accused of lying.",
+        "The mayor was quoted as saying that the port would reopen.",  # no mayor named: left out
+    )
+    assert list(got) == ["Reuters"]
+    assert got["Reuters"].kind is SourceKind.OUTLET
+
+
+def test_a_participle_after_a_cue_adds_no_second_source() -> None:
+    got = _extract("“We will appeal,” Ada Holm said, adding that the ruling was “absurd”.")
+    assert list(got) == ["Ada Holm"] and got["Ada Holm"].cue == "said"

@@ -170,10 +170,15 @@ def _strip_time(text: str) -> str:
         text = text[: m.start()].rstrip()
 
 
-def subject_before(sentence: str, cue_start: int, resolve: OutletResolver | None) -> Subject | None:
-    """The speaker named before the cue, or None (no subject, or a shared one)."""
+def subject_before(
+    sentence: str, cue_start: int, resolve: OutletResolver | None, *, closed: bool = False
+) -> Subject | None:
+    """The speaker named before the cue, or None (no subject, or a shared one). With
+    ``closed``, a comma before the cue closes the subject ("Ada Holm, who ..." read up to the
+    comma) even when no comma opens an apposition."""
     window = max(0, cue_start - _WINDOW)
     left, soft = _blanked(sentence[window:cue_start])
+    soft = soft or closed
     base = _last_cut(left)
     clause, dropped = _strip_tail(left[base:])
     timed = _strip_time(clause)
