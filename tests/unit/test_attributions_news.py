@@ -255,3 +255,32 @@ def test_passive_cues_take_the_agent_after_by_or_nothing() -> None:
 def test_a_participle_after_a_cue_adds_no_second_source() -> None:
     got = _extract("“We will appeal,” Ada Holm said, adding that the ruling was “absurd”.")
     assert list(got) == ["Ada Holm"] and got["Ada Holm"].cue == "said"
+
+
+def test_descriptors_before_a_name_stay_out_of_it() -> None:
+    got = _extract(
+        "Rival Hillary Dunmore had mocked the complaint, saying it was a distraction.",
+        "The nonpartisan Commission on Harbour Safety says there was indeed a problem.",
+        "His former business partner at Lenmark, Lawrence B. Cole, called him a master.",
+    )
+    assert "Hillary Dunmore" in got
+    assert got["Commission on Harbour Safety"].kind is SourceKind.ORGANISATION
+    assert got["Lawrence B. Cole"].role == "His former business partner at Lenmark"
+    assert "Lenmark" not in got
+
+
+def test_a_base_form_needs_a_plural_or_a_modal() -> None:
+    got = _extract(
+        "In a clip from the upcoming Harbour Music show, the singer waves.",
+        "Mr. Lund and Ms. Berg say the levy is fair.",
+    )
+    assert "Harbour Music" not in got
+    assert "Berg" in got or "Lund" in got
+
+
+def test_credit_lines_and_the_authors_voice_are_not_sources() -> None:
+    got = _extract(
+        "Ada Holm reported from Kyiv, and Tom Berg from Lviv.",
+        "“But, Governor, I’ve got to ask you,” the host said.",
+    )
+    assert got == {}

@@ -198,7 +198,11 @@ def subject_before(
         extra = inner[comma + 1 :].strip()
         clause = inner[:comma].rstrip()
         if _RELATIVE.match(extra) and not _WHO_IS.match(extra):
-            continue  # "Mr. Obama, who knew the bill would fail, told": no role in a relative clause
+            # "Mr. Obama, who knew the bill would fail, told": no role in a relative clause, and
+            # the comma before it closes what comes before ("Ana Lund, head of X, which ...,")
+            clause += ","
+            soft = True
+            continue
         appos = extra if appos is None else appos
     cut = clause.rfind(",")
     head = clause[cut + 1 :].strip()
@@ -222,7 +226,7 @@ def _head_and_apposition(head: str, appos: str | None, resolve: OutletResolver |
         phrase is None
         or phrase.kind is SourceKind.ANONYMOUS
         or (phrase.reference is not None and phrase.reference not in {"he", "she"})
-    ):
+    ) and appos.strip()[:1].isupper():
         named = classify(appos.strip(), resolve)
         if named is not None and named.kind is SourceKind.PERSON and named.reference is None:
             return _with_role(named, _appos_role(head))

@@ -185,6 +185,12 @@ NON_SUBJECTS = frozenset(
         "no one",
         "someone",
         "people",
+        *(
+            f"{p}{a}{c}"
+            for p in ("i", "we", "you", "they")
+            for a in "'’"
+            for c in ("ve", "m", "d", "ll", "re")
+        ),
     }
 )
 # Words that open an adverbial before the subject ("Later on Monday the ministry said").

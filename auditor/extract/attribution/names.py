@@ -20,6 +20,7 @@ from auditor.extract.attribution.anonymous import anonymous, speaks_for
 from auditor.extract.attribution.lexicon import (
     DETERMINERS,
     DOC_HEADS,
+    FIRST_NAMES,
     INTRO_WORDS,
     NAME_TOKEN,
     NATIONALITY,
@@ -76,9 +77,27 @@ _COLLECTIVES = frozenset(
     }
 )
 _PREPOSITIONS = frozenset(
-    {"with", "against", "about", "to", "for", "from", "by", "toward", "towards", "between"}
+    {
+        "with",
+        "against",
+        "about",
+        "to",
+        "for",
+        "from",
+        "by",
+        "toward",
+        "towards",
+        "between",
+        "at",
+        "of",
+        "in",
+        "on",
+    }
 )
-_DESCRIPTOR_NOUNS = frozenset({"head", "member", "members", "leader", "chief", "founder", "host", "fellow"})
+_DESCRIPTOR_NOUNS = frozenset(
+    {"head", "member", "members", "leader", "chief", "founder", "host", "fellow", "state", "affairs", "staff"}
+    | {"city", "town", "county", "government", "province", "region"}
+)
 _DOC_HINT = re.compile(r"\s(?:by|from|of|in)\s")
 _AFFILIATION = re.compile(r"^(?P<p>.+?[A-Z][\w’'.-]*)\s+(?P<aff>(?:of|at|from)\s+(?:the\s+)?[A-Z].*)$")
 _PREP_START = re.compile(
@@ -161,8 +180,10 @@ def _org_phrase(words: list[str]) -> str | None:
                 and rest[0].lower() in _JOINERS
                 and all(w[:1].isupper() or w.lower() in _JOINERS for w in rest)
             ):
-                prefix_ok = all(w[:1].isupper() for w in body[:i])
-                return " ".join(body) if prefix_ok else None
+                # "the nonpartisan Commission on Presidential Debates": adjectives before the name
+                j = next((k for k in range(i, -1, -1) if k == 0 or not body[k - 1][:1].isupper()), 0)
+                prefix_ok = all(w.islower() and w.isalpha() for w in body[:j])
+                return " ".join(body[j:]) if prefix_ok else None
     return None
 
 
@@ -216,7 +237,31 @@ def _person_run(words: list[str]) -> tuple[int, int, int]:
     title_start = name_start
     while title_start > start and _is_title(words[title_start - 1]):
         title_start -= 1
-    return start, title_start, name_start
+    if title_start == name_start:
+        title_start = name_start = _past_descriptors(words, name_start)
+    return start, title_start, _past_descriptors(words, name_start)
+
+
+# Capitalised words that open a run of name words without being part of the name: "Rival
+# Ada Holm", "Democrat Ada Holm", "Everything Holm says", "No. Holm".
+_NOT_NAME = frozenset(
+    """no no. yes say everything nothing anything something but and so well now then also even
+    only just in on at if when while rival former democrat republican democratic gop
+    independent libertarian progressive conservative liberal""".split()
+)
+
+
+def _past_descriptors(words: list[str], i: int) -> int:
+    """Skip descriptor words at the start of a name: before a known given name, or one of
+    ``_NOT_NAME``; a name keeps at least one word."""
+    while i < len(words) - 1:
+        low = words[i].lower()
+        given_later = any(w.lower() in FIRST_NAMES for w in words[i + 1 :]) and low not in FIRST_NAMES
+        if low in _NOT_NAME or (given_later and not re.match(r"^[A-Z]\.$", words[i])):
+            i += 1
+        else:
+            break
+    return i
 
 
 def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:

@@ -36,6 +36,11 @@ _PLACE_CUES = frozenset(
 )
 _AUX = re.compile(r"\b(?:was|is|are|were|been|be)\s+(?:\w+ly\s+|now\s+|also\s+|still\s+)?$", re.I)
 _PASSIVE = re.compile(r"\b(?:was|is|are|were|been|being|be)\s+(?:\w+ly\s+|first\s+|also\s+|not\s+)?$", re.I)
+_MODAL = re.compile(
+    r"\b(?:would|will|could|can|may|might|must|should|shall|did|do|does|didn['’]t|don['’]t|doesn['’]t|"
+    r"to|not|never|also|often|always|still|now)\s+$",
+    re.I,
+)
 _BY = re.compile(r"\s+by(?=\s)")
 _KEEPS_SUBJECT_IN_PASSIVE = frozenset({"ask", "quote"})
 _PARTICIPIAL = re.compile(
@@ -48,6 +53,8 @@ _WHO = re.compile(r",\s+who\s+(?:\w+ly\s+|also\s+|has\s+|had\s+|have\s+)*$", re.
 _SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
 _AFTER_QUOTE = re.compile(r"(?:[”\"]|'')\s*$|,\s*(?:[”\"]|'')?\s*$")
 _CONTROL_NEXT = re.compile(r"\s*(?:that\b|with\b|[:“\"]|to\s+(?:\w+ly\s+)?(?P<verb>\w+))", re.I)
+_PLURALS = word_set("police people data they we i you both all media staff")
+_NOUN_NEXT = word_set("as of about against and or from over were are was is")
 _VERBISH = word_set("is are was were has have had will would could can may might should must do does did to")
 # Sentence openers before the main clause's subject: "On Monday,", "Asked about it,", "Still,".
 _INTRO = re.compile(
@@ -89,6 +96,13 @@ def speaker(
         if form.lemma not in _KEEPS_SUBJECT_IN_PASSIVE:
             return None
     subject = subject_before(sentence, span[0], resolve)
+    if (
+        subject is not None
+        and form is not None
+        and form.shape == "base"
+        and not _plural_or_modal(subject, sentence, span[0])
+    ):
+        return None  # "the Apple Music show": a base form is a verb after a plural or a modal
     if subject is None and _AFTER_QUOTE.search(sentence[max(0, span[0] - 8) : span[0]]):
         subject = subject_after(sentence, span[1], resolve)
     if subject is None and shared:
@@ -102,6 +116,20 @@ def speaker(
     if subject.phrase.place_only and not (subject.direct and lemma_of(cue) in _PLACE_CUES):
         return None
     return subject
+
+
+def _plural_or_modal(subject: Subject, sentence: str, cue_start: int) -> bool:
+    """A base form ("say", "show") is a verb after a modal or "to", or after a plural subject:
+    "Mr. Lund and Ms. Berg say", "Police say", "data from the survey show"."""
+    if _MODAL.search(sentence[max(0, cue_start - 40) : cue_start]):
+        return True
+    phrase = subject.phrase
+    if phrase.kind is SourceKind.ANONYMOUS or phrase.reference is not None:
+        return True
+    words = [w.lower().strip(",.") for w in sentence[subject.start : cue_start].split()]
+    return "and" in words or any(
+        w.endswith("s") or w in _PLURALS for w in words if not w.endswith(("'s", "’s"))
+    )
 
 
 def main_subject(sentence: str, upto: int, resolve: OutletResolver | None) -> Subject | None:
@@ -157,7 +185,7 @@ def _verb_here(sentence: str, span: tuple[int, int]) -> bool:
         or low in ANON_HEADS
     )
     nxt = after[0].lower().strip(",.")
-    return speaking and nxt not in _VERBISH and cue_form(nxt) is None
+    return speaking and nxt not in _VERBISH and nxt not in _NOUN_NEXT and cue_form(nxt) is None
 
 
 def complement_ok(word: str, phrase: Phrase, quote: str | None, rest: str) -> bool:
@@ -165,6 +193,8 @@ def complement_ok(word: str, phrase: Phrase, quote: str | None, rest: str) -> bo
     document or a poll speaks ("a new poll shows X ahead"); a control verb needs speech after
     it ("declined to comment", not "declined to intervene")."""
     lemma = lemma_of(word)
+    if lemma == "report" and rest.startswith(" from "):
+        return False  # "Ada Holm reported from Kyiv": a reporter's credit line
     if lemma in NEEDS_COMPLEMENT and quote is None and " that " not in rest and not _documentary(phrase):
         return False
     return lemma not in CONTROL or _speech_follows(rest)
