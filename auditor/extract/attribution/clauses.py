@@ -53,6 +53,10 @@ _TRAILING_TIME = re.compile(
     rf"(?:\s+(?:night|morning|afternoon|evening))?$|\s+(?:at the time|in (?:a|an|his|her|their) (?:statement|interview|tweet|speech))$",
     re.I,
 )
+_TIME_ENDS = frozenset(
+    {*_DAYS.split("|"), "week", "month", "year", "night", "morning", "afternoon", "evening", "weekend"}
+    | {"time", "statement", "interview", "tweet", "speech"}
+)
 _WINDOW = 400  # characters before a cue in which its subject may stand
 _HYPOTHETICAL = re.compile(r"\b(?:whether|if)\s", re.I)
 _CONJ_END = re.compile(r"(?:^|\s)(?:and|or|but|nor)$", re.I)
@@ -149,12 +153,12 @@ def _blanked(text: str) -> tuple[str, bool]:
     pair around an aside ("Ana Ruiz, the firm's founder -- who sold it -- said", which
     closes like a comma). Also whether a comma now closes an apposition that no comma opens."""
     soft = False
-    if _PAREN.search(text):
+    if "(" in text and _PAREN.search(text):
         text = _PAREN.sub(lambda m: " " * len(m.group()), text)
-    if _AGE.search(text):
+    if "," in text and _AGE.search(text):
         text = _AGE.sub(lambda m: " " * len(m.group()), text)
         soft = True
-    m = _DASH_PAIR.search(text)
+    m = _DASH_PAIR.search(text) if ("--" in text or "—" in text or "–" in text) else None
     if m is not None and not text[m.end() :].strip():
         text = text[: m.start()] + " " * (len(m.group()) - 1) + "," + text[m.end() :]
         soft = True
@@ -164,7 +168,10 @@ def _blanked(text: str) -> tuple[str, bool]:
 def _strip_time(text: str) -> str:
     """ "The Times on Saturday", "Mr. Cole this week": time phrases before the cue."""
     while True:
-        m = _TRAILING_TIME.search(text)
+        last = text[text.rfind(" ") + 1 :].lower()
+        if last not in _TIME_ENDS:
+            return text  # the regex runs only where the last word can end a time phrase
+        m = _TRAILING_TIME.search(text, max(0, len(text) - 40))
         if m is None or m.start() == 0:
             return text
         text = text[: m.start()].rstrip()

@@ -44,6 +44,8 @@ _TITLE_WORDS = frozenset(t[0].upper() + t[1:] for t in TITLES) | frozenset(
 _NATIONALITY = re.compile(r"(?:^|\s)([A-Z][a-z]+(?:an|ese|ish|i|ch))\s+$")
 _FEMININE_TITLES = frozenset({"mrs", "ms", "miss", "madam", "dame", "lady", "queen", "princess", "sister"})
 _MASCULINE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince", "father", "brother", "sheikh"})
+_CAPITAL_RUN = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+")
+_MID_CAPITAL = re.compile(r"[\w,;:)]\s+([A-Z][\w’'.&-]*\b)")
 _MAX_PER_PARAGRAPH = 50  # hostile text ("Professor Professor ...") must stay linear
 _MAX_SURNAMES = 200
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -82,6 +84,8 @@ class Gazetteer:
     occurrences: list[tuple[Pos, str]] = field(default_factory=list)  # every person mention, in order
     text: str = ""  # the whole body, for names introduced without a title ("director Jonas Lind")
     unknown: set[str] = field(default_factory=set)  # bare names already looked for in the text
+    mid: set[str] | None = None  # capitalised words that occur after a word or a comma
+    preceded: dict[str, list[list[str]]] | None = None  # see ``_runs``
 
     @classmethod
     def build(cls, paras: Sequence[Paragraph], phrases: Sequence[Phrase], headline: str = "") -> Gazetteer:
@@ -150,14 +154,26 @@ class Gazetteer:
             full = before[-1] if before else spots[0][1]
             return full, self.titles.get(key(full))
         if len(words) == 1 and len(name) > 2 and name[0].isupper() and name not in self.unknown:
-            self.unknown.add(name)  # one scan of the text per bare name, not one per mention
-            for m in re.finditer(rf"((?:[A-Z][\w’'-]+\s+){{1,2}}){re.escape(name)}\b", self.text):
-                first = [w for w in m.group(1).split() if not _is_title_or_article(w)]
-                if first:
-                    full = " ".join([*first[-2:], name])
-                    self.add(full, None, None, mention=False)
-                    return full, None
+            self.unknown.add(name)
+            for first in self._runs().get(name, ()):
+                full = " ".join([*first, name])
+                self.add(full, None, None, mention=False)
+                return full, None
         return name, self.titles.get(key(name))
+
+    def _runs(self) -> dict[str, list[list[str]]]:
+        """For each capitalised word, the name words that come right before it anywhere in the
+        body ("Jonas" before "Lind"), titles and articles left out: one pass over the text,
+        where a search per bare name would be one pass each."""
+        if self.preceded is None:
+            self.preceded = {}
+            for m in _CAPITAL_RUN.finditer(self.text):
+                run = m.group().split()
+                for k in range(1, len(run)):
+                    first = [w for w in run[max(0, k - 2) : k] if not _is_title_or_article(w)]
+                    if first:
+                        self.preceded.setdefault(run[k], []).append(first)
+        return self.preceded
 
     def last_person_before(self, pos: Pos, gender: str | None = None, paragraphs: int = 5) -> str | None:
         """The last person named before ``pos``, no more than ``paragraphs`` paragraphs back,
@@ -189,7 +205,10 @@ class Gazetteer:
         return self.genders.get(key(name))
 
     def capitalised_mid_sentence(self, word: str) -> bool:
-        return re.search(rf"[\w,;:)]\s+{re.escape(word)}\b", self.text) is not None
+        """``word`` occurs somewhere after a word or a comma, not only opening sentences."""
+        if self.mid is None:
+            self.mid = set(_MID_CAPITAL.findall(self.text))
+        return word in self.mid
 
     def role(self, name: str) -> str | None:
         return self.titles.get(key(name))

@@ -264,8 +264,11 @@ def _past_descriptors(words: list[str], i: int) -> int:
     return i
 
 
+@lru_cache(maxsize=8192)
 def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
-    """Classify the subject phrase that ends ``clause`` (the text right before a cue)."""
+    """Classify the subject phrase that ends ``clause`` (the text right before a cue).
+
+    Pure, so cached: news repeats its subjects ("Mr. Lund", "the ministry", "officials")."""
     clause = clause.strip().rstrip(",").strip()
     by = _DOC_BY.match(clause) if _DOC_HINT.search(clause) else None
     if by:
