@@ -22,6 +22,7 @@ from auditor.extract.attribution.clauses import (
     Venue,
     venue_in,
 )
+from auditor.extract.attribution.credits import credit_line, inline_credits
 from auditor.extract.attribution.cues import find_cues, forms_in
 from auditor.extract.attribution.gazetteer import Gazetteer
 from auditor.extract.attribution.names import OutletResolver, key
@@ -56,7 +57,8 @@ def extract_attributions(
         if quoter.consumed(index):
             continue
         budget = _MAX_MENTIONS - len(mentions)
-        mentions.extend(_paragraph_mentions(index, para, forms, quoter, resolve_outlet, budget, targets))
+        found = _paragraph_mentions(index, para, forms, quoter, resolve_outlet, budget, targets)
+        mentions.extend(sorted([*found, *_credited(paras, index, resolve_outlet)], key=lambda m: m.pos))
         if len(mentions) >= _MAX_MENTIONS:
             break
     gazetteer = Gazetteer.build(paras, [m.phrase for m in mentions], metadata.title or "")
@@ -99,6 +101,28 @@ def _paragraph_mentions(
         if len(out) >= budget:  # one paragraph of thousands of cues must not run unbounded
             return out[:budget]
     return out
+
+
+def _credited(paras: Sequence[Paragraph], index: int, resolve: OutletResolver | None) -> list[Mention]:
+    """Quotations credited with a dash ("“…” ― Ada Holm"), in the paragraph or on a line of their own."""
+    found = inline_credits(paras[index], resolve)
+    line = credit_line(paras, index, resolve)
+    if line is not None:
+        found.append(line)
+    return [
+        Mention(
+            phrase=phrase,
+            cue=paras[index].text[dash],
+            sentence=" ".join(evidence.split()),
+            quote=quote or None,
+            venue=None,
+            url=None,
+            direct=False,
+            pos=(index, dash),
+            subject_pos=(index, dash),
+        )
+        for phrase, evidence, quote, dash in found
+    ]
 
 
 def _lower_or_first(text: str, sentence_start: int, cue: int) -> bool:

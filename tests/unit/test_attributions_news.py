@@ -284,3 +284,21 @@ def test_credit_lines_and_the_authors_voice_are_not_sources() -> None:
         "“But, Governor, I’ve got to ask you,” the host said.",
     )
     assert got == {}
+
+
+# --------------------------------------------------------------------------- dash credits
+
+
+def test_quotes_credited_with_a_dash() -> None:
+    got = _extract(
+        "“The plan is a disgrace.” ― Marta Ruiz “Nobody asked us.”― Pedro Salas, Tucson",
+        "“The numbers are wrong, and the share going to the top is overstated.”",
+        "- Bernie Sanders.",
+    )
+    assert got["Marta Ruiz"].quote == "The plan is a disgrace."
+    assert got["Pedro Salas"].role == "Tucson"
+    assert got["Bernie Sanders"].quote.startswith("The numbers are wrong")
+
+
+def test_a_dash_before_a_clause_credits_nobody() -> None:
+    assert _extract("“We voted — and then the count stopped.” — and nobody knew why.") == {}

@@ -21,11 +21,11 @@ from auditor.models import SourceKind
 _SKIP_WORDS = word_set(
     """has have had was were is are be been also since then now once again later recently
     previously repeatedly reportedly publicly openly bluntly aptly further already explicitly
-    firmly flatly strongly sharply quickly immediately last week month year yesterday today
+    firmly flatly strongly sharply quickly immediately last yesterday today
     earlier subsequently separately similarly privately tersely angrily even just not
     never always often herself himself themselves itself"""
 )
-_CUT = re.compile(r"[;:(]|\s[—–-]{1,2}\s|[—–]|[”»]\s*,?|,\s*(?:[”\"]|'')|''\s|\bthat\s")
+_CUT = re.compile(r"[;:(]|\s[—–-]{1,2}\s|[—–]|[”»]\s*,?|,\s*(?:[”\"]|'')|''\s")
 _LEAD = re.compile(
     r"^(?:(?:as|and|but|while|when|since|because|though|although|so|whereas|where|if|then|meanwhile|also|which|who|that)\s+)+",
     re.I,
@@ -124,13 +124,16 @@ def _strip_tail(text: str) -> tuple[str, bool]:
     return " ".join(words).rstrip(), dropped
 
 
-def _last_cut(text: str) -> int:
+def _last_cut(text: str) -> tuple[int, int]:
+    """Where the clause before a cue begins: after the last hard boundary (; : ( a dash, a
+    quotation), and after the last "that" (0 when there is none)."""
     end = 0
     for m in _CUT.finditer(text):
         end = m.end()
     if text.count('"') % 2 == 0 and '"' in text:
         end = max(end, text.rfind('"') + 1)
-    return end
+    that = text.rfind(" that ")
+    return end, that + 6 if that >= 0 and that + 6 > end else 0
 
 
 def _with_role(phrase: Phrase, role: str | None) -> Phrase:
@@ -182,35 +185,35 @@ def subject_before(
 ) -> Subject | None:
     """The speaker named before the cue, or None (no subject, or a shared one). With
     ``closed``, a comma before the cue closes the subject ("Ada Holm, who ..." read up to the
-    comma) even when no comma opens an apposition."""
+    comma) even when no comma opens an apposition. A "that" may open the clause the cue ends
+    ("the agency that oversees the port said"): when the words after it name nobody, the
+    words before it are read instead."""
     window = max(0, cue_start - _WINDOW)
     left, soft = _blanked(sentence[window:cue_start])
-    soft = soft or closed
-    base = _last_cut(left)
+    hard, that = _last_cut(left)
+    found = _read_before(left, max(hard, that), soft or closed, resolve)
+    if found is None and that > hard:
+        found = _read_before(left, hard, soft or closed, resolve)
+    if found is None:
+        return None
+    phrase, offset, direct = found
+    return Subject(phrase=phrase, start=window + offset, end=cue_start, direct=direct)
+
+
+def _read_before(
+    left: str, base: int, soft: bool, resolve: OutletResolver | None
+) -> tuple[Phrase, int, bool] | None:
+    """(phrase, its offset in ``left``, said directly) for the subject in ``left[base:]``."""
     clause, dropped = _strip_tail(left[base:])
-    timed = _strip_time(clause)
-    dropped = dropped or timed != clause
-    clause = _strip_tail(timed)[0] if timed != clause else clause
+    timed = _strip_time(clause)  # "Wells Fargo just this month announced"
+    if timed != clause:
+        clause, dropped = _strip_tail(timed)[0], True
     if not clause.strip() or _CONJ_END.search(clause[-6:]):
         return None
-    appos = None
-    while clause.endswith(","):  # "Yin Mar, 60, a doctor, said": apposition after apposition
-        inner = clause[:-1].rstrip()
-        comma = inner.rfind(",")
-        if comma == -1 and soft:
-            clause = inner
-            break
-        if comma == -1:
-            return None
-        extra = inner[comma + 1 :].strip()
-        clause = inner[:comma].rstrip()
-        if _RELATIVE.match(extra) and not _WHO_IS.match(extra):
-            # "Mr. Obama, who knew the bill would fail, told": no role in a relative clause, and
-            # the comma before it closes what comes before ("Ana Lund, head of X, which ...,")
-            clause += ","
-            soft = True
-            continue
-        appos = extra if appos is None else appos
+    peeled = _peel(clause, soft)
+    if peeled is None:
+        return None
+    clause, appos = peeled
     cut = clause.rfind(",")
     head = clause[cut + 1 :].strip()
     lead = _LEAD.match(head)
@@ -220,8 +223,37 @@ def subject_before(
     phrase = _head_and_apposition(head, appos, resolve)
     if phrase is None:
         return None
-    start = window + base + max(0, left[base:].find(head))
-    return Subject(phrase=phrase, start=start, end=cue_start, direct=not dropped and appos is None)
+    return phrase, base + max(0, left[base:].find(head)), not dropped and appos is None
+
+
+def _peel(clause: str, soft: bool) -> tuple[str, str | None] | None:
+    """The clause without the appositions that end it, and the one nearest the name.
+
+    "Yin Mar, 60, a doctor, said"; "Ada Holm, the minister of ports, a member of the council,
+    said" (two); "Mr. Obama, who knew the bill would fail, told" (a relative clause, no role).
+    None when a comma closes something no comma opens."""
+    appos = None
+    while clause.endswith(","):
+        inner = clause[:-1].rstrip()
+        comma = inner.rfind(",")
+        if comma == -1 and soft:
+            return inner, appos
+        if comma == -1:
+            return None
+        extra = inner[comma + 1 :].strip()
+        clause = inner[:comma].rstrip()
+        if _RELATIVE.match(extra) and not _WHO_IS.match(extra):
+            clause += ","  # the comma before a relative clause closes what comes before it
+            soft = True
+            continue
+        appos = extra
+    while appos is not None and "," in clause:  # "X, the minister, a member of Y,"
+        comma = clause.rfind(",")
+        extra = clause[comma + 1 :].strip()
+        if not extra or not (extra[:1].islower() or extra.split()[0].lower() in DETERMINERS):
+            break
+        appos, clause = extra, clause[:comma].rstrip()
+    return clause, appos
 
 
 def _head_and_apposition(head: str, appos: str | None, resolve: OutletResolver | None) -> Phrase | None:

@@ -46,7 +46,7 @@ ORG_HEADS = word_set(
     committee bank fund organisation organization foundation center centre university
     corporation company group party court parliament senate congress pentagon kremlin
     embassy government administration army navy police military authority authorities
-    bureau service union alliance association federation board secretariat cabinet
+    bureau service services union alliance association federation board secretariat cabinet
     presidency mission consulate coalition trust society laboratory academy school
     hospital regulator watchdog firm inc ltd plc llc officials nato un eu imf who wto
     opec asean iaea icc idf fbi cia nsa kgb fsb gru sbu mod mfa duma knesset bundestag

@@ -51,7 +51,7 @@ OUTLET_CATEGORIES = frozenset(
         Category.FACT_CHECK,
     }
 )
-_JOINERS = frozenset({"of", "for", "on", "the", "and", "&"})
+_JOINERS = frozenset({"of", "for", "on", "the", "and", "&", "a", "an"})
 _PARTICIPLE = re.compile(
     r"\s+(?:issued|published|released|signed|adopted|drafted|prepared|compiled)\s+by\s+.*$", re.I
 )
