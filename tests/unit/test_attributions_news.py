@@ -302,3 +302,7 @@ def test_quotes_credited_with_a_dash() -> None:
 
 def test_a_dash_before_a_clause_credits_nobody() -> None:
     assert _extract("“We voted — and then the count stopped.” — and nobody knew why.") == {}
+
+
+def test_idioms_with_an_infinitive_cue_name_nobody() -> None:
+    assert _extract("Suffice to say, the port will not reopen soon.", "Needless to say, nobody agreed.") == {}

@@ -48,6 +48,9 @@ _PARTICIPIAL = re.compile(
     re.I,
 )
 _INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+|also\s+)?$", re.I)
+_IDIOM = re.compile(
+    r"\b(?:suffice(?:\s+it)?|needless|fair|safe|hard|true|sad|enough|so|is|are|was|were|be|am)\s+to\s+$", re.I
+)
 _CONJ = re.compile(r"(?:^|\s)(?:and|or|but)\s+(?:\w+ly\s+|also\s+|then\s+|later\s+)?$", re.I)
 _WHO = re.compile(r",\s+who\s+(?:\w+ly\s+|also\s+|has\s+|had\s+|have\s+)*$", re.I)
 _SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
@@ -88,7 +91,8 @@ def speaker(
     if cue in PROGRESSIVE and not _AUX.search(left):
         return main_subject(sentence, span[0], resolve) if shared and _PARTICIPIAL.search(left) else None
     if form is not None and form.shape == "base" and _INFINITIVE.search(left):
-        return main_subject(sentence, span[0], resolve) if shared else None
+        idiom = _IDIOM.search(left)  # "suffice it to say", "needless to say", "so to speak"
+        return main_subject(sentence, span[0], resolve) if shared and not idiom else None
     if form is not None and form.shape == "past" and _PASSIVE.search(left):
         by = _BY.match(sentence, span[1])
         if by:
@@ -160,7 +164,7 @@ def _verb_like(word: str, prev: str) -> bool:
     low = word.lower()
     if low != word:
         return False
-    if low in _VERBISH or low in _IRREGULAR_PAST or low.endswith("ed"):
+    if (low in _VERBISH and low != "to") or low in _IRREGULAR_PAST or low.endswith("ed"):
         return True
     form = cue_form(low)
     if form is not None and form.shape in {"past", "s"}:
