@@ -80,8 +80,8 @@ def test_ages_relative_clauses_and_dash_asides_are_not_the_role() -> None:
 
 def test_a_time_phrase_is_not_the_speaker() -> None:
     got = _extract("The Times on Saturday wrote that the port deal had collapsed.")
-    assert list(got) == ["Times"]
-    assert got["Times"].kind is SourceKind.OUTLET
+    assert list(got) == ["The Times"]
+    assert got["The Times"].kind is SourceKind.OUTLET
 
 
 def test_the_united_states_is_no_source_with_the_cue_states() -> None:
@@ -306,3 +306,52 @@ def test_a_dash_before_a_clause_credits_nobody() -> None:
 
 def test_idioms_with_an_infinitive_cue_name_nobody() -> None:
     assert _extract("Suffice to say, the port will not reopen soon.", "Needless to say, nobody agreed.") == {}
+
+
+# --------------------------------------------------------------------------- outlets and descriptions
+
+
+def test_an_outlet_that_speaks_is_an_outlet_with_its_domain() -> None:
+    got = _extract(
+        "The Harbour Ledger reported that the port would close.",
+        "The influential regional daily added that the mayor knew.",
+        "Tass reported the same. The agency's editorial board wrote nothing.",
+    )
+    ledger = got["Harbour Ledger"]
+    assert ledger.kind is SourceKind.OUTLET and len(ledger.mentions) == 2  # "the daily" is the Ledger
+    assert got["Tass"].outlet_domain == "tass.com"
+
+
+def test_the_newspaper_and_its_board_and_short_name_are_the_outlet_named_before() -> None:
+    got = _extract(
+        "The Riverside Post reported that the ad was false.",
+        "The newspaper also wrote that the campaign paid for it.",
+        "The Post's editorial board wrote that the ad was a lie.",
+        "The Post on Sunday said more.",
+    )
+    assert list(got) == ["Riverside Post"]
+    assert len(got["Riverside Post"].mentions) == 4
+
+
+def test_the_newspaper_with_no_outlet_before_it_is_left_out() -> None:
+    assert _extract("The newspaper wrote that the ad was false.") == {}
+
+
+def test_a_description_is_the_last_person_it_fits() -> None:
+    got = _extract(
+        "Republican nominee Donald Ashby spoke in Ohio. Sen. Tim Kaine of Virginia spoke too.",
+        "The Republican nominee said the ad was false. The senator said it was fair.",
+        "The governor said nothing.",  # no governor named: left out
+    )
+    assert got["Donald Ashby"].mentions[-1] == "The Republican nominee said the ad was false."
+    assert got["Tim Kaine"].mentions[-1] == "The senator said it was fair."
+    assert "governor" not in " ".join(got)
+
+
+def test_a_campaign_is_one_organisation_however_it_is_written() -> None:
+    got = _extract(
+        "Trump's campaign said the polls were rigged.",
+        "The Trump campaign said so again, and the campaign said it a third time.",
+    )
+    assert list(got) == ["Trump campaign"]
+    assert got["Trump campaign"].kind is SourceKind.ORGANISATION

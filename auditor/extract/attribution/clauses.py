@@ -25,6 +25,7 @@ _SKIP_WORDS = word_set(
     earlier subsequently separately similarly privately tersely angrily even just not
     never always often herself himself themselves itself"""
 )
+_LY_NOUNS = frozenset({"daily", "weekly", "monthly", "family", "ally", "rally", "assembly", "supply"})
 _CUT = re.compile(r"[;:(]|\s[—–-]{1,2}\s|[—–]|[”»]\s*,?|,\s*(?:[”\"]|'')|''\s")
 _LEAD = re.compile(
     r"^(?:(?:as|and|but|while|when|since|because|though|although|so|whereas|where|if|then|meanwhile|also|which|who|that)\s+)+",
@@ -118,7 +119,10 @@ def _strip_tail(text: str) -> tuple[str, bool]:
     """Drop adverbs and auxiliaries before the cue; report whether any were dropped."""
     words = text.rstrip().split(" ")
     dropped = False
-    while words and (words[-1].lower() in _SKIP_WORDS or (words[-1].endswith("ly") and words[-1].islower())):
+    while words and (
+        words[-1].lower() in _SKIP_WORDS
+        or (words[-1].endswith("ly") and words[-1].islower() and words[-1] not in _LY_NOUNS)
+    ):
         words.pop()
         dropped = True
     return " ".join(words).rstrip(), dropped

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from auditor.extract.attribution.lexicon import FIRST_NAMES, TITLES, ascii_words
+from auditor.extract.attribution.lexicon import FIRST_NAMES, ROLE_NOUNS, TITLES, ascii_words
 from auditor.extract.attribution.names import Phrase, key
 from auditor.extract.attribution.text import Paragraph
 from auditor.models import SourceKind
@@ -46,6 +46,42 @@ _FEMININE_TITLES = frozenset({"mrs", "ms", "miss", "madam", "dame", "lady", "que
 _MASCULINE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince", "father", "brother", "sheikh"})
 _CAPITAL_RUN = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+")
 _MID_CAPITAL = re.compile(r"[\w,;:)]\s+([A-Z][\w’'.&-]*\b)")
+_STOP_DESCRIPTOR = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "said",
+        "says",
+        "told",
+        "by",
+        "of",
+        "to",
+        "with",
+        "for",
+        "that",
+        "as",
+    }
+    | {
+        "his",
+        "her",
+        "their",
+        "its",
+        "in",
+        "on",
+        "at",
+        "from",
+        "after",
+        "before",
+        "when",
+        "while",
+        "is",
+        "was",
+    }
+)
 _MAX_PER_PARAGRAPH = 50  # hostile text ("Professor Professor ...") must stay linear
 _MAX_SURNAMES = 200
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -192,6 +228,16 @@ class Gazetteer:
         found = self.genders.get(key(name))
         return gender is None or found is None or found == gender
 
+    def last_described(self, pos: Pos, fits: Callable[[str | None], bool]) -> tuple[Pos, str] | None:
+        """The last person mentioned before ``pos`` whose title or description ``fits``."""
+        i = bisect_left(self.occurrences, (pos, ""))
+        while i > 0:
+            i -= 1
+            where, full = self.occurrences[i]
+            if fits(self.titles.get(key(full))):
+                return where, full
+        return None
+
     def last_mention_of(self, name: str, pos: Pos) -> Pos:
         """Where ``name`` was last mentioned before ``pos`` ((-3, 0) when never)."""
         i = bisect_left(self.occurrences, (pos, ""))
@@ -214,6 +260,22 @@ class Gazetteer:
         return self.titles.get(key(name))
 
 
+def _descriptor(text: str, i: int) -> str | None:
+    """The words before a name that describe the person: "Republican presidential nominee"
+    (Donald Lund), "Vermont senator" (Ada Holm); up to four words, back to a determiner,
+    punctuation or a verb, and only when a role noun or a title is among them."""
+    words = text[max(0, i - 60) : i].split()
+    out: list[str] = []
+    for word in reversed(words):
+        low = word.lower()
+        if not word[0].isalpha() or word[-1] in ',;:.!?”"' or low in _STOP_DESCRIPTOR or len(out) == 4:
+            break
+        out.insert(0, word)
+    if not any(w.lower().rstrip(".") in ROLE_NOUNS or w.lower() in TITLES for w in out):
+        return None  # "Meanwhile Ada Holm": no descriptor
+    return " ".join(out)
+
+
 def _named(text: str, titles: Sequence[str], given: Sequence[str]) -> list[tuple[int, str, str | None]]:
     """(offset, name, title) of every titled name and every given name + surname in ``text``."""
     found: dict[int, tuple[int, str, str | None]] = {}
@@ -222,7 +284,8 @@ def _named(text: str, titles: Sequence[str], given: Sequence[str]) -> list[tuple
         while i != -1:
             if (i == 0 or not text[i - 1].isalnum()) and i not in found and (m := _TITLED.match(text, i)):
                 nat = _NATIONALITY.search(text[max(0, i - 30) : i])
-                title = " ".join(p for p in (nat.group(1) if nat else None, m.group("title")) if p)
+                before = _descriptor(text, i) if nat is None else nat.group(1)
+                title = " ".join(p for p in (before, m.group("title")) if p)
                 found[i] = (m.start("name"), m.group("name"), title)
             i = text.find(word, i + 1)
     taken = {n[0] for n in found.values()}
@@ -231,6 +294,6 @@ def _named(text: str, titles: Sequence[str], given: Sequence[str]) -> list[tuple
         while i != -1:
             m = _GIVEN.match(text, i) if (i == 0 or not text[i - 1].isalnum()) and i not in taken else None
             if m is not None and not m.group("name").split()[-1].isupper():
-                found[i] = (i, m.group("name"), None)
+                found[i] = (i, m.group("name"), _descriptor(text, i))
             i = text.find(word, i + 1)
     return [found[i] for i in sorted(found)]

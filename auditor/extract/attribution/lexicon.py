@@ -52,7 +52,7 @@ ORG_HEADS = word_set(
     opec asean iaea icc idf fbi cia nsa kgb fsb gru sbu mod mfa duma knesset bundestag
     commons assembly tribunal network think-tank programme program initiative forum observatory
     panel consortium coalition cooperative ombudsman inspectorate directorate regiment brigade
-    division command headquarters"""
+    division command headquarters campaign"""
 )
 ORG_MULTI = ("white house", "downing street", "foreign office", "state department", "the hill")
 ORG_LOWER_OK = word_set(
@@ -153,8 +153,28 @@ PLATFORMS = frozenset(
 ROLE_NOUNS = word_set(
     """ambassador professor president minister admiral general senator spokesman spokeswoman
     spokesperson secretary envoy chancellor premier governor mayor director chairman analyst
-    expert official economist scholar commander diplomat researcher"""
+    expert official economist scholar commander diplomat researcher nominee candidate
+    congressman congresswoman billionaire businessman businesswoman mogul tycoon host anchor
+    lawmaker chairwoman speaker justice judge prosecutor attorney lawyer leader front-runner
+    frontrunner contender challenger incumbent actor actress singer comedian author activist
+    pastor neurosurgeon surgeon doctor commissioner executive founder owner developer investor
+    chief representative delegate sheriff magnate star president-elect"""
 )
+# Titles as abbreviated before names, for "the senator" to find "Sen. Ada Holm".
+ROLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "senator": ("sen", "senator"),
+    "governor": ("gov", "governor"),
+    "representative": ("rep", "representative", "congressman", "congresswoman"),
+    "congressman": ("rep", "congressman", "representative"),
+    "congresswoman": ("rep", "congresswoman", "representative"),
+    "president": ("president", "pres"),
+    "secretary": ("secretary", "sec"),
+    "general": ("gen", "general"),
+    "professor": ("prof", "professor"),
+    "doctor": ("dr", "doctor"),
+    "reverend": ("rev", "reverend"),
+    "front-runner": ("front-runner", "frontrunner"),
+}
 # Role nouns that make a role of the capitalised organisation before them, with no title word:
 # "FNV negotiator Anouk de Graaf", "Rabobank economist Jan Smit".
 PREMODIFIER_ROLES = word_set(

@@ -12,8 +12,6 @@ said"; "I", "we" and "they" are never sources.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from auditor.extract.attribution.anonymous import anonymous, speaks_for
@@ -28,29 +26,32 @@ from auditor.extract.attribution.lexicon import (
     ORG_HEADS,
     ORG_LOWER_OK,
     ORG_MULTI,
-    OUTLETS,
-    PLACES,
     PREMODIFIER_ROLES,
     PRONOUNS,
     ROLE_NOUNS,
     SPOKES_NOUNS,
     TITLES,
 )
-from auditor.models import Category, DomainInfo, SourceKind
-
-OutletResolver = Callable[[str], DomainInfo | None]
-
-OUTLET_CATEGORIES = frozenset(
-    {
-        Category.NEWS,
-        Category.STATE_MEDIA,
-        Category.WIRE,
-        Category.SOCIAL,
-        Category.VIDEO,
-        Category.BLOG_PLATFORM,
-        Category.FACT_CHECK,
-    }
+from auditor.extract.attribution.outlets import (
+    editorial_board,
+    masthead,
+    outlet_collective,
+    outlet_phrase,
+    refers_to_outlet,
 )
+from auditor.extract.attribution.phrase import (
+    OutletResolver,
+    Phrase,
+    is_outlet,
+    is_place,
+    key,
+    strip_article,
+)
+from auditor.models import SourceKind
+
+__all__ = ["OutletResolver", "Phrase", "classify", "is_outlet", "is_place", "key", "strip_article"]
+_SPEAKS_FOR = frozenset({SourceKind.ORGANISATION, SourceKind.OUTLET})
+
 _JOINERS = frozenset({"of", "for", "on", "the", "and", "&", "a", "an"})
 _PARTICIPLE = re.compile(
     r"\s+(?:issued|published|released|signed|adopted|drafted|prepared|compiled)\s+by\s+.*$", re.I
@@ -63,19 +64,6 @@ _DOC_BY = re.compile(
 )
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s$")
-_COLLECTIVES = frozenset(
-    {
-        "editors",
-        "editor",
-        "reporters",
-        "reporter",
-        "correspondent",
-        "correspondents",
-        "journalists",
-        "staff",
-        "newsroom",
-    }
-)
 _PREPOSITIONS = frozenset(
     {
         "with",
@@ -104,50 +92,6 @@ _PREP_START = re.compile(
     r"^(?:in|on|at|during|after|before|for|with|by|from|to|when|while|as|since|last|this|yesterday|today|earlier|later)\b",
     re.I,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Phrase:
-    """A classified noun phrase: canonical name, kind and whatever role it carried."""
-
-    name: str
-    kind: SourceKind
-    role: str | None = None
-    place_only: bool = False  # a bare place: a speaker only with a plain "X said"
-    reference: str | None = None  # "he"/"she", a role noun ("ambassador"), "org:<head>", "doc"
-    via: str | None = None  # "a study by X": the document noun
-
-
-@lru_cache(maxsize=8192)
-def key(name: str) -> str:
-    """Comparison form of a name: lower case, no leading article, no punctuation."""
-    low = re.sub(r"[^\w\s-]", "", name.lower()).strip()
-    return re.sub(r"^the\s+", "", low)
-
-
-def strip_article(text: str) -> str:
-    return _ARTICLE.sub("", text.strip())
-
-
-_OUTLET_KEYS = frozenset(key(o) for o in OUTLETS)
-_SPEAKS_FOR = frozenset({SourceKind.ORGANISATION, SourceKind.OUTLET})
-
-
-def is_outlet(name: str, resolve: OutletResolver | None) -> bool:
-    """Known as a media outlet or platform (the domain table also knows ministries: not those)."""
-    if key(name) in _OUTLET_KEYS:
-        return True
-    return resolve is not None and _resolved_outlet(name, resolve)
-
-
-@lru_cache(maxsize=8192)
-def _resolved_outlet(name: str, resolve: OutletResolver) -> bool:
-    info = resolve(name)
-    return info is not None and info.category in OUTLET_CATEGORIES
-
-
-def is_place(name: str) -> bool:
-    return key(name) in PLACES or name.lower().strip() in PLACES
 
 
 def _head(word: str) -> str:
@@ -301,16 +245,19 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
         return Phrase(
             name=name, kind=SourceKind.ANONYMOUS, role=role, reference=f"anon:{head}" if definite else None
         )
+    if _described_person(words, low):
+        return Phrase(name=clause, kind=SourceKind.PERSON, reference=low[-1])
     if low[0] in {"the", "this"} and 2 <= len(words) <= 4 and all(w.islower() for w in words[1:]):
-        if low[-1] in ROLE_NOUNS:
-            return Phrase(name=clause, kind=SourceKind.PERSON, reference=low[-1])
         if len(words) == 2 and low[-1] in ORG_HEADS:
             return Phrase(name=words[-1], kind=SourceKind.ORGANISATION, reference=f"org:{low[-1]}")
         if len(words) == 2 and low[-1] in DOC_HEADS:
             return Phrase(name=words[-1], kind=SourceKind.DOCUMENT, reference="doc")
-    collective = _outlet_collective(words, resolve)
+    collective = outlet_collective(words, resolve)
     if collective is not None:
         return collective
+    outlet = _outlet(words, resolve)
+    if outlet is not None:
+        return outlet
     doc = _doc_phrase(words)
     if doc:
         return Phrase(name=doc, kind=SourceKind.DOCUMENT)
@@ -321,20 +268,38 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
         return affiliated
     org = _org_phrase(words)
     if org and not is_place(org):
-        return Phrase(name=strip_article(org), kind=SourceKind.ORGANISATION)
+        return Phrase(name=_unpossessed(strip_article(org)), kind=SourceKind.ORGANISATION)
     return _name_phrase(words, resolve)
 
 
-def _outlet_collective(words: list[str], resolve: OutletResolver | None) -> Phrase | None:
-    """ "Sputnik's editors", "the BBC's correspondent": the outlet speaks, as "Tass said" would."""
-    if len(words) < 2 or words[-1].lower() not in _COLLECTIVES or not _POSSESSIVE.search(words[-2]):
-        return None
-    owner = strip_article(" ".join([*words[max(0, len(words) - 5) : -2], _POSSESSIVE.sub("", words[-2])]))
-    for i in range(len(owner.split())):
-        cand = " ".join(owner.split()[i:])
-        if cand[:1].isupper() and is_outlet(cand, resolve):
-            return Phrase(name=cand, kind=SourceKind.OUTLET)
-    return None
+def _unpossessed(name: str) -> str:
+    """ "Trump's campaign" and "the Trump campaign" are one organisation; "the prime
+    minister's office" keeps its possessive."""
+    words = name.split()
+    if len(words) >= 2 and words[-2][:1].isupper() and _POSSESSIVE.search(words[-2]):
+        words[-2] = _POSSESSIVE.sub("", words[-2])
+    return " ".join(words)
+
+
+def _described_person(words: list[str], low: list[str]) -> bool:
+    """ "the senator", "the Indiana governor", "the Republican presidential nominee": a person
+    named before, described by a role noun after "the" and up to three modifiers."""
+    if low[0] not in {"the", "this"} or not 2 <= len(words) <= 5 or low[-1] not in ROLE_NOUNS:
+        return False
+    if not words[-1].islower():
+        return False
+    return all(w.islower() or (w[:1].isupper() and w.lower() not in FIRST_NAMES) for w in words[1:-1])
+
+
+def _outlet(words: list[str], resolve: OutletResolver | None) -> Phrase | None:
+    """An outlet by its board, its masthead, or a reference back to one ("the newspaper")."""
+    board = editorial_board(words, resolve)
+    if board is not None:
+        return outlet_phrase(board)
+    if refers_to_outlet(words):
+        return Phrase(name=" ".join(words), kind=SourceKind.OUTLET, reference="outlet")
+    name = masthead(words)
+    return outlet_phrase(name) if name is not None else None
 
 
 def _affiliated(clause: str, resolve: OutletResolver | None) -> Phrase | None:

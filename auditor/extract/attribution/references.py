@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from auditor.extract.attribution.anonymous import anonymous
 from auditor.extract.attribution.clauses import Venue
 from auditor.extract.attribution.gazetteer import Gazetteer
-from auditor.extract.attribution.lexicon import NAME_TOKEN, ORG_HEADS, PRONOUNS, SPOKES_NOUNS
-from auditor.extract.attribution.names import Phrase, key
+from auditor.extract.attribution.lexicon import NAME_TOKEN, ORG_HEADS, PRONOUNS, ROLE_ALIASES, SPOKES_NOUNS
+from auditor.extract.attribution.names import Phrase, key, strip_article
+from auditor.extract.attribution.outlets import OUTLET_NAME
 from auditor.extract.attribution.text import Paragraph
 from auditor.models import SourceKind
 
@@ -63,6 +64,8 @@ class Resolver:
         self._last_doc: Phrase | None = None
         self._last_org: Phrase | None = None  # for "its chief executive" and "a spokesperson"
         self._unnamed: list[tuple[str, Phrase]] = []  # (head, source), for "the source added"
+        self._outlets: list[tuple[tuple[int, int], str]] | None = None
+        self._cited_outlets: list[tuple[tuple[int, int], str]] = []
 
     def resolve(self, mentions: Sequence[Mention]) -> list[Mention]:
         out: list[Mention] = []
@@ -77,6 +80,9 @@ class Resolver:
                     (mention.pos, phrase.name, phrase.role or self.gazetteer.role(phrase.name))
                 )
             self._remember(phrase)
+            if phrase.kind is SourceKind.OUTLET:
+                self._cited_outlets.append((mention.pos, phrase.name))
+                self._outlets = None
             out.append(replace(mention, phrase=phrase))
         return out
 
@@ -104,12 +110,14 @@ class Resolver:
         if ref and ref.startswith("anon:"):  # "the source": the unnamed source just cited
             same = next((p for h, p in reversed(self._unnamed) if h == ref[5:]), None)
             return same or replace(phrase, reference=None)
+        if ref and ref.startswith("outlet"):
+            return self._outlet(phrase, mention.subject_pos or mention.pos)
         if ref == "org:":
             return self._last_org
         if ref and ref.startswith("org:"):
             return self._organisation(ref[4:], mention.pos) or phrase
         if ref:
-            name = next((n for _, n, r in reversed(self.people) if r and ref in r.lower()), None)
+            name = self._described(ref, mention.subject_pos or mention.pos)
             if name is None and ref in SPOKES_NOUNS:
                 return self._last_org  # "the spokesman said": the organisation speaks
             return Phrase(name=name, kind=SourceKind.PERSON, role=self.gazetteer.role(name)) if name else None
@@ -123,6 +131,41 @@ class Resolver:
                 return Phrase(name=full, kind=SourceKind.ORGANISATION)
             return Phrase(name=full, kind=SourceKind.PERSON, role=_better_role(phrase.role, title))
         return phrase
+
+    def _described(self, noun: str, pos: tuple[int, int]) -> str | None:
+        """ "the senator": the last person cited or named before ``pos`` whose role or title
+        says so ("Sen. Ada Holm", "Vermont senator Ada Holm", "Ada Holm, the senator")."""
+        aliases = ROLE_ALIASES.get(noun, (noun,))
+
+        def fits(role: str | None) -> bool:
+            return bool(role) and any(w.rstrip(".,") in aliases for w in (role or "").lower().split())
+
+        cited = next(((p, n) for p, n, r in reversed(self.people) if p < pos and fits(r)), None)
+        named = self.gazetteer.last_described(pos, fits)
+        if cited and named:
+            return cited[1] if cited[0] >= named[0] else named[1]
+        return (cited or named or (None, None))[1]
+
+    def _outlet(self, phrase: Phrase, pos: tuple[int, int]) -> Phrase | None:
+        """ "the newspaper": the last outlet cited or named before ``pos``; "The Post": the last
+        one whose name ends in "Post", else the Post as written."""
+        word = phrase.name.split()[-1] if phrase.reference == "outlet:" else None
+        for p, name in reversed(self._outlet_mentions()):
+            if p < pos and (word is None or name.split()[-1] == word):
+                return Phrase(name=name, kind=SourceKind.OUTLET)
+        return Phrase(name=f"The {phrase.name}", kind=SourceKind.OUTLET) if word else None
+
+    def _outlet_mentions(self) -> list[tuple[tuple[int, int], str]]:
+        """Outlets named in the body (a masthead name) and cited as sources, in order (cached)."""
+        if self._outlets is None:
+            found = [
+                ((index, m.start()), strip_article(m.group(1)))
+                for index, para in enumerate(self.paras)
+                for m in OUTLET_NAME.finditer(para.text)
+            ]
+            found += [(p, n) for p, n in self._cited_outlets]
+            self._outlets = sorted(found)
+        return self._outlets
 
     def _owned_role(self, role: str, pos: tuple[int, int]) -> str:
         """ "Its chief executive" -> "chief executive of ECT": each part of the role whose
