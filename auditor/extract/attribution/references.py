@@ -115,7 +115,9 @@ class Resolver:
         if ref == "org:":
             return self._last_org
         if ref and ref.startswith("org:"):
-            return self._organisation(ref[4:], mention.pos) or phrase
+            # nothing compatible named before: an organisation the article does not name
+            found = self._organisation(ref[4:], mention.pos)
+            return found or Phrase(name=f"the {phrase.name}", kind=SourceKind.ANONYMOUS, role=phrase.name)
         if ref:
             name = self._described(ref, mention.subject_pos or mention.pos)
             if name is None and ref in SPOKES_NOUNS:
