@@ -45,6 +45,9 @@ _QUALIFIER = re.compile(
     r"speaking\s+on|who\s|in|at|from|for|of|on|within|across|around|inside|outside)\b.*$",
     re.I,
 )
+_NOT_OPENING = word_set(
+    "for to of in on at by with about as if whether whose which what when where while because"
+)
 _PARTISANS = frozenset({"democrat", "democrats", "republican", "republicans"})
 _VERBS = word_set("is are was were has have had will would could can may might should must do does did")
 _THOSE = re.compile(r"^(?:those|people|someone|one)\s+(?:close\s+to|familiar\s+with|who\s)", re.I)
@@ -58,8 +61,8 @@ def anonymous(clause: str) -> tuple[str, str, str] | None:
         return None
     core = _QUALIFIER.sub("", text) if not _THOSE.match(text) else text
     words = core.split()
-    if not words or len(words) > 7:
-        return None
+    if not words or len(words) > 7 or words[0].lower() in _NOT_OPENING or "that" in words or "who" in words:
+        return None  # "for the notion that people", "whose leaders": no noun phrase
     head = words[-1].lower().rstrip(".,")
     if _THOSE.match(text):
         head = "people"

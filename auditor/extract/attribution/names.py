@@ -50,6 +50,7 @@ from auditor.extract.attribution.phrase import (
 from auditor.models import SourceKind
 
 __all__ = ["OutletResolver", "Phrase", "classify", "is_outlet", "is_place", "key", "strip_article"]
+_RELATIVES = frozenset({"who", "whom", "whose", "which", "that"})
 _SPEAKS_FOR = frozenset({SourceKind.ORGANISATION, SourceKind.OUTLET})
 
 _JOINERS = frozenset({"of", "for", "on", "the", "and", "&", "a", "an"})
@@ -221,8 +222,8 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
             return Phrase(name=inner.name, kind=inner.kind, role=inner.role, via=by.group("doc").lower())
     clause = _PARTICIPLE.sub("", clause)
     words = clause.split()
-    if not words or (len(words) <= 2 and clause.lower() in NON_SUBJECTS):
-        return None
+    if not words or (len(words) <= 2 and clause.lower() in NON_SUBJECTS) or words[-1].lower() in _RELATIVES:
+        return None  # "a Republican who": the relative clause's subject is read elsewhere
     low = [w.lower() for w in words]
     if low[0] in INTRO_WORDS and len(words) > 2:
         last = max((i for i, w in enumerate(low) if i > 0 and w in {"the", "a", "an"}), default=0)

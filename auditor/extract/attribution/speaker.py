@@ -27,7 +27,14 @@ from auditor.extract.attribution.cues import (
     cue_form,
     lemma_of,
 )
-from auditor.extract.attribution.lexicon import DETERMINERS, DOC_HEADS, NON_SUBJECTS, PRONOUNS, word_set
+from auditor.extract.attribution.lexicon import (
+    DETERMINERS,
+    DOC_HEADS,
+    NATIONALITY,
+    NON_SUBJECTS,
+    PRONOUNS,
+    word_set,
+)
 from auditor.extract.attribution.names import OutletResolver, Phrase
 from auditor.models import SourceKind
 
@@ -57,7 +64,7 @@ _SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
 _AFTER_QUOTE = re.compile(r"(?:[”\"]|'')\s*$|,\s*(?:[”\"]|'')?\s*$")
 _CONTROL_NEXT = re.compile(r"\s*(?:that\b|with\b|[:“\"]|to\s+(?:\w+ly\s+)?(?P<verb>\w+))", re.I)
 _PLURALS = word_set("police people data they we i you both all media staff")
-_NOUN_NEXT = word_set("as of about against and or from over were are was is")
+_NOUN_NEXT = word_set("as of about against and or from over were are was is in")
 _VERBISH = word_set("is are was were has have had will would could can may might should must do does did to")
 # Sentence openers before the main clause's subject: "On Monday,", "Asked about it,", "Still,".
 _INTRO = re.compile(
@@ -183,7 +190,14 @@ def _verb_here(sentence: str, span: tuple[int, int]) -> bool:
     prev = before[-1]
     low = prev.lower()
     speaking = (
-        (prev[:1].isupper() and len(before) > 1 and low not in DETERMINERS and low not in NON_SUBJECTS)
+        (
+            prev[:1].isupper()
+            and len(before) > 1
+            and low not in DETERMINERS
+            and low not in NON_SUBJECTS
+            and "-" not in prev
+            and not NATIONALITY.match(prev)
+        )
         or low in PRONOUNS
         or low in DOC_HEADS
         or low in ANON_HEADS
