@@ -355,3 +355,26 @@ def test_a_campaign_is_one_organisation_however_it_is_written() -> None:
     )
     assert list(got) == ["Trump campaign"]
     assert got["Trump campaign"].kind is SourceKind.ORGANISATION
+
+
+def test_they_and_it_go_to_the_body_cited_just_before() -> None:
+    got = _extract(
+        "Port officials said the cranes were idle. The delay, they said, would last a week.",
+        "The Harbour Board announced new fees. It said the fees would fund repairs.",
+    )
+    assert len(got["Port officials"].mentions) == 2
+    assert len(got["Harbour Board"].mentions) == 2
+    assert _extract("They said the delay would last a week.") == {}  # nobody before
+
+
+def test_who_after_a_preposition_refers_to_the_name_before_it() -> None:
+    got = _extract("That stance is hardly new for Senator Tim Kaine, who criticized his party in 2011.")
+    assert got["Tim Kaine"].cue == "criticized"
+
+
+def test_documents_with_a_date_and_stories_and_columns_speak() -> None:
+    got = _extract(
+        "The report published Tuesday showed that the port had lost money.",
+        "“It was unprecedented,” the column noted.",
+    )
+    assert got["report"].kind is SourceKind.DOCUMENT

@@ -27,10 +27,13 @@ HEADS = word_set(
     leaders insiders allies confidants associates friends pundits commentators veterans
     employees workers doctors lawyers attorneys negotiators participants respondents
     americans students parents teachers officers authorities someone person people poll polls
-    survey surveys reports studies research"""
+    survey surveys reports studies research statistics spokesman spokeswoman spokesperson
+    candidates groups firm"""
 )
 # Generic documents ("a new poll", "studies"): unnamed, and not people.
-_DOCUMENT_HEADS = frozenset({"poll", "polls", "survey", "surveys", "reports", "studies", "research"})
+_DOCUMENT_HEADS = frozenset(
+    {"poll", "polls", "survey", "surveys", "reports", "studies", "research", "statistics"}
+)
 _SINGULAR_ROLE = frozenset(
     {"official", "source", "aide", "adviser", "advisor", "expert", "analyst", "critic"}
 )

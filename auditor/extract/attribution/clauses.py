@@ -21,7 +21,7 @@ from auditor.models import SourceKind
 _SKIP_WORDS = word_set(
     """has have had was were is are be been also since then now once again later recently
     previously repeatedly reportedly publicly openly bluntly aptly further already explicitly
-    firmly flatly strongly sharply quickly immediately last yesterday today
+    firmly flatly strongly sharply quickly immediately last yesterday today long
     earlier subsequently separately similarly privately tersely angrily even just not
     never always often herself himself themselves itself"""
 )
@@ -346,7 +346,11 @@ def subject_according(sentence: str, cue_end: int, resolve: OutletResolver | Non
     source = _DATA_FROM.match(np)  # "ship-tracking data from MarineTraffic"
     if source and not np[:1].isupper():
         np = source.group(1)
-    if not (np[:1].isupper() or np.split()[0].lower() in {"the", "a", "an", "its", "his", "her", "their"}):
+    if not (
+        np[:1].isupper()
+        or np.split()[0].lower() in {"the", "a", "an", "its", "his", "her", "their"}
+        or anonymous(np) is not None  # "according to one research firm"
+    ):
         return None
     phrase = classify(np, resolve)
     if phrase is None or phrase.place_only:

@@ -65,7 +65,8 @@ DOC_HEADS = word_set(
     """release report statement communique communiqué study survey memo memorandum letter
     document readout transcript paper analysis assessment resolution declaration bulletin
     filing indictment complaint lawsuit ruling decree notice poll research findings review
-    audit dossier brief cable manifesto faq guidance methodology website"""
+    audit dossier brief cable manifesto faq guidance methodology website story column article
+    piece editorial op-ed ad commercial spot video email tweet post essay book memoir"""
 )
 
 PLACES = word_set(

@@ -55,7 +55,10 @@ _SPEAKS_FOR = frozenset({SourceKind.ORGANISATION, SourceKind.OUTLET})
 
 _JOINERS = frozenset({"of", "for", "on", "the", "and", "&", "a", "an"})
 _PARTICIPLE = re.compile(
-    r"\s+(?:issued|published|released|signed|adopted|drafted|prepared|compiled)\s+by\s+.*$", re.I
+    r"\s+(?:issued|published|released|signed|adopted|drafted|prepared|compiled|conducted|filed|aired|posted)"
+    r"(?:\s+by\s+.*|\s+(?:on\s+|last\s+|this\s+|earlier\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"week|month|year|earlier\s+this\s+(?:week|month|year))|)$",
+    re.I,
 )
 _DOC_BY = re.compile(
     r"^(?:an?|the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?P<doc>"
@@ -222,6 +225,8 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
             return Phrase(name=inner.name, kind=inner.kind, role=inner.role, via=by.group("doc").lower())
     clause = _PARTICIPLE.sub("", clause)
     words = clause.split()
+    if len(words) == 1 and words[0].lower() in {"they", "it"}:  # the group or body cited just before
+        return Phrase(name=words[0], kind=SourceKind.ANONYMOUS, reference=words[0].lower())
     if not words or (len(words) <= 2 and clause.lower() in NON_SUBJECTS) or words[-1].lower() in _RELATIVES:
         return None  # "a Republican who": the relative clause's subject is read elsewhere
     low = [w.lower() for w in words]

@@ -24,6 +24,16 @@ from auditor.extract.attribution.text import Paragraph
 from auditor.models import SourceKind
 
 _PRONOUN_GENDER = {"he": "m", "she": "f"}
+_IT_KINDS = frozenset({SourceKind.ORGANISATION, SourceKind.OUTLET, SourceKind.DOCUMENT})
+_THEY_KINDS = frozenset({SourceKind.ORGANISATION, SourceKind.ANONYMOUS})
+
+
+def _plural(phrase: Phrase) -> bool:
+    """An organisation, or unnamed people in the plural ("officials"), may be "they"."""
+    words = (phrase.role or phrase.name).split()
+    return phrase.kind is SourceKind.ORGANISATION or (bool(words) and words[-1].lower().endswith("s"))
+
+
 _HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx"})
 # A role held in an organisation named earlier: "its chief executive", "the institute's director".
 _OWNED_ROLE = re.compile(
@@ -66,6 +76,7 @@ class Resolver:
         self._unnamed: list[tuple[str, Phrase]] = []  # (head, source), for "the source added"
         self._outlets: list[tuple[tuple[int, int], str]] | None = None
         self._cited_outlets: list[tuple[tuple[int, int], str]] = []
+        self._cited: list[tuple[tuple[int, int], Phrase]] = []  # every resolved source, in order
 
     def resolve(self, mentions: Sequence[Mention]) -> list[Mention]:
         out: list[Mention] = []
@@ -80,6 +91,7 @@ class Resolver:
                     (mention.pos, phrase.name, phrase.role or self.gazetteer.role(phrase.name))
                 )
             self._remember(phrase)
+            self._cited.append((mention.pos, phrase))
             if phrase.kind is SourceKind.OUTLET:
                 self._cited_outlets.append((mention.pos, phrase.name))
                 self._outlets = None
@@ -105,6 +117,8 @@ class Resolver:
         ref = phrase.reference
         if ref in PRONOUNS:
             return self._pronoun(mention)
+        if ref in {"they", "it"}:
+            return self._body(ref, mention.pos)
         if ref == "doc":
             return self._last_doc or phrase
         if ref and ref.startswith("anon:"):  # "the source": the unnamed source just cited
@@ -133,6 +147,17 @@ class Resolver:
                 return Phrase(name=full, kind=SourceKind.ORGANISATION)
             return Phrase(name=full, kind=SourceKind.PERSON, role=_better_role(phrase.role, title))
         return phrase
+
+    def _body(self, pronoun: str, pos: tuple[int, int]) -> Phrase | None:
+        """ "they said" / "it said": the organisation, outlet or document (for "they", also the
+        unnamed group) cited last, no more than two paragraphs before; else nobody."""
+        kinds = _IT_KINDS if pronoun == "it" else _THEY_KINDS
+        for p, phrase in reversed(self._cited):
+            if p[0] < pos[0] - 2:
+                break
+            if p < pos and phrase.kind in kinds and (pronoun == "it" or _plural(phrase)):
+                return phrase
+        return None
 
     def _described(self, noun: str, pos: tuple[int, int]) -> str | None:
         """ "the senator": the last person cited or named before ``pos`` whose role or title

@@ -35,7 +35,7 @@ from auditor.extract.attribution.lexicon import (
     PRONOUNS,
     word_set,
 )
-from auditor.extract.attribution.names import OutletResolver, Phrase
+from auditor.extract.attribution.names import OutletResolver, Phrase, classify
 from auditor.models import SourceKind
 
 _PLACE_CUES = frozenset(
@@ -45,13 +45,15 @@ _AUX = re.compile(r"\b(?:was|is|are|were|been|be)\s+(?:\w+ly\s+|now\s+|also\s+|s
 _PASSIVE = re.compile(r"\b(?:was|is|are|were|been|being|be)\s+(?:\w+ly\s+|first\s+|also\s+|not\s+)?$", re.I)
 _MODAL = re.compile(
     r"\b(?:would|will|could|can|may|might|must|should|shall|did|do|does|didn['’]t|don['’]t|doesn['’]t|"
+    r"wouldn['’]t|won['’]t|couldn['’]t|can['’]t|shouldn['’]t|cannot|"
     r"to|not|never|also|often|always|still|now)\s+$",
     re.I,
 )
 _BY = re.compile(r"\s+by(?=\s)")
 _KEEPS_SUBJECT_IN_PASSIVE = frozenset({"ask", "quote"})
 _PARTICIPIAL = re.compile(
-    r"(?:,|\band|\bwhile|\bbefore|\bafter|\bby|\bin|\bwithout|\bwhen|\bthen|\bas)\s+(?:\w+ly\s+|also\s+|again\s+)?$",
+    r"(?:,|\band|\bwhile|\bbefore|\bafter|\bby|\bin|\bwithout|\bwhen|\bthen|\bas|"
+    r"\b(?:statement|release|letter|memo|post|tweet|video|message))\s+(?:\w+ly\s+|also\s+|again\s+)?$",
     re.I,
 )
 _INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+|also\s+)?$", re.I)
@@ -75,6 +77,9 @@ _INTRO = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
+_TRAILING_NAME = re.compile(
+    r"(?:(?:[A-Z][a-z]{1,4}\.|[A-Z]\.)\s+)?[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+)){0,3}$"
+)
 _IRREGULAR_PAST = word_set(
     """went took made gave got came said told wrote thought felt saw held left met ran won lost
     sent spent kept brought built became began knew found put set read stood sat fell"""
@@ -119,7 +124,7 @@ def speaker(
     if subject is None and shared:
         who = _WHO.search(left)
         if who:
-            subject = subject_before(sentence, span[0] - len(left) + who.start() + 1, resolve, closed=True)
+            subject = _antecedent(sentence, span[0] - len(left) + who.start(), resolve)
         elif _CONJ.search(left):
             subject = main_subject(sentence, span[0], resolve)
     if subject is None:
@@ -127,6 +132,19 @@ def speaker(
     if subject.phrase.place_only and not (subject.direct and lemma_of(cue) in _PLACE_CUES):
         return None
     return subject
+
+
+def _antecedent(sentence: str, comma: int, resolve: OutletResolver | None) -> Subject | None:
+    """Whom ", who" refers to: the subject before the comma, or the name that ends the words
+    before it even as an object ("an anomaly for Sen. Ada Holm, who voted")."""
+    found = subject_before(sentence, comma + 1, resolve, closed=True)
+    if found is not None:
+        return found
+    m = _TRAILING_NAME.search(sentence, max(0, comma - 80), comma)
+    phrase = classify(m.group(), resolve) if m else None
+    if m is None or phrase is None or phrase.kind is SourceKind.ANONYMOUS or phrase.place_only:
+        return None
+    return Subject(phrase=phrase, start=m.start(), end=m.end(), direct=False)
 
 
 def _plural_or_modal(subject: Subject, sentence: str, cue_start: int) -> bool:
