@@ -378,3 +378,19 @@ def test_documents_with_a_date_and_stories_and_columns_speak() -> None:
         "“It was unprecedented,” the column noted.",
     )
     assert got["report"].kind is SourceKind.DOCUMENT
+
+
+def test_the_terminal_summary_counts_unnamed_sources() -> None:
+    from dataclasses import replace
+
+    from auditor.console import summary_lines
+    from auditor.models import Attribution
+    from tests.fixtures.report.records import make_audit
+
+    audit = make_audit()
+    experts = Attribution(source="Experts", kind=SourceKind.ANONYMOUS, cue="say", evidence="Experts say so.")
+    audit = replace(
+        audit, article=replace(audit.article, attributions=(*audit.article.attributions, experts))
+    )
+    text = " ".join(line.plain for line in summary_lines(audit))
+    assert "sources 4 (1 unnamed)" in text
