@@ -66,27 +66,8 @@ def _write(path: Path, rows: list[dict[str, Any]]) -> None:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--split", default="dev", choices=["dev", "train"])
-    parser.add_argument(
-        "--data", type=Path, default=DEVSET, help="the polnear folder (score.py, <split>.jsonl)"
-    )
-    parser.add_argument("--limit", type=int, default=0, help="first N articles only (0: all)")
-    parser.add_argument("--errors", type=Path, help="write the auditor's error list here (JSON Lines)")
-    parser.add_argument("--json", type=Path, help="write score.py's full summaries here")
-    parser.add_argument("--keep", type=Path, help="keep the prediction files in this folder")
-    args = parser.parse_args(argv)
-    split_file = args.data / f"{args.split}.jsonl"
-    if not split_file.is_file() or not (args.data / "score.py").is_file():
-        print(f"eval_polnear: skipped, {split_file} or score.py not found (the shared devset is absent)")
-        return 0
-    common = _module(args.data / "common.py")
-    score = _module(args.data / "score.py")
-    with split_file.open(encoding="utf-8") as fh:
-        articles = [json.loads(line) for line in fh]
-    if args.limit:
-        articles = articles[: args.limit]
+def _predictions(articles: list[dict[str, Any]], common: ModuleType, out: Path) -> list[str]:
+    """Run the auditor and the naive rule over ``articles``; the paths of their prediction files."""
     table = default_table()
 
     def auditor(art: dict[str, Any]) -> list[dict[str, Any]]:
@@ -97,8 +78,6 @@ def main(argv: list[str] | None = None) -> int:
         return naive_attributions(art["text"], common.split_sentences)
 
     auditor(articles[0])  # warm imports and caches
-    out = args.keep or Path(tempfile.mkdtemp(prefix="eval-polnear-"))
-    out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, tool in (("auditor", auditor), ("naive-said-verb", naive)):
         rows, seconds = _predict(articles, tool)
@@ -108,13 +87,43 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name}: {len(articles)} articles in {seconds:.2f} s ({seconds / len(articles) * 1000:.1f} ms each)"
         )
+    return paths
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--split", default="dev", choices=["dev", "train"])
+    parser.add_argument(
+        "--data", type=Path, default=DEVSET, help="the polnear folder (score.py, <split>.jsonl)"
+    )
+    parser.add_argument("--limit", type=int, default=0, help="first N articles only (0: all)")
+    parser.add_argument("--errors", type=Path, help="write the auditor's error list here (JSON Lines)")
+    parser.add_argument("--json", type=Path, help="write score.py's full summaries here")
+    parser.add_argument("--keep", type=Path, help="keep the prediction files in this folder")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _args(argv)
+    split_file = args.data / f"{args.split}.jsonl"
+    if not split_file.is_file() or not (args.data / "score.py").is_file():
+        print(f"eval_polnear: skipped, {split_file} or score.py not found (the shared devset is absent)")
+        return 0
+    common = _module(args.data / "common.py")
+    score = _module(args.data / "score.py")
+    with split_file.open(encoding="utf-8") as fh:
+        articles = [json.loads(line) for line in fh]
     if args.limit:
+        articles = articles[: args.limit]
+    out = args.keep or Path(tempfile.mkdtemp(prefix="eval-polnear-"))
+    out.mkdir(parents=True, exist_ok=True)
+    paths = _predictions(articles, common, out)
+    data = args.data
+    if args.limit:  # score.py reads the split from a folder: give it the articles we ran
         (out / f"{args.split}.jsonl").write_text(
             "".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8"
         )
         data = out
-    else:
-        data = args.data
     cmd = [*paths, "--split", args.split, "--data", str(data)]
     if args.errors:
         cmd += ["--errors", str(args.errors)]

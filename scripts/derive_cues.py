@@ -299,22 +299,15 @@ def count(data: Path) -> tuple[Counter[str], Counter[str]]:
     return seen, gold
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--min-gold", type=int, default=3)
-    parser.add_argument("--min-precision", type=float, default=0.25)
-    args = parser.parse_args(argv)
-    if not (args.data / "train.jsonl").is_file():
-        print(f"derive_cues: {args.data / 'train.jsonl'} not found", file=sys.stderr)
-        return 2
-    seen, gold = count(args.data)
+def _rows(
+    seen: Counter[str], gold: Counter[str], min_gold: int, min_precision: float
+) -> tuple[list[tuple[object, ...]], Counter[str]]:
+    """The lexicon's rows (reviewed lemmas' forms, with counts) and the unreviewed proposals."""
     kept: dict[str, set[str]] = {}
     unreviewed: Counter[str] = Counter()
     for form, g in gold.items():
         n = max(seen[form], g)
-        if g < args.min_gold or g / n < args.min_precision:
+        if g < min_gold or g / n < min_precision:
             continue
         lem = _known_lemma(lemma(form))
         if len(form) < 3:
@@ -335,6 +328,21 @@ def main(argv: list[str] | None = None) -> int:
             precision = gold[form] / n if n else 0.0
             cls = REVIEWED.get(lem) or KEPT_FROM_BEFORE[lem]
             rows.append((form, lem, sh, cls, gold[form], seen[form], f"{precision:.2f}"))
+    return rows, unreviewed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--min-gold", type=int, default=3)
+    parser.add_argument("--min-precision", type=float, default=0.25)
+    args = parser.parse_args(argv)
+    if not (args.data / "train.jsonl").is_file():
+        print(f"derive_cues: {args.data / 'train.jsonl'} not found", file=sys.stderr)
+        return 2
+    seen, gold = count(args.data)
+    rows, unreviewed = _rows(seen, gold, args.min_gold, args.min_precision)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as fh:
         fh.write(
@@ -343,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         for row in rows:
             fh.write("\t".join(str(x) for x in row) + "\n")
-    print(f"{len(rows)} forms of {len(kept)} lemmas written to {args.out}")
+    print(f"{len(rows)} forms of {len({r[1] for r in rows})} lemmas written to {args.out}")
     if unreviewed:
         print("proposed by the data, not reviewed (left out):", file=sys.stderr)
         print(", ".join(f"{w} {c}" for w, c in unreviewed.most_common()), file=sys.stderr)

@@ -233,6 +233,13 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
     if low[0] in INTRO_WORDS and len(words) > 2:
         last = max((i for i, w in enumerate(low) if i > 0 and w in {"the", "a", "an"}), default=0)
         return classify(" ".join(words[last:]), resolve) if last else None
+    return _reference(clause, words, low, resolve) or _named(clause, words, resolve)
+
+
+def _reference(
+    clause: str, words: list[str], low: list[str], resolve: OutletResolver | None
+) -> Phrase | None:
+    """Pronouns, unnamed sources, and descriptions that refer to someone named before."""
     if len(words) == 2 and low[0] in {"a", "an"} and low[1] in SPOKES_NOUNS:
         return Phrase(name=clause, kind=SourceKind.ORGANISATION, reference="org:")
     if len(words) == 1 and low[0] in PRONOUNS:
@@ -253,11 +260,16 @@ def classify(clause: str, resolve: OutletResolver | None) -> Phrase | None:
         )
     if _described_person(words, low):
         return Phrase(name=clause, kind=SourceKind.PERSON, reference=low[-1])
-    if low[0] in {"the", "this"} and 2 <= len(words) <= 4 and all(w.islower() for w in words[1:]):
-        if len(words) == 2 and low[-1] in ORG_HEADS:
+    if low[0] in {"the", "this"} and len(words) == 2 and words[1].islower():
+        if low[-1] in ORG_HEADS:
             return Phrase(name=words[-1], kind=SourceKind.ORGANISATION, reference=f"org:{low[-1]}")
-        if len(words) == 2 and low[-1] in DOC_HEADS:
+        if low[-1] in DOC_HEADS:
             return Phrase(name=words[-1], kind=SourceKind.DOCUMENT, reference="doc")
+    return None
+
+
+def _named(clause: str, words: list[str], resolve: OutletResolver | None) -> Phrase | None:
+    """An outlet, a document, an organisation or a person, by name."""
     collective = outlet_collective(words, resolve)
     if collective is not None:
         return collective

@@ -24,6 +24,7 @@ from auditor.extract.attribution.cues import (
     CONTROL_OK_NEXT,
     NEEDS_COMPLEMENT,
     PROGRESSIVE,
+    CueForm,
     cue_form,
     lemma_of,
 )
@@ -94,30 +95,18 @@ def speaker(
     """The speaker at the cue ``sentence[span[0]:span[1]]``; ``shared`` allows a subject read
     from the rest of the clause (no earlier cue of the sentence named one)."""
     cue = sentence[span[0] : span[1]].lower()
-    left = sentence[max(0, span[0] - 40) : span[0]]
     if cue == "according to":
         return subject_according(sentence, span[1], resolve)
     if cue in AMBIGUOUS_S and not _SPEECH_NEXT.match(sentence[span[1] :]) and not _verb_here(sentence, span):
         return None
+    left = sentence[max(0, span[0] - 40) : span[0]]
     form = cue_form(cue)
-    if cue in PROGRESSIVE and not _AUX.search(left):
-        return main_subject(sentence, span[0], resolve) if shared and _PARTICIPIAL.search(left) else None
-    if form is not None and form.shape == "base" and _INFINITIVE.search(left):
-        idiom = _IDIOM.search(left)  # "suffice it to say", "needless to say", "so to speak"
-        return main_subject(sentence, span[0], resolve) if shared and not idiom else None
-    if form is not None and form.shape == "past" and _PASSIVE.search(left):
-        by = _BY.match(sentence, span[1])
-        if by:
-            return subject_after(sentence, by.end(), resolve)
-        if form.lemma not in _KEEPS_SUBJECT_IN_PASSIVE:
-            return None
+    shaped, found = _by_shape(sentence, span, cue, form, left, resolve, shared=shared)
+    if shaped:
+        return found
     subject = subject_before(sentence, span[0], resolve)
-    if (
-        subject is not None
-        and form is not None
-        and form.shape == "base"
-        and not _plural_or_modal(subject, sentence, span[0])
-    ):
+    base = form is not None and form.shape == "base"
+    if subject is not None and base and not _plural_or_modal(subject, sentence, span[0]):
         return None  # "the Apple Music show": a base form is a verb after a plural or a modal
     if subject is None and _AFTER_QUOTE.search(sentence[max(0, span[0] - 8) : span[0]]):
         subject = subject_after(sentence, span[1], resolve)
@@ -132,6 +121,33 @@ def speaker(
     if subject.phrase.place_only and not (subject.direct and lemma_of(cue) in _PLACE_CUES):
         return None
     return subject
+
+
+def _by_shape(
+    sentence: str,
+    span: tuple[int, int],
+    cue: str,
+    form: CueForm | None,
+    left: str,
+    resolve: OutletResolver | None,
+    *,
+    shared: bool,
+) -> tuple[bool, Subject | None]:
+    """(True, the speaker or None) for a participle, an infinitive or a passive; (False, None)
+    when the cue is none of these and is read as a finite verb."""
+    if cue in PROGRESSIVE and not _AUX.search(left):
+        ok = shared and _PARTICIPIAL.search(left) is not None
+        return True, main_subject(sentence, span[0], resolve) if ok else None
+    if form is not None and form.shape == "base" and _INFINITIVE.search(left):
+        idiom = _IDIOM.search(left)  # "suffice it to say", "needless to say", "so to speak"
+        return True, main_subject(sentence, span[0], resolve) if shared and not idiom else None
+    if form is not None and form.shape == "past" and _PASSIVE.search(left):
+        by = _BY.match(sentence, span[1])
+        if by:
+            return True, subject_after(sentence, by.end(), resolve)
+        if form.lemma not in _KEEPS_SUBJECT_IN_PASSIVE:
+            return True, None
+    return False, None
 
 
 def _antecedent(sentence: str, comma: int, resolve: OutletResolver | None) -> Subject | None:
