@@ -84,6 +84,8 @@ _STOP_DESCRIPTOR = frozenset(
 )
 _MAX_PER_PARAGRAPH = 50  # hostile text ("Professor Professor ...") must stay linear
 _MAX_SURNAMES = 200
+_MAX_OCCURRENCES = 20000  # person mentions indexed per article
+_LOOK_BACK = 500  # mentions looked at before a reference: hostile text must stay linear
 _POSSESSIVE = re.compile(r"[’']s$")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
@@ -162,24 +164,24 @@ class Gazetteer:
 
     def _surname_mentions(self, paras: Sequence[Paragraph]) -> None:
         """Every capitalised surname of a known person standing alone is a mention of that person."""
+        found: list[tuple[Pos, str]] = []
         for surname in list(self.surnames)[:_MAX_SURNAMES]:
             word = surname[:1].upper() + surname[1:]
             for index, para in enumerate(paras):
                 text = para.text
                 i = text.find(word)
-                while i != -1:
+                while i != -1 and len(found) < _MAX_OCCURRENCES:
                     j = i + len(word)
                     before = text[max(0, i - 30) : i].split()
-                    standalone = (i == 0 or not text[i - 1].isalnum()) and (
+                    alone = (i == 0 or not text[i - 1].isalnum()) and (
                         j >= len(text) or not text[j].isalnum()
                     )
-                    if standalone and not (
-                        before and before[-1][:1].isupper() and not before[-1].endswith(".")
-                    ):
+                    if alone and not (before and before[-1][:1].isupper() and not before[-1].endswith(".")):
                         full = self.full_name(word, (index, i))[0]
                         if full != word:
-                            insort(self.occurrences, ((index, i), full))
+                            found.append(((index, i), full))
                     i = text.find(word, j)
+        self.occurrences = sorted([*self.occurrences, *found])
 
     def full_name(self, name: str, pos: Pos | None = None) -> tuple[str, str | None]:
         """The full name a bare surname stands for at ``pos``, with its title; else the name."""
@@ -215,9 +217,8 @@ class Gazetteer:
         """The last person named before ``pos``, no more than ``paragraphs`` paragraphs back,
         whose gender is ``gender`` or unknown."""
         i = bisect_left(self.occurrences, (pos, ""))
-        while i > 0:
-            i -= 1
-            (para, _), full = self.occurrences[i]
+        for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+            (para, _), full = self.occurrences[j]
             if para < pos[0] - paragraphs:
                 return None
             if self.fits(full, gender):
@@ -231,9 +232,8 @@ class Gazetteer:
     def last_described(self, pos: Pos, fits: Callable[[str | None], bool]) -> tuple[Pos, str] | None:
         """The last person mentioned before ``pos`` whose title or description ``fits``."""
         i = bisect_left(self.occurrences, (pos, ""))
-        while i > 0:
-            i -= 1
-            where, full = self.occurrences[i]
+        for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+            where, full = self.occurrences[j]
             if fits(self.titles.get(key(full))):
                 return where, full
         return None
@@ -241,10 +241,9 @@ class Gazetteer:
     def last_mention_of(self, name: str, pos: Pos) -> Pos:
         """Where ``name`` was last mentioned before ``pos`` ((-3, 0) when never)."""
         i = bisect_left(self.occurrences, (pos, ""))
-        while i > 0:
-            i -= 1
-            if self.occurrences[i][1] == name:
-                return self.occurrences[i][0]
+        for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+            if self.occurrences[j][1] == name:
+                return self.occurrences[j][0]
         return (-3, 0)
 
     def gender(self, name: str) -> str | None:

@@ -24,6 +24,7 @@ from auditor.extract.attribution.text import Paragraph
 from auditor.models import SourceKind
 
 _PRONOUN_GENDER = {"he": "m", "she": "f"}
+_LOOK_BACK = 200  # outlets looked at before a reference: hostile text must stay linear
 _IT_KINDS = frozenset({SourceKind.ORGANISATION, SourceKind.OUTLET, SourceKind.DOCUMENT})
 _THEY_KINDS = frozenset({SourceKind.ORGANISATION, SourceKind.ANONYMOUS})
 
@@ -93,8 +94,7 @@ class Resolver:
             self._remember(phrase)
             self._cited.append((mention.pos, phrase))
             if phrase.kind is SourceKind.OUTLET:
-                self._cited_outlets.append((mention.pos, phrase.name))
-                self._outlets = None
+                self._cited_outlets.append((mention.pos, phrase.name))  # mentions come in text order
             out.append(replace(mention, phrase=phrase))
         return out
 
@@ -177,21 +177,27 @@ class Resolver:
         """ "the newspaper": the last outlet cited or named before ``pos``; "The Post": the last
         one whose name ends in "Post", else the Post as written."""
         word = phrase.name.split()[-1] if phrase.reference == "outlet:" else None
-        for p, name in reversed(self._outlet_mentions()):
-            if p < pos and (word is None or name.split()[-1] == word):
-                return Phrase(name=name, kind=SourceKind.OUTLET)
+
+        def last(spots: Sequence[tuple[tuple[int, int], str]]) -> tuple[tuple[int, int], str] | None:
+            i = bisect_left(spots, (pos, ""))
+            for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+                if word is None or spots[j][1].split()[-1] == word:
+                    return spots[j]
+            return None
+
+        found = [f for f in (last(self._named_outlets()), last(self._cited_outlets)) if f]
+        if found:
+            return Phrase(name=max(found)[1], kind=SourceKind.OUTLET)
         return Phrase(name=f"The {phrase.name}", kind=SourceKind.OUTLET) if word else None
 
-    def _outlet_mentions(self) -> list[tuple[tuple[int, int], str]]:
-        """Outlets named in the body (a masthead name) and cited as sources, in order (cached)."""
+    def _named_outlets(self) -> list[tuple[tuple[int, int], str]]:
+        """Outlets named in the body by a masthead name, in order (one scan, cached)."""
         if self._outlets is None:
-            found = [
+            self._outlets = [
                 ((index, m.start()), strip_article(m.group(1)))
                 for index, para in enumerate(self.paras)
                 for m in OUTLET_NAME.finditer(para.text)
             ]
-            found += [(p, n) for p, n in self._cited_outlets]
-            self._outlets = sorted(found)
         return self._outlets
 
     def _owned_role(self, role: str, pos: tuple[int, int]) -> str:
