@@ -43,8 +43,10 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_check.py
 	$(BIN)/python benchmarks/eval_links.py
 	$(BIN)/python benchmarks/eval_attributions.py
+	$(BIN)/python benchmarks/eval_real.py
 	$(BIN)/python benchmarks/eval_polnear.py
 	$(BIN)/python benchmarks/bench_batch.py --quick
+	$(BIN)/python benchmarks/hostile.py
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/*.db* .pytest_cache .mypy_cache .ruff_cache

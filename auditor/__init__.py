@@ -6,11 +6,12 @@ The pipeline is imported on first use, so ``import auditor`` (and ``auditor --he
 stays cheap.
 """
 
-from __future__ import annotations
-
-from typing import Any
-
 from auditor.errors import AuditorError
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: this module loads before the signal handlers
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 __all__ = ["AuditorError", "__version__", "audit", "check_article", "extract_path", "extract_raw"]
@@ -18,7 +19,7 @@ __all__ = ["AuditorError", "__version__", "audit", "check_article", "extract_pat
 _PIPELINE = frozenset({"audit", "check_article", "extract_path", "extract_raw"})
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     if name in _PIPELINE:
         from auditor import pipeline
 

@@ -3,6 +3,7 @@
     AuditorError            anything the user can act on
     ├── InputError          a path or URL we cannot read: missing, empty, binary, too big
     ├── ParseError          content we cannot turn into a document
+    │   └── OverBudget      an article that costs more CPU time or memory than allowed
     ├── StoreError          the database cannot be opened or written
     └── CassetteError       a cassette file is missing or malformed
 
@@ -30,3 +31,7 @@ class StoreError(AuditorError):
 
 class CassetteError(AuditorError):
     pass
+
+
+class OverBudget(ParseError):
+    """Extraction of one article went over its CPU-time or memory budget (``models.Budget``)."""

@@ -30,6 +30,8 @@ class Region(StrEnum):
     RELATED = "related"
     COMMENTS = "comments"
     META = "meta"
+    MEDIA = "media"  # galleries, slideshows, video players and their chrome
+    HIDDEN = "hidden"  # not shown to readers (display:none, hidden, off-screen)
 
 
 class LinkKind(StrEnum):
@@ -40,6 +42,7 @@ class LinkKind(StrEnum):
     TEL = "tel"
     RELATIVE = "relative"
     MALFORMED = "malformed"
+    OTHER = "other"  # a scheme that is not the web's: apps (whatsapp:, fb-messenger:), ftp:, feeds
 
 
 class Status(StrEnum):
@@ -136,6 +139,7 @@ class Anchor:
     text: str
     start: int
     end: int
+    rel: str = ""  # the link's rel attribute, lower case ("tag", "category tag", "author")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,6 +156,31 @@ class Block:
     anchors: tuple[Anchor, ...] = ()
 
 
+class Place(StrEnum):
+    """Where a visible headline, byline or date sits: the article body container, the
+    article around it (its header, its ``<article>``), or elsewhere on the page (not in
+    furniture: cues inside related rails, comments, sidebars, menus and footers are dropped)."""
+
+    MAIN = "main"
+    ARTICLE = "article"
+    PAGE = "page"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageCue:
+    """One headline, byline or date as the page shows it, raw; ``extract.metadata`` reads it.
+
+    ``parts`` are a byline box's innermost name elements ("A. Writer", "B. Writer") when it
+    has them; ``kind`` is the element (``h1``, ``h2``) for a headline and ``published``,
+    ``modified`` or empty for a date.
+    """
+
+    place: Place
+    text: str
+    parts: tuple[str, ...] = ()
+    kind: str = ""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageMeta:
     """What the page says about itself in markup, raw; ``extract.metadata`` interprets it."""
@@ -163,6 +192,9 @@ class PageMeta:
     language: str | None = None
     meta: tuple[tuple[str, str], ...] = ()  # (name or property, content), lower-cased names
     json_ld: tuple[str, ...] = ()  # raw JSON-LD script bodies
+    headings: tuple[PageCue, ...] = ()
+    bylines: tuple[PageCue, ...] = ()
+    dates: tuple[PageCue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -292,12 +324,14 @@ class CheckOptions:
     concurrency: int = 64
     per_host: int = 4
     min_interval: float = 0.0  # seconds between requests to one host
+    max_wait: float = 600.0  # seconds a link may queue for its host before it is left unchecked
     retries: int = 2
     max_retry_after: float = 10.0  # a hostile Retry-After must not stall a batch
     max_redirects: int = 10
     max_body: int = 256 * 1024
     max_header_bytes: int = 64 * 1024
-    allow_private: bool = False
+    allow_private: bool = False  # loopback and private networks
+    allow_link_local: bool = False  # link-local networks, cloud metadata services included
     archive: bool = True
     recheck: bool = False
     cache_ttl_hours: float = 24.0
@@ -324,3 +358,18 @@ class Audit:
     def check_for(self, url: str) -> CheckResult | None:
         """The check result filed under ``url`` (a check key), if any."""
         return self._by_url.get(url)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Budget:
+    """What one article may cost to extract; 0 turns a limit off.
+
+    CPU seconds, not wall time: on a busy machine an article must not be failed for what its
+    neighbours cost. Memory is address space the extraction may add to the process.
+    """
+
+    seconds: float = 20.0
+    memory_mb: int = 512
+    # Links are what everything after extraction costs: checks, rows, the report. Real
+    # articles have hundreds; a batch given one of 250,000 spent minutes and 1.7 GB on it.
+    links: int = 50_000

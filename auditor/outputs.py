@@ -26,6 +26,8 @@ def check_file_target(path: Path, what: str) -> Path:
     """A file we will append to: its folder must be creatable and it must not be a folder."""
     if path.is_dir():
         raise AuditorError(f"{path}: {what} must be a file, and this is a folder")
+    if path.exists() and not path.is_file():  # a FIFO would block the first write forever
+        raise AuditorError(f"{path}: {what} must be a regular file")
     prepare_dir(path.parent, f"{what} parent")
     if path.exists() and not os.access(path, os.W_OK):
         raise AuditorError(f"{path}: {what} is not writable")

@@ -7,36 +7,51 @@ one article (or one URL check) to another worker without rewriting a stage.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
-from auditor.check.checker import ResultCache, check_all
+from auditor.budget import check_links, within
 from auditor.classify.domains import DomainTable, default_table
-from auditor.errors import InputError
+from auditor.errors import AuditorError, InputError
 from auditor.extract.attributions import extract_attributions
 from auditor.extract.crossposts import extract_crossposts
 from auditor.extract.links import extract_links
 from auditor.extract.metadata import extract_metadata
 from auditor.load import DEFAULT_MAX_BYTES, content_hash, load_path
-from auditor.models import Article, Attribution, Audit, CheckOptions, Link, LinkKind, RawArticle, Region
+from auditor.models import (
+    Article,
+    Attribution,
+    Audit,
+    Budget,
+    CheckOptions,
+    Link,
+    LinkKind,
+    RawArticle,
+    Region,
+)
 from auditor.outputs import prepare_dir
 from auditor.parse import parse_document
 from auditor.urls import check_key
+
+if TYPE_CHECKING:  # the checker (and httpx) only when something is checked
+    from auditor.check.checker import ResultCache
 
 
 def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTable | None = None) -> Article:
     """Everything we can learn from the article itself, with no network."""
     table = table or default_table()
     doc = parse_document(raw)
-    metadata = extract_metadata(doc, base_url, table.outlet)
+    metadata = extract_metadata(doc, base_url, table.outlet, table.info)
     links = extract_links(doc, base_url)
     article = Article(
         source=raw.source,
         format=raw.format,
         metadata=metadata,
         links=links,
-        crossposts=extract_crossposts(doc, metadata, links, table.outlet),
+        crossposts=extract_crossposts(doc, metadata, links, table.outlet, table.info),
         attributions=extract_attributions(doc, links, metadata, table.outlet),
         content_hash=content_hash(raw.text),
         text="\n".join(b.text for b in doc.blocks if b.region is Region.BODY),
@@ -50,8 +65,12 @@ def extract_path(
     base_url: str | None = None,
     table: DomainTable | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: Budget | None = None,
 ) -> Article:
-    return extract_raw(load_path(path, max_bytes=max_bytes), base_url=base_url, table=table)
+    """Load and extract one file; with ``budget``, an article costing more raises ``OverBudget``."""
+    raw = load_path(path, max_bytes=max_bytes)
+    with within(budget, raw.source):
+        return check_links(extract_raw(raw, base_url=base_url, table=table), budget)
 
 
 def classify_article(article: Article, table: DomainTable) -> Article:
@@ -83,6 +102,8 @@ def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
 
 def check_article(article: Article, options: CheckOptions, *, cache: ResultCache | None = None) -> Audit:
     """Check every distinct web URL of one article (each once) and pair the results with it."""
+    from auditor.check.checker import check_all
+
     urls, published = _check_inputs(article)
     checks = check_all(urls, options, published=published, cache=cache) if urls else []
     return Audit(article=article, checks=tuple(checks))
@@ -114,6 +135,7 @@ def audit(
     db_path: Path = Path("reports/audit.db"),
     base_url: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: Budget | None = None,
 ) -> AuditOutcome:
     """The whole pipeline for one article: load, extract, check, store, report."""
     from auditor.report.render import write_report
@@ -122,8 +144,10 @@ def audit(
     prepare_dir(out_dir)
     table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
     raw = load_source(source, options, max_bytes=max_bytes)
-    article = extract_raw(raw, base_url=base_url or raw.url, table=table)
+    with within(budget, source):
+        article = check_links(extract_raw(raw, base_url=base_url or raw.url, table=table), budget)
     store = Store.open(db_path)
+    run_id: int | None = None
     try:
         run_id = store.start_run("audit", {"source": source, **asdict(options)}, __version__)
         result = check_article(article, options, cache=CheckCache(store, run_id, options.cache_ttl_hours))
@@ -131,6 +155,13 @@ def audit(
         store.save_audit(result, run_id)
         report = write_report(result, out_dir)
         store.finish_run(run_id, {"articles": 1, "links": len(article.links), "urls": len(result.checks)})
+    except BaseException as exc:
+        if run_id is not None:  # an interrupted run says so; its article was not kept
+            with suppress(AuditorError):
+                store.finish_run(
+                    run_id, {}, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+                )
+        raise
     finally:
         store.close()
     return AuditOutcome(audit=result, report=report, db=db_path)

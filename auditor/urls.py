@@ -24,6 +24,10 @@ _SAFE_PATH = frozenset(_UNRESERVED | set(_SUB_DELIMS) | set(":@/"))
 _SAFE_QUERY = frozenset(_SAFE_PATH | set("?"))
 _SAFE_USER = frozenset(_UNRESERVED | set(_SUB_DELIMS))
 _TAB_NL = re.compile(r"[\t\n\r]")
+# DNS limits (RFC 1035 §2.3.4): a name of more labels or longer labels cannot resolve, and
+# every later stage (the domain lookup, the checker's per-host state) would pay for its size.
+MAX_HOST = 253
+MAX_LABEL = 63
 
 
 class BadURL(ValueError):
@@ -66,13 +70,19 @@ def _normalise_host(host: str) -> str:
         raise BadURL("empty host")
     if host.startswith("["):
         return host
+    if len(host) > 4 * MAX_HOST:  # before IDNA mapping, whose cost grows with the input
+        raise BadURL(f"host name of {len(host):,} characters (DNS allows {MAX_HOST})")
     if any(ord(c) > 127 for c in host):
         try:
             host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError, ValueError) as exc:
-            raise BadURL(f"bad international host {host!r}") from exc
+            raise BadURL(f"bad international host {host[:80]!r}") from exc
+    if len(host) > MAX_HOST:
+        raise BadURL(f"host name of {len(host):,} characters (DNS allows {MAX_HOST})")
     if not _HOST_OK.match(host) or ".." in host or host.startswith("."):
-        raise BadURL(f"bad host {host!r}")
+        raise BadURL(f"bad host {host[:80]!r}")
+    if any(len(label) > MAX_LABEL for label in host.split(".")):
+        raise BadURL(f"a label of host {host[:80]!r} is over {MAX_LABEL} characters")
     return host
 
 

@@ -7,8 +7,9 @@ For each corpus size, a fresh process generates a corpus in a temporary folder (
 article drawn from a shared pool, so most URLs are cited by many articles; 1 % of articles
 are copies of another with a new header, intro line and footer) and runs the batch against
 ``benchmarks/fakeweb.py`` (many hosts on loopback addresses, fixed latency). It reports
-articles per second, distinct URLs checked, requests the server saw per distinct URL (must
-be 1.0: the fake web never asks for a retry) and peak memory, both for the streaming phase
+articles per second, the distinct URLs the corpus cites, requests the server saw divided by
+*all* of them (1.0 when every URL is requested once: the fake web never asks for a retry),
+how many were never requested and why (their stored status and reason), and peak memory, both for the streaming phase
 (parse + check + commit, which must stay flat as the corpus grows) and for the whole run
 (the near-duplicate pass and the index load every article, so they grow with the corpus).
 """
@@ -21,12 +22,15 @@ import os
 import random
 import resource
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 HOSTS = 40
@@ -66,12 +70,13 @@ def _page(site: str, title: str, date: str, body: str, extra: str = "") -> str:
     )
 
 
-def make_corpus(folder: Path, articles: int, links: int, port: int) -> int:
-    """Write the corpus; returns the number of copies. Pool: 4 distinct URLs per article,
-    half the citations from its 200 most popular URLs."""
+def make_corpus(folder: Path, articles: int, links: int, port: int) -> tuple[int, set[str]]:
+    """Write the corpus; returns the number of copies and the distinct URLs cited. Pool: 4
+    distinct URLs per article, half the citations from its 200 most popular URLs."""
     pool = articles * 4
     bodies: list[str] = []
     copies = 0
+    cited: set[str] = set()
     for i in range(articles):
         rng = random.Random(i)
         if i % 100 == 99 and bodies:  # a copy of an earlier article, edited at the edges
@@ -83,14 +88,23 @@ def make_corpus(folder: Path, articles: int, links: int, port: int) -> int:
             while len(ns) < links:  # half from the 200 most cited URLs, half from the long tail
                 n = rng.randrange(200) if rng.random() < 0.5 else rng.randrange(pool)
                 ns += [] if n in ns else [n]
-            body = _body(rng, [_url(port, n) for n in ns])
+            urls = [_url(port, n) for n in ns]
+            cited.update(urls)
+            body = _body(rng, urls)
             if len(bodies) < 200:
                 bodies.append(body)
             html = _page(f"Site {i % 25}", f"Story {i}", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", body)
         path = folder / f"site-{i % 25:02d}" / f"story-{i:05d}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
-    return copies
+    return copies, cited
+
+
+def never_requested(db: Path, urls: set[str]) -> dict[str, int]:
+    """Why cited URLs never reached the server: their latest stored status and reason."""
+    with sqlite3.connect(db) as conn:
+        rows = dict(conn.execute("SELECT url, status || ': ' || reason FROM latest_checks").fetchall())
+    return dict(Counter(rows.get(u, "no result stored")[:80] for u in urls))
 
 
 # ----------------------------------------------------------------------------- memory
@@ -145,7 +159,7 @@ def child(articles: int, links: int, port: int, workers: int) -> dict[str, objec
 
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         folder = Path(tmp) / "corpus"
-        copies = make_corpus(folder, articles, links, port)
+        copies, cited = make_corpus(folder, articles, links, port)
         urllib.request.urlopen(f"http://127.0.0.{FIRST_OCTET}:{port}/__reset").read()
         check = CheckOptions(allow_private=True, archive=False, concurrency=64, per_host=4, retries=2)
         opts = BatchOptions(folder=folder, out_dir=Path(tmp) / "reports", db_path=Path(tmp) / "audit.db",
@@ -154,12 +168,14 @@ def child(articles: int, links: int, port: int, workers: int) -> dict[str, objec
         stats = run_batch(opts, probe)
         total = time.monotonic() - probe.start
         seen = json.loads(urllib.request.urlopen(f"http://127.0.0.{FIRST_OCTET}:{port}/__stats").read())
+        missed = {u for u in cited if f"{urlsplit(u).hostname}{urlsplit(u).path}" not in seen}
+        why = never_requested(Path(tmp) / "audit.db", missed)
     stream = probe.stream_end - probe.start
     requests = sum(seen.values())
     return {
         "articles": stats.audited, "failed": stats.failed, "links": stats.links, "copies": copies,
         "near_duplicates": stats.near_duplicates, "urls_checked": stats.urls_checked,
-        "urls_requested": len(seen), "requests": requests, "max_requests_per_url": max(seen.values()),
+        "urls_cited": len(cited), "urls_requested": len(seen), "never_requested": len(missed), "why": why, "requests": requests, "max_requests_per_url": max(seen.values()),
         "stream_s": round(stream, 1), "total_s": round(total, 1),
         "articles_per_s": round(stats.audited / stream, 1), "links_per_s": round(stats.links / stream),
         "stream_rss_mb": round(probe.stream_rss_mb), "worker_rss_mb": round(probe.worker_rss_mb),
@@ -178,7 +194,8 @@ def _free_port() -> int:
 
 def _report(rows: list[dict[str, object]]) -> None:
     cols = [
-        ("articles", "articles"), ("links", "links"), ("urls_checked", "distinct URLs"),
+        ("articles", "articles"), ("links", "links"), ("urls_cited", "distinct URLs"),
+        ("never_requested", "never requested"),
         ("requests", "requests"), ("max_requests_per_url", "max req/URL"), ("articles_per_s", "articles/s"),
         ("links_per_s", "links/s"), ("stream_s", "stream s"), ("total_s", "total s"),
         ("stream_rss_mb", "stream RSS MB"), ("worker_rss_mb", "worker RSS MB"), ("total_rss_mb", "peak RSS MB"),
@@ -188,9 +205,10 @@ def _report(rows: list[dict[str, object]]) -> None:
     for row in rows:
         print(" | ".join(f"{row[key]:>{len(title)}}" for key, title in cols))
     for row in rows:
-        per_url = int(row["requests"]) / max(1, int(row["urls_requested"]))  # type: ignore[call-overload]
+        per_url = int(row["requests"]) / max(1, int(row["urls_cited"]))  # type: ignore[call-overload]
+        missed = f"; never requested: {row['why']}" if row["never_requested"] else ""
         print(
-            f"{row['articles']} articles: {per_url:.2f} requests per distinct URL;"
+            f"{row['articles']} articles: {per_url:.2f} requests per distinct URL cited{missed};"
             f" {float(row['articles_per_s']) * 3600:,.0f} articles/h, {float(row['links_per_s']) * 3600:,.0f} links/h"  # type: ignore[arg-type]
         )
 

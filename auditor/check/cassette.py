@@ -1,8 +1,8 @@
 """Cassettes: recorded HTTP exchanges, one JSON object per line (format in cassettes/README.md).
 
-Only the file format lives here (no HTTP): ``client.py`` turns entries into responses for
-``--replay`` and responses into entries for ``--record``, so the checker runs the same code
-path live and replayed. Lines are written with sorted keys and sorted by URL then method, so
+Only the file format lives here (no HTTP): ``viahttpx.py`` turns entries into responses for
+``--replay`` and ``client.Recorder`` turns answers into entries for ``--record``, so everything
+above the fetcher (redirects, retries, classification) runs the same code live and replayed. Lines are written with sorted keys and sorted by URL then method, so
 two recordings of the same run diff line by line, and people can write cassettes by hand.
 """
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import CassetteError
+from auditor.load import NotRegular, open_regular
 from auditor.urls import BadURL, check_key, normalise
 
 #: Response headers worth keeping: what the checker reads. Content-Length and
@@ -110,7 +111,10 @@ def load(path: str | Path) -> Cassette:
     """Read a cassette; raise ``CassetteError`` (one line) if it is missing or malformed."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        with open_regular(p) as fh:
+            text = fh.read().decode("utf-8")
+    except NotRegular as exc:
+        raise CassetteError(f"cassette is not a regular file: {p}") from exc
     except FileNotFoundError as exc:
         raise CassetteError(f"cassette not found: {p}") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -123,6 +127,8 @@ def load(path: str | Path) -> Cassette:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CassetteError(f"{p}:{number}: not JSON ({exc.msg})") from exc
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, nesting 10⁵ deep
+            raise CassetteError(f"{p}:{number}: not a plain JSON object ({type(exc).__name__})") from exc
         entries.append(_entry_from(data, f"{p}:{number}"))
     return Cassette(entries)
 

@@ -9,7 +9,7 @@ Two layers, one rule (:func:`forbidden_reason`):
   ``[::ffff:127.0.0.1]``...) with no I/O, refuses ``localhost`` and ``*.localhost`` without
   resolving, and, when a resolver is active, resolves the name and refuses it when ANY of its
   addresses is forbidden.
-* The network backend in ``client.py`` connects only to the addresses :meth:`Guard.vet`
+* The connection pool in ``wire.py`` connects only to the addresses :meth:`Guard.vet`
   returned (the same cached answer), so a name cannot resolve to a public address for the
   check and to a private one for the connection (DNS rebinding).
 """
@@ -20,11 +20,12 @@ import ipaddress
 import socket
 from collections.abc import Awaitable, Callable
 
+from auditor.check.ranges import Scope, special_range
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_SHARED = ipaddress.ip_network("100.64.0.0/10")
 
 
 class Refused(Exception):
@@ -78,37 +79,39 @@ def parse_address(host: str) -> IPAddress | None:
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """IPv4 carried inside IPv6 (mapped, 6to4, NAT64, deprecated compatible ``::a.b.c.d``)."""
+    """IPv4 carried inside IPv6: mapped (``::ffff:a.b.c.d``), NAT64 (``64:ff9b::/96``), 6to4."""
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
     if ip.sixtofour is not None:
         return ip.sixtofour
-    if ip in _NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):
+    if ip in _NAT64:
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return None
 
 
-def forbidden_reason(ip: IPAddress) -> str | None:
-    """Why we must not connect to ``ip``, or None when it is a public unicast address."""
+def refusal(ip: IPAddress, opened: frozenset[Scope] = frozenset()) -> tuple[str, Scope] | None:
+    """Why we must not connect to ``ip`` and the scope it is in; None when it is public or
+    its scope is opened.
+
+    Decided by the explicit table of :mod:`auditor.check.ranges`, never by the interpreter's
+    ``is_global``/``is_private``, whose answers change between Python versions.
+    """
     if isinstance(ip, ipaddress.IPv6Address):
         inner = _embedded_ipv4(ip)
         if inner is not None:
-            why = forbidden_reason(inner)
-            return f"{why} (inside IPv6 {ip})" if why else None
-    checks = (
-        ("unspecified", ip.is_unspecified),
-        ("loopback", ip.is_loopback),
-        ("link-local", ip.is_link_local),
-        ("multicast", ip.is_multicast),
-        ("private", ip.is_private),
-        ("reserved", ip.is_reserved),
-        ("shared (carrier NAT)", isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED),
-        ("not globally routable", not ip.is_global),
-    )
-    for name, hit in checks:
-        if hit:
-            return f"{name} address {ip}"
-    return None
+            found = refusal(inner, opened)
+            return (f"{found[0]} (inside IPv6 {ip})", found[1]) if found else None
+    special = special_range(ip)
+    if special is None or special[2] in opened:
+        return None
+    net, name, scope = special
+    return (f"{name} address {ip} ({net})" if net.prefixlen else f"{name} address {ip}"), scope
+
+
+def forbidden_reason(ip: IPAddress, opened: frozenset[Scope] = frozenset()) -> str | None:
+    """The evidence of :func:`refusal` alone."""
+    found = refusal(ip, opened)
+    return found[0] if found else None
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -126,27 +129,33 @@ async def system_resolver(host: str, port: int) -> list[str]:
 class Guard:
     """Vets hosts for one run; caches resolutions so each name is resolved once.
 
-    ``resolver=None`` means literal checks only: for replayed cassettes (no DNS may leave the
-    machine) and injected test transports, which never open a socket.
+    ``allow_private`` opens loopback and private networks (``localhost`` included);
+    ``allow_link_local`` opens link-local ones, metadata services included. Nothing opens
+    the other special-purpose ranges. ``resolver=None`` means literal checks only: for
+    replayed cassettes (no DNS may leave the machine) and injected test transports, which
+    never open a socket.
     """
 
-    def __init__(self, *, allow_private: bool, resolver: Resolver | None) -> None:
+    def __init__(
+        self, *, allow_private: bool, resolver: Resolver | None, allow_link_local: bool = False
+    ) -> None:
         self.allow_private = allow_private
+        self.opened = frozenset(
+            ({Scope.LOOPBACK, Scope.PRIVATE} if allow_private else set())
+            | ({Scope.LINK_LOCAL} if allow_link_local else set())
+        )
         self.resolver = resolver
         self._cache: dict[str, list[str]] = {}
 
     def vet_literal(self, host: str) -> IPAddress | None:
         """Raise ``Refused`` for a forbidden literal or ``localhost``; return the literal."""
-        if self.allow_private:
-            return parse_address(host)
         name = host.strip().rstrip(".").lower()
-        if name == "localhost" or name.endswith(".localhost"):
+        if not self.allow_private and (name == "localhost" or name.endswith(".localhost")):
             raise Refused(f"refused {name}: loopback name (private-address guard)")
         ip = parse_address(name)
-        if ip is not None:
-            why = forbidden_reason(ip)
-            if why:
-                raise Refused(f"refused {name}: {why} (private-address guard)")
+        found = refusal(ip, self.opened) if ip is not None else None
+        if found:
+            raise Refused(f"refused {name}: {found[0]} (private-address guard{_HINT[found[1]]})")
         return ip
 
     async def vet(self, host: str, port: int) -> list[str]:
@@ -162,9 +171,18 @@ class Guard:
             if not addrs:
                 raise DNSFailure(f"cannot resolve {host}: no addresses")
             self._cache[host] = addrs
-        if not self.allow_private:
-            for addr in addrs:
-                why = forbidden_reason(ipaddress.ip_address(addr.split("%")[0]))
-                if why:
-                    raise Refused(f"refused {host}: resolves to {why} (private-address guard)")
+        for addr in addrs:
+            found = refusal(ipaddress.ip_address(addr.split("%")[0]), self.opened)
+            if found:
+                why, scope = found
+                raise Refused(f"refused {host}: resolves to {why} (private-address guard{_HINT[scope]})")
         return addrs
+
+
+# Which flag would open a refused address, said in the refusal.
+_HINT = {
+    Scope.LOOPBACK: "; --allow-private opens it",
+    Scope.PRIVATE: "; --allow-private opens it",
+    Scope.LINK_LOCAL: "; --allow-link-local opens it",
+    Scope.SPECIAL: "",
+}

@@ -7,11 +7,11 @@ untrusted as any link inside it.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
-from auditor.check.checker import CheckSession
+from auditor.check.checker import CheckSession, run_sync
 from auditor.check.client import FetchError, Transport
+from auditor.check.gate import HostTooSlow
 from auditor.check.guard import Refused
 from auditor.errors import InputError
 from auditor.load import load_bytes
@@ -37,11 +37,11 @@ async def _fetch(url: str, options: CheckOptions, max_bytes: int, transport: Tra
         async with CheckSession(opts, transport=transport) as session:
             ended = await session.fetch_page(key)
     except Refused as exc:
-        raise InputError(f"{url}: refused ({exc}); use --allow-private to fetch it") from exc
+        raise InputError(f"{url}: {exc}") from exc
+    except HostTooSlow as exc:
+        raise InputError(f"{url}: cannot fetch ({exc})") from exc
     except FetchError as exc:
         raise InputError(f"{url}: cannot fetch ({exc.kind}: {exc.detail})") from exc
-    except TimeoutError as exc:
-        raise InputError(f"{url}: no answer within {opts.timeout * 3:.0f} s") from exc
     if isinstance(ended, CheckResult):
         raise InputError(f"{url}: cannot fetch ({ended.status.value}: {ended.reason})")
     answer, final = ended
@@ -61,4 +61,4 @@ def fetch_article(
     """The article at ``url`` as a ``RawArticle`` whose ``url`` is where the redirects ended."""
     if options.offline:
         raise InputError(f"{url}: cannot fetch a URL with --offline (save the page and audit the file)")
-    return asyncio.run(_fetch(url, options, max_bytes, transport))
+    return run_sync(_fetch(url, options, max_bytes, transport))

@@ -9,6 +9,7 @@ only reported on clear evidence (a marker that such pages carry and articles do 
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass
 
@@ -134,14 +135,45 @@ def _parse(html: str) -> _Page | None:
     )
 
 
-_PARKED_HINT = re.compile(r"domain|park|sedo|bodis|dan\.com|afternic", re.I)
+# Literal words every marker of each kind contains (checked on lower-cased text, which is
+# several times cheaper than running the case-insensitive alternations over 20-60 KB).
+_PARKED_HINTS = ("domain", "park", "sedo", "bodis", "dan.com", "afternic")
+_WALL_HINTS = ("challenge", "cf-chl", "cf_chl", "captcha", "incapsula", "ddos-guard", "verify you are",
+               "enable javascript and cookies")  # fmt: skip
+_HEADING = re.compile(r"<(title|h1)\b[^>]*>(.{0,3000}?)(?:</\1\s*>|$)", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _parked_markers(text: str) -> set[str]:
     """Parking markers; a cheap literal pre-check first, since most pages have none."""
-    if not _PARKED_HINT.search(text):
+    low = text.lower()
+    if not any(hint in low for hint in _PARKED_HINTS):
         return set()
     return {m.group(0).lower() for m in _PARKED_RE.finditer(text)}
+
+
+def _headings(html: str) -> list[str]:
+    """Each ``<title>`` and ``<h1>`` as text, read straight from the markup: a superset of
+    what the parsed page gives (scripts and comments included), so it can only say "maybe"."""
+    return [" ".join(htmllib.unescape(_TAG.sub(" ", m.group(2))).split()) for m in _HEADING.finditer(html)]
+
+
+def could_be_a_verdict(html: str) -> bool:
+    """False when nothing on the page could make it a soft 404, a parked page or a bot wall.
+
+    A soft 404 needs its title or main heading to say "not found" (the text alone never
+    reaches the threshold); walls and parked pages carry their markers in the first 60 KB.
+    Most pages are none of these, and this scan costs a fraction of parsing them.
+    """
+    head = html[:60000].lower()
+    if any(hint in head for hint in _WALL_HINTS) or any(hint in head[:20000] for hint in _PARKED_HINTS):
+        return True
+    for text in _headings(html):
+        if _NOT_FOUND_RE.search(text) or _BARE_404.search(text) or _CHALLENGE_TITLE.search(text):
+            return True
+        if any(hint in text.lower() for hint in _PARKED_HINTS):
+            return True
+    return False
 
 
 def soft404_score(page: _Page) -> tuple[int, list[str]]:
@@ -152,6 +184,8 @@ def soft404_score(page: _Page) -> tuple[int, list[str]]:
         if m:
             score += points
             why.append(f"{label} says {m.group(0).strip()!r}")
+    if score + 1 < THRESHOLD:  # the text adds one point at most: no need to search it
+        return score, why
     body = page.main.replace(page.h1, " ", 1) if page.h1 else page.main
     hit = _NOT_FOUND_RE.search(body[:3000])
     if hit:
@@ -169,6 +203,8 @@ def soft404_score(page: _Page) -> tuple[int, list[str]]:
 
 def judge(html: str) -> Verdict | None:
     """What the page really is, when it is not the content it claims to be."""
+    if not could_be_a_verdict(html):
+        return None
     page = _parse(html)
     head = html[:60000]
     short = page is None or len(page.main.split()) < 80  # walls are short; articles are not

@@ -29,10 +29,11 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from auditor.classify.registrable import registrable_domain
+from auditor.classify.registrable import TAIL_LABELS, parent_domains, registrable_domain
 from auditor.errors import InputError
+from auditor.load import NotRegular, open_regular
 from auditor.models import Category, DomainInfo
-from auditor.urls import host_of
+from auditor.urls import MAX_HOST, host_of
 
 _PERENNIAL_PAGE = "https://en.wikipedia.org/wiki/Wikipedia:Reliable_sources/Perennial_sources"
 _DOMAIN_OK = re.compile(r"^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,62}[a-z0-9_])?\.)+[a-z0-9-]{2,63}$")
@@ -170,8 +171,10 @@ class DomainTable:
         self._names: dict[str, tuple[int, DomainInfo]] = {}
         self._names_cs: dict[str, tuple[int, DomainInfo]] = {}
         self._cache: dict[str, DomainInfo | None] = {}
+        self._depth = TAIL_LABELS  # labels of the longest row: no longer parent can match
         for per in perennial:
             self._perennial.setdefault(per.domain, per)
+            self._depth = max(self._depth, per.domain.count(".") + 1)
         for per in self._perennial.values():
             for name in (per.name, *per.aliases):
                 self._index(name, per.info(), _PERENNIAL)
@@ -185,6 +188,7 @@ class DomainTable:
         user row takes names from the bundled table, which takes them from the perennial list.
         """
         self._rows[info.domain] = info
+        self._depth = max(self._depth, info.domain.count(".") + 1)
         self._cache.clear()
         for name in (info.name or "", *aliases):
             self._index(name, info, priority)
@@ -221,8 +225,7 @@ class DomainTable:
         return self._cache[host]
 
     def _lookup(self, host: str) -> DomainInfo | None:
-        labels = host.split(".")
-        parents = [".".join(labels[i:]) for i in range(len(labels) - 1)] or [host]
+        parents = parent_domains(host, self._depth)
         for candidate in parents:
             if candidate in self._rows:
                 return self._rows[candidate]
@@ -250,9 +253,8 @@ class DomainTable:
         host = _host(domain)
         if host is None:
             return None
-        labels = host.split(".")
-        for i in range(len(labels) - 1):
-            per = self._perennial.get(".".join(labels[i:]))
+        for candidate in parent_domains(host, self._depth):
+            per = self._perennial.get(candidate)
             if per is not None:
                 return per.status
         return None
@@ -294,7 +296,7 @@ def _host(value: str | None) -> str | None:
     host = value.strip().lower().rstrip(".")
     if host.startswith("www."):
         host = host[4:]
-    return host or None
+    return host if host and len(host) <= MAX_HOST else None
 
 
 def _rule(host: str) -> DomainInfo | None:
@@ -350,7 +352,10 @@ def _bundled_perennial() -> list[_Perennial]:
 
 def _user_rows(path: Path) -> list[tuple[DomainInfo, tuple[str, ...]]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open_regular(path) as fh:
+            text = fh.read().decode("utf-8-sig")
+    except NotRegular as exc:
+        raise InputError(f"domains file is not a regular file: {path}") from exc
     except FileNotFoundError as exc:
         raise InputError(f"domains file not found: {path}") from exc
     except UnicodeDecodeError as exc:

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import tldextract
 
-from auditor.urls import host_of
+from auditor.urls import MAX_HOST, host_of
 
 # Platforms whose subdomains are separate authors. github.io and blogspot.com are in the
 # suffix list's private section already; listed here too so an older bundled list agrees.
@@ -38,20 +38,44 @@ AUTHOR_PLATFORMS = frozenset(
 # The platform's own service hosts, not authors.
 _PLATFORM_HOSTS = frozenset({"www", "m", "api", "cdn", "static", "support", "help", "open", "policy"})
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+# The longest rule of the bundled suffix list has 7 labels; a registrable domain adds one,
+# an author platform's subdomain one more. Only that many trailing labels can matter, and
+# looking at more made a host of N labels cost N² (every parent suffix was built).
+TAIL_LABELS = 12
+
+
+def tail(host: str, labels: int = TAIL_LABELS) -> str:
+    """The last ``labels`` labels of ``host`` (all of it when shorter)."""
+    parts = host.rsplit(".", labels)
+    return host if len(parts) <= labels else ".".join(parts[1:])
+
+
+def parent_domains(host: str, depth: int = TAIL_LABELS) -> list[str]:
+    """``a.b.example.com`` -> the host, then its parents down to ``example.com``, longest first,
+    at most ``depth`` labels long (a table row of more labels cannot exist)."""
+    labels = tail(host, depth).split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - 1)] or [host]
+
+
+def registrable_domain(host: str) -> str | None:
+    """``news.bbc.co.uk`` -> ``bbc.co.uk``; an IP address is its own domain; None if no host
+    (or one longer than DNS allows, which no site can have)."""
+    if len(host) > MAX_HOST + 8:  # before the cache: it must not keep huge keys
+        return None
+    return _registrable(host)
 
 
 @lru_cache(maxsize=65536)
-def registrable_domain(host: str) -> str | None:
-    """``news.bbc.co.uk`` -> ``bbc.co.uk``; an IP address is its own domain; None if no host."""
+def _registrable(host: str) -> str | None:
     host = host.strip().lower().rstrip(".").strip("[]")
-    if not host:
+    if not host or len(host) > MAX_HOST:
         return None
     try:
         ipaddress.ip_address(host)
         return host
     except ValueError:
         pass
-    ext = _EXTRACT(host)
+    ext = _EXTRACT(tail(host))
     if ext.domain and ext.suffix:
         found = f"{ext.domain}.{ext.suffix}"
         if found in AUTHOR_PLATFORMS and ext.subdomain:

@@ -12,12 +12,15 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from auditor.classify.registrable import domain_of
+from auditor.extract.chrome import chrome_region, link_only, section_root, short_line, trailing_promos
 from auditor.extract.text import SpanIndex
-from auditor.models import Document, Link, LinkKind
+from auditor.models import Block, Document, Link, LinkKind, Region
 from auditor.urls import BadURL, normalise
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _CTRL = re.compile(r"[\x00-\x1f\x7f]")
+# "ttps://", "htps://", "htttp://", "http//", "https;//": a web address mistyped; it goes nowhere
+_SCHEME_TYPO = re.compile(r"^(?:h?t{1,3}p{1,2}s?|hhttps?|htp?s?)(?::{1,2}/{0,3}|;//|//)(?=[^/])", re.I)
 
 
 def _absolute_base(candidate: str | None, page: str | None) -> str | None:
@@ -70,13 +73,16 @@ def classify_href(href: str, base: str | None) -> tuple[LinkKind, str]:
         return LinkKind.FRAGMENT, h
     if low.startswith("mailto:"):
         return LinkKind.MAILTO, h
-    if low.startswith(("tel:", "sms:")):
+    if low.startswith(("tel:", "sms:", "callto:")):
         return LinkKind.TEL, h
     scheme = _SCHEME.match(h)
     if scheme is None and low.startswith("www."):
         h, scheme = "http://" + h, _SCHEME.match("http:")
-    if scheme is not None and scheme.group(1).lower() not in {"http", "https"}:
-        return LinkKind.WEB, h  # ftp:, news:… : a web link the checker will call invalid
+    name = scheme.group(1).lower() if scheme is not None else ""
+    if name not in {"http", "https"} and _SCHEME_TYPO.match(h):
+        return LinkKind.MALFORMED, h
+    if scheme is not None and name not in {"http", "https"}:
+        return LinkKind.OTHER, h  # whatsapp:, fb-messenger:, ftp:, feed:… : not a page to check
     if scheme is None:
         if base is None and not h.startswith("//"):
             return LinkKind.RELATIVE, h
@@ -102,19 +108,43 @@ def _same_page(url: str, base: str) -> bool:
 def extract_links(doc: Document, base_url: str | None = None) -> tuple[Link, ...]:
     """One ``Link`` per anchor occurrence, in document order."""
     base = document_base(doc, base_url)
+    own = domain_of(base) if base else None
     links: list[Link] = []
-    for block in doc.blocks:
+    # Pages repeat the same hrefs (menus, share bars, hostile nesting): resolve each once.
+    resolved: dict[str, tuple[LinkKind, str, str | None]] = {}
+
+    def resolve(href: str) -> tuple[LinkKind, str, str | None]:
+        if href not in resolved:
+            kind, url = classify_href(href, base)
+            resolved[href] = (kind, url, domain_of(url) if kind is LinkKind.WEB else None)
+        return resolved[href]
+
+    def all_own(block: Block) -> bool:
+        found = [resolve(a.href) for a in block.anchors]
+        return any(k is LinkKind.WEB for k, _, _ in found) and all(
+            k is not LinkKind.WEB or d == own for k, _, d in found
+        )
+
+    promos = trailing_promos(doc.blocks, all_own) if own else set()
+    for i, block in enumerate(doc.blocks):
         index = SpanIndex.of(block.text) if block.anchors else None
+        short = short_line(block) if block.anchors and block.region is Region.BODY else False
+        crumbs = short and link_only(block)
         for anchor in block.anchors:
-            kind, url = classify_href(anchor.href, base)
+            kind, url, domain = resolve(anchor.href)
+            region = Region.RELATED if i in promos else block.region
+            if region is Region.BODY and kind in {LinkKind.WEB, LinkKind.RELATIVE}:
+                region = chrome_region(anchor, short, url, own) or region
+                if region is Region.BODY and crumbs and domain == own and section_root(url):
+                    region = Region.NAV
             links.append(
                 Link(
                     url=url,
                     href=anchor.href,
                     text=anchor.text,
-                    region=block.region,
+                    region=region,
                     kind=kind,
-                    domain=domain_of(url) if kind is LinkKind.WEB else None,
+                    domain=domain,
                     context=index.sentence(anchor.start, anchor.end) if index else "",
                     position=len(links),
                 )

@@ -7,57 +7,25 @@ or point to another site, that is the cross-post stage's evidence of a re-post.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
 from auditor.classify.registrable import domain_of
-from auditor.extract.dates import parse_date
-from auditor.models import Document, DomainInfo, Metadata, Region
+from auditor.extract import jsonld
+from auditor.extract.authors import choose_authors
+from auditor.extract.dates import parse_date, url_date
+from auditor.extract.headline import choose_title
+from auditor.extract.outlet import choose_outlet
+from auditor.models import Document, DomainInfo, Metadata, PageCue, Place, Region
 from auditor.parse.text import DATELINE
 from auditor.urls import BadURL, normalise
 
 OutletResolver = Callable[[str], DomainInfo | None]
 
-_BYLINE = re.compile(r"^\s*(?:by|written by|words by|author:?)\s+(?P<names>.+)$", re.I)
-_SPLIT_NAMES = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*\|\s*)\s*")
-_NAME = re.compile(
-    r"^[A-ZÀ-Þ][\w'’.\-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]*|de|da|van|von|der|del|la|le|bin|al|el)){0,5}$"
-)
-_TITLE_SEP = re.compile(r"\s+[|–—:-]\s+|\s+»\s+")
-
-
-def _json_ld_objects(raw: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Every JSON-LD object of the page, ``@graph`` members included, bounded in number."""
-    out: list[dict[str, Any]] = []
-
-    def walk(node: Any, depth: int) -> None:
-        if depth > 6 or len(out) >= 200:
-            return
-        if isinstance(node, list):
-            for item in node[:50]:
-                walk(item, depth + 1)
-        elif isinstance(node, dict):
-            out.append(node)
-            if "@graph" in node:
-                walk(node["@graph"], depth + 1)
-
-    for text in raw:
-        try:
-            walk(json.loads(text[:500_000]), 0)
-        except (ValueError, RecursionError):
-            continue
-    return out
-
-
 _ARTICLE_TYPES = ("article", "posting", "report", "blog")
-
-
-def _types(obj: dict[str, Any]) -> str:
-    kinds = obj.get("@type", "")
-    return (" ".join(map(str, kinds)) if isinstance(kinds, list) else str(kinds)).lower()
 
 
 class _LD:
@@ -67,13 +35,17 @@ class _LD:
     nodes of the graph, so a reader that ignores ``@id`` finds neither.
     """
 
-    def __init__(self, raw: tuple[str, ...]) -> None:
-        objects = _json_ld_objects(raw)
+    def __init__(self, raw: tuple[str, ...], own_urls: tuple[str | None, ...] = ()) -> None:
+        objects = jsonld.objects(raw)
         self.by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
-        articles = [o for o in objects if any(k in _types(o) for k in _ARTICLE_TYPES)]
-        pages = [o for o in objects if "webpage" in _types(o)]
-        self.article: dict[str, Any] = (articles or pages or [{}])[0]
-        self.website = next((o for o in objects if "website" in _types(o)), {})
+        articles = [o for o in objects if any(k in jsonld.types(o) for k in _ARTICLE_TYPES)]
+        pages = [o for o in objects if "webpage" in jsonld.types(o)]
+        # A page may describe several articles (a list of related stories, a liveblog's
+        # updates): the article is the one whose address is the page's own, else the first.
+        own = {u.rstrip("/") for u in (_norm_url(u) for u in own_urls) if u}
+        mine = [o for o in articles if own & {u.rstrip("/") for u in _node_urls(o)}]
+        self.article: dict[str, Any] = (mine or articles or pages or [{}])[0]
+        self.website = next((o for o in objects if "website" in jsonld.types(o)), {})
 
     def get(self, key: str) -> Any:
         return self.resolve(self.article.get(key))
@@ -86,6 +58,16 @@ class _LD:
         return node
 
 
+def _node_urls(node: dict[str, Any]) -> list[str]:
+    out = []
+    for value in (node.get("url"), node.get("@id"), node.get("mainEntityOfPage")):
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("url")
+        if isinstance(value, str) and (url := _norm_url(value)):
+            out.append(url)
+    return out
+
+
 def _names(value: Any) -> list[str]:
     if isinstance(value, str):
         return [re.sub(r"^(?i:by)\s+", "", value.strip())] if value.strip() else []
@@ -94,20 +76,6 @@ def _names(value: Any) -> list[str]:
     if isinstance(value, list):
         return [n for v in value[:20] for n in _names(v)]
     return []
-
-
-def _clean_name(name: str) -> str:
-    return " ".join(name.split()).strip(" ,;|")
-
-
-def _byline_names(text: str) -> list[str]:
-    m = _BYLINE.match(text)
-    if not m:
-        return []
-    names = m.group("names")
-    names = re.split(r"\s+(?:[|•·—–]|\bfor\b|\bin\b)\s+|\s*,\s*(?=[A-Z][a-z]+ \d)", names)[0]
-    out = [_clean_name(n) for n in _SPLIT_NAMES.split(names) if n.strip()]
-    return [n for n in out if _NAME.match(n) and len(n) <= 60]
 
 
 def _first_meta(doc: Document, *keys: str) -> str | None:
@@ -132,34 +100,6 @@ def _norm_url(url: str | None, base: str | None = None) -> str | None:
         return None
 
 
-def _authors(doc: Document, ld: _LD) -> tuple[str, ...]:
-    found = _names(ld.get("author"))
-    if not found:
-        found = [
-            v
-            for v in _all_meta(doc, "author") + _all_meta(doc, "authors") + _all_meta(doc, "article:author")
-            if not v.startswith("http")
-        ]
-    if not found:
-        found = _all_meta(doc, "itemprop:author") or _all_meta(doc, "rel:author")
-    if not found:
-        for block in doc.blocks:
-            if block.region in {Region.BYLINE, Region.HEADER, Region.BODY} and (
-                names := _byline_names(block.text)
-            ):
-                found = names
-                break
-            if block.region is Region.BODY and len(block.text) > 200:
-                break
-    seen: dict[str, None] = {}
-    for name in found:
-        for part in _SPLIT_NAMES.split(name) if " and " in name else [name]:
-            clean = _clean_name(part)
-            if clean and len(clean) <= 80:
-                seen.setdefault(clean, None)
-    return tuple(seen)
-
-
 def _datelines(doc: Document) -> list[tuple[str, str]]:
     """(outlet, ISO date) of each header dateline, in order ("Global Research, November 23, 2021")."""
     out = []
@@ -178,35 +118,28 @@ def _datelines(doc: Document) -> list[tuple[str, str]]:
     return out
 
 
-def _strip_site(title: str, names: list[str]) -> str:
-    """Cut a leading or trailing " | Outlet" segment; the headline itself is kept verbatim."""
-    seps = list(_TITLE_SEP.finditer(title))
-    if not seps:
-        return title
-    wanted = {n.strip().lower() for n in names if n and n.strip()}
-    head, tail = title[: seps[0].start()], title[seps[-1].end() :]
-    if tail.strip().lower() in wanted:
-        return title[: seps[-1].start()].strip()
-    if head.strip().lower() in wanted:
-        return title[seps[0].end() :].strip()
-    return title
+def _this_copy(datelines: list[tuple[str, str]]) -> tuple[str, str]:
+    """Of two header datelines ("Harbour Review, 3 May" and "Daily Example, 4 May") this copy's
+    is the latest: a re-post comes after its original."""
+    return max(datelines, key=lambda d: d[1])
 
 
 def _title(doc: Document, ld: _LD, site_names: list[str]) -> str | None:
     headline = ld.get("headline")
-    title = headline if isinstance(headline, str) and headline.strip() else None
-    title = title or _first_meta(doc, "og:title", "twitter:title", "title")
-    h1 = next((b.text for b in doc.blocks if b.tag == "h1" and b.text), None)
-    if not title and h1:
-        return h1
-    title = title or doc.meta.title
-    if not title:
-        return None
-    title = " ".join(title.split())
-    stripped = _strip_site(title, site_names)
-    if stripped == title and h1 and h1 != title and h1 in title:
-        stripped = h1  # "Headline - Section - Outlet" with an unknown outlet: the h1 is the headline
-    return stripped
+    name = ld.get("name")
+    declared = [v for k in ("og:title", "twitter:title", "title", "dc.title") if (v := _first_meta(doc, k))]
+    headings = doc.meta.headings
+    if not headings:  # Markdown and text: the first heading block is the visible headline
+        h1 = next((b.text for b in doc.blocks if b.tag == "h1" and b.text), None)
+        headings = (PageCue(place=Place.MAIN, text=h1, kind="h1"),) if h1 else ()
+    return choose_title(
+        headline=headline if isinstance(headline, str) else None,
+        ld_name=name if isinstance(name, str) else None,
+        declared=declared[:2],
+        page_title=doc.meta.title,
+        headings=headings,
+        site_names=site_names,
+    )
 
 
 _DATE_KEYS = (
@@ -225,19 +158,65 @@ _DATE_KEYS = (
 )
 
 
-def _published(doc: Document, ld: _LD, datelines: list[tuple[str, str]]) -> str | None:
-    """Declared dates in priority order, then a visible dateline, then any ``<time>``."""
-    found = parse_date(str(ld.get("datePublished") or ""))
-    for key in _DATE_KEYS:
-        found = found or parse_date(_first_meta(doc, key))
-    return found or (datelines[0][1] if datelines else None) or parse_date(_first_meta(doc, "time"))
+_UTC = re.compile(r"T(?P<hour>\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]00:?00)$", re.I)
+_OFFSET = re.compile(r"T\d{2}:\d{2}.*[+-](?!00:?00)\d{2}:?\d{2}$")
+_PLACE_ORDER = {Place.MAIN: 0, Place.ARTICLE: 1, Place.PAGE: 2}
+
+
+def _declared_dates(doc: Document, ld: _LD) -> list[str]:
+    raw = [str(ld.get("datePublished") or ""), str(ld.get("dateCreated") or "")]
+    raw += [v for key in _DATE_KEYS if (v := _first_meta(doc, key))]
+    return [r.strip() for r in raw if parse_date(r)]
+
+
+def _visible_dates(doc: Document) -> list[str]:
+    """Dates the article shows, the publication date first, never a "modified" one."""
+    cues = [c for c in doc.meta.dates if c.kind != "modified"]
+    cues.sort(key=lambda c: (c.kind != "published", _PLACE_ORDER[c.place]))
+    return [iso for c in cues if c.place is not Place.PAGE or c.kind for iso in [parse_date(c.text)] if iso]
+
+
+def _local_day(raw: str, declared: list[str], visible: list[str]) -> str | None:
+    """A UTC timestamp's day can differ from the day the page shows its readers ("published
+    2024-12-07T01:30Z" is 6 December in New York): prefer a local date one day off."""
+    m = _UTC.search(raw)
+    day = parse_date(raw)
+    if not m or not day or day in visible:
+        return day
+    hour = int(m.group("hour"))
+    local = [parse_date(d) for d in declared if _OFFSET.search(d)] + visible[:1]
+    for other in local:
+        if not other or other == day:
+            continue
+        delta = (date.fromisoformat(other) - date.fromisoformat(day)).days
+        if (delta == -1 and hour < 14) or (delta == 1 and hour >= 10):
+            return other
+    return day
+
+
+def _published(
+    doc: Document, ld: _LD, datelines: list[tuple[str, str]], urls: list[str | None]
+) -> str | None:
+    """Declared dates in priority order (read in the page's own day), then what the article
+    shows (a dated byline, a ``<time>``, a dateline), then the date in its URL path."""
+    declared = _declared_dates(doc, ld)
+    visible = _visible_dates(doc)
+    if declared:
+        return _local_day(declared[0], declared, visible)
+    if visible:
+        return visible[0]
+    if datelines:
+        return _this_copy(datelines)[1]
+    return next((d for u in urls if (d := url_date(u))), None)
 
 
 def _outlet_domain(page: str | None, canonical: str | None, og_url: str | None, ld: _LD) -> str | None:
     """Where this copy lives: the page URL; else the declared address the site's own
     structured data agrees with; else og:url when canonical points elsewhere (re-posts keep
-    their own og:url while pointing canonical at the original)."""
-    if page and (d := domain_of(page)):
+    their own og:url while pointing canonical at the original). A page URL whose host is
+    no domain at all ("fakehost", "localhost": a saved page parsed with a stand-in base) says
+    nothing about where the page lives, and the page's own declarations decide."""
+    if page and (d := domain_of(page)) and "." in d:
         return d
     own = {domain_of(u) for u in _names_urls(ld) if u}
     for url in (canonical, og_url):
@@ -245,7 +224,9 @@ def _outlet_domain(page: str | None, canonical: str | None, og_url: str | None, 
             return domain_of(url)
     if canonical and og_url and domain_of(canonical) != domain_of(og_url):
         return domain_of(og_url)
-    return domain_of(canonical or og_url or "") if (canonical or og_url) else None
+    if canonical or og_url:
+        return domain_of(canonical or og_url or "")
+    return domain_of(page) if page else None
 
 
 def _names_urls(ld: _LD) -> list[str]:
@@ -258,22 +239,39 @@ def _names_urls(ld: _LD) -> list[str]:
 
 
 def extract_metadata(
-    doc: Document, base_url: str | None = None, resolve_outlet: OutletResolver | None = None
+    doc: Document,
+    base_url: str | None = None,
+    resolve_outlet: OutletResolver | None = None,
+    describe_domain: OutletResolver | None = None,
 ) -> Metadata:
-    """Metadata of one document; every field may be missing, none is invented."""
-    ld = _LD(doc.meta.json_ld)
+    """Metadata of one document; every field may be missing, none is invented.
+
+    ``resolve_outlet`` maps an outlet's name to its domain row and ``describe_domain`` a
+    domain to its row (both from the domain table), so that a page whose markup names no
+    outlet is named by the table ("nytimes.com" -> "The New York Times").
+    """
+    ld = _LD(doc.meta.json_ld, (base_url, doc.url, doc.meta.canonical, doc.meta.og_url))
     publisher = _names(ld.get("publisher"))
     website = _names(ld.website.get("name"))
     datelines = _datelines(doc)
     # og:site_name on pages; outlet/publisher/site_name in Markdown front matter
-    site_name = _first_meta(doc, "og:site_name", "application-name", "outlet", "publisher", "site_name")
-    outlet = site_name or (publisher[0] if publisher else None) or (website[0] if website else None)
-    if not outlet and datelines:
-        outlet = datelines[0][0]
+    site_name = _first_meta(doc, "og:site_name", "outlet", "publisher", "site_name")
     page = base_url or doc.url
     canonical = _norm_url(doc.meta.canonical, page)
     og_url = _norm_url(doc.meta.og_url, page)
     outlet_domain = _outlet_domain(page, canonical, og_url, ld)
+    outlet = choose_outlet(
+        site_names=[site_name] if site_name else [],
+        publishers=[*publisher, *website, *([_this_copy(datelines)[0]] if datelines else [])],
+        title=doc.meta.title,
+        app_name=_first_meta(doc, "application-name"),
+        own_domain=outlet_domain,
+        resolve_outlet=resolve_outlet,
+        describe_domain=describe_domain,
+        platform_domains=[
+            d for u in (page, canonical, og_url, *_names_urls(ld)) if u and (d := domain_of(u))
+        ],
+    )
     if outlet and resolve_outlet:
         info = resolve_outlet(outlet)
         if info and (outlet_domain is None or info.domain == outlet_domain):
@@ -283,11 +281,14 @@ def extract_metadata(
     )
     if not language and isinstance(ld.get("inLanguage"), str):
         language = ld.get("inLanguage")
-    names = [n for n in (outlet, site_name, *publisher, *website) if n]
+    described = describe_domain(outlet_domain) if describe_domain and outlet_domain else None
+    names = [n for n in (outlet, site_name, *publisher, *website, outlet_domain) if n]
+    if described is not None and described.name:
+        names.append(described.name)
     return Metadata(
         title=_title(doc, ld, names),
-        authors=_authors(doc, ld),
-        published=_published(doc, ld, datelines),
+        authors=choose_authors(doc, _names(ld.get("author")) or _names(ld.get("creator"))),
+        published=_published(doc, ld, datelines, [page, canonical, og_url]),
         outlet=outlet,
         outlet_domain=outlet_domain,
         canonical_url=canonical,

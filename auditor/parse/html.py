@@ -12,16 +12,17 @@ related links, tags, bylines); everything outside it takes the region its markup
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 
 from auditor.errors import ParseError
 from auditor.models import Anchor, Block, Document, PageMeta, RawArticle, Region
 from auditor.parse.content import class_id as _class_id
-from auditor.parse.content import find_main
+from auditor.parse.content import find_main, is_hidden
+from auditor.parse.cues import itemscope_is_article, page_cues
 from auditor.parse.depth import parse_tree
-from auditor.parse.regions import element_region
+from auditor.parse.regions import element_region, is_embed
 
 _SKIP = frozenset(
     {
@@ -49,9 +50,16 @@ _BLOCK = _BLOCK_TAG | frozenset(
     "figure form fieldset address hr details summary center".split()
 )
 _WS = re.compile(r"\s+")
+_INLINE = frozenset("a span em strong b i u small sup sub mark cite abbr code q s time font".split())
+# Furniture is made of blocks: on an inline element these class words describe styling.
+_BLOCK_ONLY = frozenset(
+    {Region.SIDEBAR, Region.SHARE, Region.RELATED, Region.NAV, Region.FOOTER, Region.HEADER, Region.META}
+)
 _RELATED_HEADING = re.compile(
-    r"^(related|more (stories|from|on|news|in)|read (more|next|also)|see also|recommended|popular|"
-    r"you (may|might) (also )?(like|enjoy)|most (read|popular|viewed)|trending|latest|also read)\b",
+    r"^(related|more (stories|from|on|news|in|to explore)|read (more|next|also)|see also|recommended|popular|"
+    r"you (may|might) (also )?(like|enjoy|be interested)|most (read|popular|viewed|shared)|trending|latest|"
+    r"also read|also on|explore (further|more)|keep reading|what to read next|editor'?s'? picks|"
+    r"top stories|in other news|(from )?around the web|don'?t miss|sponsored|promoted|partner content)\b",
     re.I,
 )
 _TAGS_LINE = re.compile(r"^(tags|topics|categories|filed under|keywords|related topics)\s*:?", re.I)
@@ -59,10 +67,15 @@ _TAGS_LINE = re.compile(r"^(tags|topics|categories|filed under|keywords|related 
 # stories, not at what the author cites.
 _PROMO_LINE = re.compile(
     r"^(read (more|also|next)|also read|see also|related( stories| articles?)?|more on this( story)?|"
-    r"recommended|watch|listen|don'?t miss)\s*[:|»>-]",
+    r"recommended|watch|listen|don'?t miss|next (on|up|in)\b[^:|»›>]{0,40}|up next|"
+    r"check out more\b[^:|»›>!]{0,40})\s*[:|»›>!-]",
     re.I,
 )
 _SHARE_LINE = re.compile(r"^(share( this( article| story)?)?|follow us)\s*:?\s*$", re.I)
+# "Follow us on Twitter (@Desk)", "Follow Ana on Instagram": the site's own accounts
+_FOLLOW_LINE = re.compile(
+    r"^\W*(?:follow|like|join)\s+(?:us|me|our|@\w+|[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)?\s+on)\b", re.I
+)
 MAX_DEPTH = 400
 
 
@@ -70,6 +83,7 @@ MAX_DEPTH = 400
 class _Walker:
     main: etree._Element | None
     main_ancestors: frozenset[etree._Element]
+    voided: frozenset[etree._Element] = frozenset()
     blocks: list[Block] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
     anchors: list[Anchor] = field(default_factory=list)
@@ -108,7 +122,10 @@ class _Walker:
         if label:
             self.parts.append(label)
             self.length += len(label)
-        self.anchors.append(Anchor(href=el.get("href", ""), text=label, start=start, end=self.length))
+        rel = (el.get("rel") or "").lower().strip()
+        self.anchors.append(
+            Anchor(href=el.get("href", ""), text=label, start=start, end=self.length, rel=rel)
+        )
 
     def flush(self) -> None:
         if self.parts or self.anchors:
@@ -130,6 +147,8 @@ class _Walker:
         if el is self.main:
             in_main, self.seen_main, region = True, True, Region.BODY
         own = None if el in self.main_ancestors or el is self.main else self._hint(el, name, in_main)
+        if is_hidden(el):
+            own = Region.HIDDEN
         if own is not None:
             region, hinted = own, True
         elif not hinted and not in_main and self.main is not None:
@@ -181,9 +200,15 @@ class _Walker:
             if el is not top:
                 self.text(el.tail, region, tag)
 
-    @staticmethod
-    def _hint(el: etree._Element, name: str, in_main: bool) -> Region | None:
-        hint = element_region(name, el.get("role", "").lower(), _class_id(el))
+    def _hint(self, el: etree._Element, name: str, in_main: bool) -> Region | None:
+        if el in self.voided:
+            return None
+        cls = _class_id(el)
+        if in_main and is_embed(cls):
+            return Region.BODY
+        hint = element_region(name, el.get("role", "").lower(), cls)
+        if in_main and name in _INLINE and hint in _BLOCK_ONLY:
+            return None  # a link styled "promo-link" in a sentence is still the sentence's link
         return Region.BYLINE if in_main and hint is Region.HEADER else hint
 
 
@@ -211,8 +236,10 @@ def _relabel_in_body(blocks: list[Block]) -> list[Block]:
             b = Block(text=b.text, region=Region.RELATED, tag=b.tag, anchors=b.anchors)
         elif _TAGS_LINE.match(b.text) and (link_only or len(b.anchors) >= 2):
             b = Block(text=b.text, region=Region.META, tag=b.tag, anchors=b.anchors)
-        elif _SHARE_LINE.match(b.text) or (
-            link_only and b.anchors and all(_is_share_href(a.href) for a in b.anchors)
+        elif (
+            _SHARE_LINE.match(b.text)
+            or (link_only and b.anchors and all(_is_share_href(a.href) for a in b.anchors))
+            or (_FOLLOW_LINE.match(b.text) and b.anchors and len(b.text.split()) <= 30)
         ):
             b = Block(text=b.text, region=Region.SHARE, tag=b.tag, anchors=b.anchors)
         out.append(b)
@@ -225,7 +252,8 @@ def _is_promo(b: Block) -> bool:
     if not m or not b.anchors:
         return False
     rest = len(b.text) - m.end()
-    linked = sum(a.end - a.start for a in b.anchors if a.start >= m.end() - 1)
+    # the label may sit inside the link itself ("<a>Related: Headline</a>")
+    linked = sum(max(0, a.end - max(a.start, m.end())) for a in b.anchors)
     return linked >= 0.6 * max(1, rest - 2)
 
 
@@ -254,6 +282,8 @@ def _page_meta(root: etree._Element) -> PageMeta:
             .strip()
         )
         content = m.get("content")
+        if m.get("itemprop") and not itemscope_is_article(m):
+            continue  # an embedded video's or comment's datePublished is not the article's
         if key and content is not None:
             metas.append((key, _WS.sub(" ", content).strip()))
     for t in root.iter("time"):
@@ -303,9 +333,15 @@ def parse_html(raw: RawArticle) -> Document:
     meta = _page_meta(root)
     body = root.find("body")
     start = body if body is not None else root
-    main = find_main(start)
+    headlines = [
+        t for t in (meta.title, *(v for k, v in meta.meta if k in {"og:title", "twitter:title"})) if t
+    ]
+    found = find_main(start, headlines)
+    main = found.element
     ancestors = frozenset(main.iterancestors()) if main is not None else frozenset()
-    walker = _Walker(main=main, main_ancestors=ancestors)
+    headings, bylines, dates = page_cues(start, main, found.voided)
+    meta = replace(meta, headings=headings, bylines=bylines, dates=dates)
+    walker = _Walker(main=main, main_ancestors=ancestors, voided=found.voided)
     walker.walk(start, Region.HEADER if main is not None else Region.BODY, "p", main is None, False, 0)
     walker.flush()
     return Document(

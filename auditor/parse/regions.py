@@ -3,6 +3,11 @@
 No single site's class names: these are the words the web's templates (WordPress, Drupal,
 Arc, Ghost, news CMSs) use for the same furniture, matched on whole class/id tokens so that
 ``footnotes`` is not a footer and ``author-bio`` inside an article is still a byline.
+
+A long class name is a description, not a label: ``layout-two-col-sidebar-right`` says the
+page *has* a sidebar, ``site-header-and-content`` wraps more than the header. So a furniture
+word counts only when the token is short (up to three parts) or ends with it, and never in a
+token that states a layout (``has-``, ``with-``, ``no-``, ``layout``, ``col``, ``grid``…).
 """
 
 from __future__ import annotations
@@ -34,10 +39,51 @@ def _words(*words: str) -> re.Pattern[str]:
     return re.compile(rf"(?:^|[\s_\-])(?:{alternation})(?=$|[\s_\-\d])")
 
 
+_PARTS = re.compile(r"[-_]+")
+_LAYOUT = frozenset(
+    "has with no without show hide layout col cols column columns grid template two three four and".split()
+)
+
+
+def _counts(token: str, m: re.Match[str]) -> bool:
+    """Whether the furniture word found in ``token`` names the element (see the docstring)."""
+    parts = [p for p in _PARTS.split(token) if p]
+    if _LAYOUT.intersection(parts):
+        return False
+    return len(parts) <= 3 or not token[m.end() :].strip("-_0123456789")
+
+
+def _names(pattern: re.Pattern[str], class_id: str) -> bool:
+    for token in class_id.split():
+        m = pattern.search(token)
+        if m and _counts(token, m):
+            return True
+    return False
+
+
 # Order matters: the most specific furniture first.
 _CLASS_REGIONS: tuple[tuple[Region, re.Pattern[str]], ...] = (
     # Notes the author wrote, even when a template puts them outside the article container.
     (Region.BODY, _words("footnotes?", "endnotes?", "footnote-?list", "fn-?list")),
+    (
+        Region.MEDIA,
+        _words(
+            "gallery",
+            "galleries",
+            "slideshow",
+            "carousel",
+            "lightbox",
+            "slider",
+            "swiper",
+            "video-?player",
+            "media-?player",
+            "player",
+            "jwplayer",
+            "jw-?player",
+            "vjs",
+            "video-?js",
+        ),
+    ),
     (Region.COMMENTS, _words("comments?", "commentlist", "disqus", "respond", "discussion", "replies")),
     (
         Region.SHARE,
@@ -198,9 +244,29 @@ def class_region(class_id: str) -> Region | None:
     if not class_id:
         return None
     for region, pattern in _CLASS_REGIONS:
-        if pattern.search(class_id):
+        if _names(pattern, class_id):
             return region
     return None
+
+
+# Embedded posts (a tweet, an Instagram post, a Bluesky skeet) quote a source inside the
+# article: their links are the author's evidence, not a share bar.
+_EMBED = _words(
+    "embeds?",
+    "twitter-?tweet",
+    "tweet",
+    "instagram-?media",
+    "tiktok-?embed",
+    "fb-?post",
+    "bluesky-?embed",
+    "reddit-?embed",
+    "mastodon-?embed",
+)
+
+
+@lru_cache(maxsize=4096)
+def is_embed(class_id: str) -> bool:
+    return bool(class_id) and any(_EMBED.search(tok) for tok in class_id.split())
 
 
 def element_region(tag: str, role: str, class_id: str) -> Region | None:

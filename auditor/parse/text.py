@@ -47,6 +47,36 @@ _SEPARATOR = re.compile(r"^\s*(?:\*|\*\s*\*\s*\*|-{3,}|_{3,}|={3,}|#{3,}|~{3,})\
 _END_PUNCT = tuple('.!?:;"”’)…»*')
 
 
+_MD_STRUCTURE = re.compile(r"^(?:#{1,6}\s|```|~~~|\|?\s*:?-{3,}:?\s*\||={3,}\s*$|\[[^\]]+\]:\s*\S)", re.M)
+
+
+def looks_like_page_export(text: str) -> bool:
+    """A web page saved as text (whatever its extension): no Markdown structure of its own,
+    and the page's chrome around the prose (taxonomy lines, datelines, bylines, share and
+    subscribe prompts, a credit or copyright footer). Two kinds of chrome are needed, so a
+    Markdown post that merely ends with "Follow us" is still Markdown."""
+    head = text[:200_000]
+    if _MD_STRUCTURE.search(head):
+        return False
+    paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", head) if p.strip()]
+    kinds = set()
+    for p in paras[:12]:
+        if _META_LINE.match(p):
+            kinds.add("taxonomy")
+        elif DATELINE.match(p):
+            kinds.add("dateline")
+        elif _BYLINE.match(p):
+            kinds.add("byline")
+        elif len(p.split()) < 40 and (_PROMO.search(p) or _SHARE.search(p)):
+            kinds.add("prompt")
+    for p in paras[-12:]:
+        if _FOOTER.match(p):
+            kinds.add("footer")
+        elif len(p.split()) < 40 and (_PROMO.search(p) or _SHARE_APPEAL.search(p)):
+            kinds.add("appeal")
+    return len(kinds) >= 2
+
+
 def _paragraphs(text: str) -> list[str]:
     """Blank-line separated paragraphs; list items each stand alone."""
     out: list[str] = []
@@ -100,9 +130,37 @@ def _chrome_region(plain: str, *, before_body: bool) -> Region:
     return Region.HEADER if before_body else Region.FOOTER
 
 
+_LABEL_LINE = re.compile(r"^(?:headline|breaking|trending|latest|featured|sponsored|advertisement)\s*:", re.I)
+
+
 def _is_title(plain: str) -> bool:
-    """A first paragraph that reads as a headline, not as the article's opening prose."""
-    return _word_count(plain) <= 30 and not plain.rstrip().endswith((".", ",", ";"))
+    """A paragraph that reads as a headline, not as prose (an ellipsis may end a headline)."""
+    text = plain.rstrip()
+    if not text or _word_count(text) > 30 or _word_count(text) == 0:
+        return False
+    return bool(re.search(r"(?:…|\.\.\.)\.?$", text)) or not text.endswith((".", ",", ";"))
+
+
+def _title_case(plain: str) -> bool:
+    """Most longer words capitalised, as English headlines are written ("Storm Leaves Town")."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", plain) if len(w) >= 4]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+def _is_chrome(plain: str) -> bool:
+    """Site prompts, ticker labels and bylines that precede a headline in exports."""
+    p = plain.strip()
+    return bool(
+        _PROMO.search(p) or _SHARE.search(p) or _LABEL_LINE.match(p) or _BYLINE.match(p) or DATELINE.match(p)
+    )
+
+
+def _title_index(plains: list[str], start: int) -> int | None:
+    """The headline: the first title-like line before the prose that is not site chrome."""
+    for i, p in enumerate(plains[: min(start, 8)]):
+        if _is_title(p) and not _is_chrome(p) and not _META_LINE.match(p.strip()):
+            return i
+    return None
 
 
 def _ends_body(plains: list[str], i: int) -> bool:
@@ -116,10 +174,16 @@ def _ends_body(plains: list[str], i: int) -> bool:
     return not following or not _is_prose(following) or bool(_FOOTER.match(following))
 
 
-def _body_span(plains: list[str]) -> tuple[int, int]:
-    """Index of the first and one past the last body paragraph."""
+def _body_span(plains: list[str]) -> tuple[int, int, int | None]:
+    """Index of the first and one past the last body paragraph, and of the headline."""
     first = 1 if plains and _is_title(plains[0]) else 0
-    start = next((i for i, p in enumerate(plains) if i >= first and _is_prose(p)), len(plains))
+
+    def opens_body(i: int, p: str) -> bool:
+        # a long headline in title case at the top is not the first paragraph of prose
+        return i >= first and _is_prose(p) and not (i < 8 and _is_title(p) and _title_case(p))
+
+    start = next((i for i, p in enumerate(plains) if opens_body(i, p)), len(plains))
+    title = _title_index(plains, start)
     end = len(plains)
     for i in range(start + 1, len(plains)):
         if _ends_body(plains, i):
@@ -127,7 +191,7 @@ def _body_span(plains: list[str]) -> tuple[int, int]:
             break
     while end > start and (not plains[end - 1].strip() or _SEPARATOR.match(plains[end - 1])):
         end -= 1
-    return start, end
+    return start, end, title
 
 
 def parse_text(raw: RawArticle) -> Document:
@@ -135,19 +199,19 @@ def parse_text(raw: RawArticle) -> Document:
     paragraphs = _join_broken(_paragraphs(raw.text))
     scanned = [scan_inline(_LIST_ITEM.sub("", p, count=1).strip()) for p in paragraphs]
     plains = [text for text, _ in scanned]
-    start, end = _body_span(plains)
+    start, end, title_at = _body_span(plains)
     blocks: list[Block] = []
     for i, (para, (plain, anchors)) in enumerate(zip(paragraphs, scanned, strict=True)):
         if _SEPARATOR.match(plain) and not anchors:
             continue
-        if i == 0 and start > 0:
+        if i == title_at:
             region, tag = Region.HEADER, "h1"
         elif start <= i < end:
             region, tag = Region.BODY, "li" if _LIST_ITEM.match(para) else "p"
         else:
             region, tag = _chrome_region(plain, before_body=i < start), "p"
         blocks.append(Block(text=plain, region=region, tag=tag, anchors=anchors))
-    title = blocks[0].text if blocks and blocks[0].tag == "h1" else None
+    title = next((b.text for b in blocks if b.tag == "h1"), None)
     return Document(
         source=raw.source,
         format=raw.format,

@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from auditor import batch as batch_module
 from auditor.batch import BatchOptions, BatchStats, Event, run_batch
 from auditor.errors import AuditorError
 from auditor.models import Audit, CheckOptions
+from auditor.report import render as render_module
 from auditor.store import Store
 from tests.conftest import ROOT
 
@@ -328,7 +328,7 @@ def test_crash_while_writing_the_index_is_resumed(
     def broken(*args: object) -> Path:
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(batch_module, "write_index", broken)
+    monkeypatch.setattr(render_module, "write_index", broken)  # imported where it is used
     with pytest.raises(OSError):
         run_batch(options(corpus.folder, tmp_path), Recorder())
     monkeypatch.undo()
@@ -360,7 +360,7 @@ def test_broken_files_are_recorded_and_the_batch_goes_on(web: _Web, tmp_path: Pa
     articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     con.close()
     assert articles == 5 + (os.geteuid() == 0)  # every good article, despite the broken ones
-    expected = {"picture.html": "binary", "empty.txt": "empty", "gone.md": "no such file"}
+    expected = {"picture.html": "binary", "empty.txt": "empty", "gone.md": "a symbolic link to nothing"}
     if os.geteuid() != 0:  # root reads a mode-000 file anyway
         expected["locked.html"] = "cannot read"
     for name, reason in expected.items():
@@ -446,6 +446,33 @@ def _interrupt_mid_run(web: _Web, tmp: Path, corpus: Corpus, sig: int) -> subpro
     return proc
 
 
+def test_workers_end_while_a_killed_batch_is_still_an_unreaped_zombie(web: _Web, tmp_path: Path) -> None:
+    """``kill(pid, 0)`` succeeds on a zombie: the workers must check who their batch is."""
+    corpus = make_corpus(tmp_path / "corpus", web, 46, gate_from=32)
+    web.reset()
+    web.gate.clear()
+    proc = run_cli_batch(*cli_args(corpus.folder, tmp_path, "zombie"))
+    try:
+        wait_for(lambda: stored(tmp_path / "zombie" / "audit.db") >= 32, "the first chunk to be committed")
+        helpers = _descendants(proc.pid)
+        assert helpers
+        os.kill(proc.pid, signal.SIGKILL)
+        wait_for(lambda: _state(proc.pid) == "Z", "the batch to become a zombie")
+        wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in helpers), "the helpers to exit", 10)
+        assert _state(proc.pid) == "Z"  # not reaped yet: the workers did not wait for that
+    finally:
+        web.gate.set()
+        proc.kill()
+        proc.communicate()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return ""
+
+
 def test_sigkill_mid_run_then_rerun_equals_an_uninterrupted_run(web: _Web, tmp_path: Path) -> None:
     corpus = make_corpus(tmp_path / "corpus", web, 46, gate_from=32)
     web.reset()
@@ -478,6 +505,20 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(web: _Web, tmp_path: Path) 
     assert rerun.returncode == 0 and stored(tmp_path / "cut" / "audit.db") == 48, err
 
 
+def test_sigterm_stops_like_ctrl_c_and_the_run_says_interrupted(web: _Web, tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", web, 46, gate_from=32)
+    proc = _interrupt_mid_run(web, tmp_path, corpus, signal.SIGTERM)
+    _, err = proc.communicate(timeout=5)
+    assert proc.returncode == 143, err
+    assert "terminated after 32 of 48 articles" in err and "Traceback" not in err
+    con = sqlite3.connect(tmp_path / "cut" / "audit.db")
+    try:
+        assert con.execute("SELECT status FROM runs").fetchall() == [("interrupted",)]
+        assert con.execute("SELECT count(*) FROM locks").fetchone() == (0,)  # the next batch may start
+    finally:
+        con.close()
+
+
 def test_an_article_whose_report_cannot_be_written_is_a_failure_not_a_crash(
     web: _Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -489,7 +530,7 @@ def test_an_article_whose_report_cannot_be_written_is_a_failure_not_a_crash(
             raise KeyError("title\nwith a newline")
         return real(audit, out_dir)
 
-    monkeypatch.setattr(batch_module, "write_report", picky)
+    monkeypatch.setattr(render_module, "write_report", picky)
     stats = run_batch(options(corpus.folder, tmp_path, check=CheckOptions(offline=True)), Recorder())
     assert stats.failed == 1 and stats.audited == 4
     store = Store.open(tmp_path / "run" / "audit.db")

@@ -194,3 +194,12 @@ def test_unusable_record_target_fails_before_any_work(tmp_path: Path) -> None:
 def test_check_refuses_fail_on_values_it_cannot_judge() -> None:
     result = run_cli("check", str(EXAMPLES), "--offline", "--fail-on", "state-media")
     assert result.returncode == 2 and "--fail-on broken" in result.stderr
+
+
+def test_allow_private_alone_keeps_metadata_addresses_closed(cli) -> None:  # type: ignore[no-untyped-def]
+    out = cli(
+        "check", "http://169.254.169.254/latest/meta-data/", "--allow-private", "--json", "--no-archive"
+    )
+    line = json.loads(out.stdout.splitlines()[0])
+    assert line["status"] == "unchecked" and "--allow-link-local opens it" in line["reason"]
+    assert "--allow-link-local" in cli("check", "--help").stdout

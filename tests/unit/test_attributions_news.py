@@ -129,7 +129,7 @@ def test_unnamed_sources_are_counted_in_the_verdict_and_kept_out_of_the_named_li
 
     from bs4 import BeautifulSoup
 
-    from auditor.jsonout import attribution_json
+    from auditor.cli.jsonout import attribution_json
     from auditor.models import Attribution
     from auditor.report.render import render_article
     from auditor.store import Store
@@ -383,7 +383,7 @@ def test_documents_with_a_date_and_stories_and_columns_speak() -> None:
 def test_the_terminal_summary_counts_unnamed_sources() -> None:
     from dataclasses import replace
 
-    from auditor.console import summary_lines
+    from auditor.cli.terminal import summary_lines
     from auditor.models import Attribution
     from tests.fixtures.report.records import make_audit
 

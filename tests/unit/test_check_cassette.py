@@ -135,6 +135,9 @@ def test_replay_never_touches_the_network_even_for_private_names(tmp_path: Path)
         ('{"method":"GET","url":"https://a.example.com/","status":"200"}\n', "status"),
         ('{"method":"GET","url":"https://a.example.com/","error":"weird"}\n', "error"),
         ("[1, 2]\n", "JSON object"),
+        ('{"url":"https://a.example.com/","status":' + "9" * 5000 + "}\n", "bad.jsonl:1: not a plain JSON"),
+        ("\n" + "[" * 100_000 + "]" * 100_000 + "\n", "bad.jsonl:2: not a plain JSON"),
+        ('{"url":"https://a.example.com/","status":1e999}\n', "status"),
     ],
 )
 def test_missing_or_malformed_cassette_raises_one_line_error(
@@ -146,3 +149,34 @@ def test_missing_or_malformed_cassette_raises_one_line_error(
     with pytest.raises(CassetteError, match=message) as info:
         asyncio.run(check_urls(["https://a.example.com/"], CheckOptions(replay=str(path))))
     assert "\n" not in str(info.value)
+
+
+def test_a_replayed_body_labelled_with_a_codec_no_browser_uses_is_replayed(tmp_path: Path) -> None:
+    path = tmp_path / "hand.jsonl"
+    not_found = "<title>Page not found</title><h1>Sorry, we can't find that page</h1>"
+    lines = [
+        {"url": f"https://news.example.com/{label}", "status": 200,
+         "headers": {"content-type": f"text/html; charset={label}"}, "body": not_found}
+        for label in ("idna", "punycode", "utf-16")
+    ]  # fmt: skip
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    urls = [line["url"] for line in lines]
+    results = asyncio.run(check_urls(urls, CheckOptions(replay=str(path), archive=False)))  # type: ignore[arg-type]
+    assert [r.status for r in results] == [Status.SOFT_404] * 3, [r.reason for r in results]
+
+
+def test_a_replayed_429_never_waits_out_its_back_off(tmp_path: Path) -> None:
+    path = tmp_path / "hand.jsonl"
+    path.write_text(
+        '{"url":"https://busy.example.com/","status":429,"headers":{"retry-after":"10"},"body":""}\n',
+        encoding="utf-8",
+    )
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    [r] = asyncio.run(
+        check_urls(["https://busy.example.com/"], CheckOptions(replay=str(path), archive=False), sleep=sleep)
+    )
+    assert r.status == Status.BLOCKED and waits == []

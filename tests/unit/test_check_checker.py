@@ -527,3 +527,34 @@ def test_passing_network_trouble_is_not_cached_for_the_next_run() -> None:
         )
     )
     assert result.status is Status.CONNECTION_ERROR and cache.puts == []
+
+
+def test_a_soft_404_labelled_with_a_codec_no_browser_uses_is_still_found() -> None:
+    """``charset=idna`` made decoding raise (``checker error``); ``charset=utf-16`` on bytes
+    that are not UTF-16 decoded to noise, and the not-found page was reported ``ok``."""
+    body = page("soft404_en.html").encode()
+    labels = ["idna", "punycode", "utf-16", "utf-32", "utf-7", "hex", "x-no-such-codec"]
+    site = Site(
+        {
+            f"https://news.example.net/{label}": httpx.Response(
+                200, headers={"content-type": f"text/html; charset={label}"}, content=body
+            )
+            for label in labels
+        }
+    )
+    results = run(site, [f"https://news.example.net/{label}" for label in labels])
+    assert [r.status for r in results] == [Status.SOFT_404] * len(labels), [r.reason for r in results]
+
+
+def test_a_page_in_a_real_legacy_charset_is_read_in_it() -> None:
+    text = "<html><title>Страница не найдена</title><h1>Страница не найдена</h1></html>"
+    site = Site(
+        {
+            "https://news.example.net/ru": httpx.Response(
+                200,
+                headers={"content-type": "text/html; charset=windows-1251"},
+                content=text.encode("cp1251"),
+            )
+        }
+    )
+    assert one(site, "https://news.example.net/ru").status == Status.SOFT_404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 
 import httpx
 import pytest
@@ -84,7 +85,7 @@ def test_names_that_resolve_to_private_addresses_are_refused() -> None:
     evil, fine = asyncio.run(
         check_urls(urls, OPTS, transport=httpx.MockTransport(handler), resolver=resolver)
     )
-    assert evil.status == Status.UNCHECKED and "resolves to private address 10.1.2.3" in evil.reason
+    assert evil.status == Status.UNCHECKED and "resolves to private-use address 10.1.2.3" in evil.reason
     assert fine.status == Status.OK
 
 
@@ -117,9 +118,118 @@ def test_allow_private_lifts_the_guard() -> None:
     assert [r.status for r in results] == [Status.OK, Status.OK]
 
 
+# One address in every IANA special-purpose range (IPv4 and IPv6) and the multicast ranges,
+# written out here, apart from the guard's own table, with a word its refusal must say.
+SPECIAL_PURPOSE = [
+    ("0.1.2.3", "this network"),
+    ("10.200.0.1", "private-use"),
+    ("100.127.255.254", "shared"),
+    ("127.255.0.1", "loopback"),
+    ("169.254.169.254", "link-local"),
+    ("172.31.255.1", "private-use"),
+    ("192.0.0.1", "IETF protocol"),  # IPv4 service continuity
+    ("192.0.0.8", "IETF protocol"),  # IPv4 dummy address: was fetched (is_global says yes)
+    ("192.0.0.9", "IETF protocol"),  # PCP anycast
+    ("192.0.0.10", "IETF protocol"),  # TURN anycast
+    ("192.0.0.170", "IETF protocol"),  # NAT64 discovery
+    ("192.0.2.44", "documentation"),
+    ("192.31.196.1", "AS112"),
+    ("192.52.193.1", "AMT"),
+    ("192.88.99.1", "6to4 relay"),
+    ("192.168.255.255", "private-use"),
+    ("192.175.48.6", "AS112"),
+    ("198.18.0.1", "benchmarking"),
+    ("198.19.255.254", "benchmarking"),
+    ("198.51.100.7", "documentation"),
+    ("203.0.113.9", "documentation"),
+    ("224.0.0.251", "multicast"),
+    ("239.255.255.250", "multicast"),
+    ("240.0.0.1", "reserved"),
+    ("255.255.255.255", "broadcast"),
+    ("[::]", "unspecified"),
+    ("[::1]", "loopback"),
+    ("[::ffff:192.0.0.8]", "IETF protocol"),  # mapped
+    ("[64:ff9b::c612:1]", "benchmarking"),  # NAT64 of 198.18.0.1
+    ("[64:ff9b:1::1]", "translation"),
+    ("[100::1]", "discard"),
+    ("[100:0:0:1::1]", "dummy"),
+    ("[2001::1]", "IETF protocol"),  # Teredo
+    ("[2001:1::1]", "IETF protocol"),  # PCP anycast
+    ("[2001:2::1]", "IETF protocol"),  # benchmarking
+    ("[2001:3::1]", "IETF protocol"),  # AMT
+    ("[2001:4:112::1]", "IETF protocol"),  # AS112
+    ("[2001:20::1]", "IETF protocol"),  # ORCHIDv2
+    ("[2001:30::1]", "IETF protocol"),  # drone remote ID
+    ("[2001:db8::1]", "documentation"),
+    ("[2002:c000:0208::1]", "documentation"),  # 6to4 of 192.0.2.8
+    ("[2620:4f:8000::1]", "AS112"),
+    ("[3fff::1]", "documentation"),
+    ("[5f00::1]", "segment routing"),
+    ("[fd12:3456::1]", "unique-local"),
+    ("[fe80::1]", "link-local"),
+    ("[fec0::1]", "site-local"),
+    ("[ff02::1]", "multicast"),
+    ("[4000::1]", "outside global unicast"),
+    ("[::8.8.8.8]", "outside global unicast"),  # deprecated IPv4-compatible form
+]
+
+
+@pytest.mark.parametrize(("host", "word"), SPECIAL_PURPOSE)
+def test_every_special_purpose_range_is_refused(host: str, word: str) -> None:
+    [result] = asyncio.run(check_urls([f"http://{host}/x"], OPTS, transport=refusing_transport()))
+    assert result.status == Status.UNCHECKED and result.requests == 0
+    assert "private-address guard" in result.reason and word in result.reason
+
+
+def test_the_guard_never_asks_the_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``is_global`` and friends change between Python versions; the table does not."""
+    for cls in (ipaddress.IPv4Address, ipaddress.IPv6Address):
+        for name in ("is_global", "is_private", "is_reserved", "is_link_local", "is_loopback"):
+            monkeypatch.setattr(cls, name, property(lambda _self: pytest.fail("asked the interpreter")))
+    assert forbidden_reason(ipaddress.ip_address("192.0.0.8")) is not None
+    assert forbidden_reason(ipaddress.ip_address("93.184.216.34")) is None
+
+
+@pytest.mark.parametrize(
+    ("host", "private", "link_local", "refused"),
+    [
+        ("127.0.0.1", True, False, False),
+        ("[::1]", True, False, False),
+        ("10.1.2.3", True, False, False),
+        ("[fd00::1]", True, False, False),
+        ("localhost", True, False, False),
+        ("169.254.169.254", True, False, True),  # --allow-private alone keeps metadata closed
+        ("[fe80::1]", True, False, True),
+        ("169.254.169.254", False, True, False),
+        ("[fe80::1]", False, True, False),
+        ("127.0.0.1", False, True, True),  # and --allow-link-local opens nothing else
+        ("192.0.0.8", True, True, True),  # special-purpose ranges: never
+        ("198.18.0.1", True, True, True),
+        ("0.0.0.0", True, True, True),
+    ],
+)
+def test_allow_private_and_allow_link_local_open_their_own_ranges(
+    host: str, private: bool, link_local: bool, refused: bool
+) -> None:
+    guard = Guard(allow_private=private, allow_link_local=link_local, resolver=None)
+    if refused:
+        with pytest.raises(Refused):
+            guard.vet_literal(host)
+    else:
+        guard.vet_literal(host)
+
+
+def test_a_refusal_names_the_flag_that_opens_it() -> None:
+    guard = Guard(allow_private=False, resolver=None)
+    with pytest.raises(Refused, match="--allow-link-local"):
+        guard.vet_literal("169.254.169.254")
+    with pytest.raises(Refused, match="--allow-private"):
+        guard.vet_literal("10.0.0.1")
+
+
 def test_public_addresses_and_names_pass() -> None:
-    assert forbidden_reason(parse_address("8.8.8.8")) is None  # type: ignore[arg-type]
-    assert forbidden_reason(parse_address("[2606:4700::1111]")) is None  # type: ignore[arg-type]
+    for public in ("8.8.8.8", "1.1.1.1", "[2606:4700::1111]", "[2a00:1450:4001::200e]", "[::ffff:8.8.8.8]"):
+        assert forbidden_reason(parse_address(public)) is None, public  # type: ignore[arg-type]
     assert parse_address("news.example.com") is None
     assert parse_address("1.2.3.4.5") is None and parse_address("256.1.1.1") is None
 

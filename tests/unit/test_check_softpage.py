@@ -50,3 +50,31 @@ def test_a_news_page_mentioning_a_domain_sale_is_not_parked() -> None:
 def test_garbage_and_empty_bodies_do_not_raise() -> None:
     for body in ("", "\x00\x01\x02", "<<<>>>", "<html>" * 1000):
         softpage.judge(body)
+
+
+def test_an_ordinary_page_is_judged_without_being_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most pages are plain content: the markup scan says so, and the parse is skipped."""
+
+    def no_parse(html: str) -> None:
+        raise AssertionError("parsed a page that could not be a soft 404, parked page or wall")
+
+    monkeypatch.setattr(softpage, "_parse", no_parse)
+    assert judge("article_plain.html") is None
+
+
+@pytest.mark.parametrize("name", [*SOFT_404, "parked.html", "challenge_cloudflare.html"])
+def test_every_page_with_a_verdict_passes_the_markup_scan(name: str) -> None:
+    assert softpage.could_be_a_verdict((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "<title>Page not <b>found</b></title>",  # markup inside the heading
+        "<TITLE>Error&nbsp;404</TITLE>",  # upper case, an entity
+        "<h1 class='x'>Seite nicht gefunden",  # never closed
+    ],
+)
+def test_the_markup_scan_reads_headings_as_the_parser_would(heading: str) -> None:
+    page = f"<html><head><style>{'p{}' * 30000}</style></head><body>{heading}<p>x</p></body></html>"
+    assert softpage.could_be_a_verdict(page)  # past 60 KB of inline style, too

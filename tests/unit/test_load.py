@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from auditor.errors import InputError
-from auditor.load import load_bytes, load_path
+from auditor.load import NotRegular, load_bytes, load_path, open_regular
 from auditor.models import Format
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
@@ -55,6 +57,27 @@ def test_size_cap_is_configurable_and_named(tmp_path: Path) -> None:
     assert load_path(path, max_bytes=10_000).size == 5007
 
 
+def test_a_small_file_never_allocates_the_cap(tmp_path: Path) -> None:
+    """Reading asked for cap + 1 bytes at once: 20 MB of memory for every 3 KB article."""
+    path = tmp_path / "small.html"
+    path.write_bytes(b"<p>" + b"word " * 600 + b"</p>")
+    tracemalloc.start()
+    try:
+        assert load_path(path, max_bytes=200 * 1024 * 1024).size == 3007
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * 1024 * 1024
+
+
+def test_a_file_over_the_cap_read_in_chunks_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.md"
+    path.write_bytes(b"# Title\n\n" + b"text " * 700_000)  # 3.5 MB: several 1 MB chunks
+    assert load_path(path, max_bytes=4 * 1024 * 1024).size == path.stat().st_size
+    with pytest.raises(InputError, match="cap"):
+        load_path(path, max_bytes=3 * 1024 * 1024)
+
+
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
@@ -100,7 +123,9 @@ def test_declared_latin1_on_latin1_bytes() -> None:
     assert "Señor Müller" in raw.text
 
 
-@pytest.mark.parametrize("charset", ["hex", "rot13", "utf-16", "x-no-such-thing", "base64"])
+@pytest.mark.parametrize(
+    "charset", ["hex", "rot13", "utf-16", "x-no-such-thing", "base64", "idna", "punycode", "utf-7"]
+)
 def test_hostile_meta_charset_never_raises(charset: str) -> None:
     data = f'<meta charset="{charset}"><p>caf\xe9 au lait</p>'.encode("latin-1")
     assert "café au lait" in load_bytes(data, "a.html").text
@@ -116,3 +141,38 @@ def test_bom_decides(bom: bytes, codec: str) -> None:
 
 def test_line_endings_normalised() -> None:
     assert load_bytes(b"a\r\nb\rc", "a.txt").text == "a\nb\nc"
+
+
+def test_a_stray_nul_byte_does_not_make_a_page_binary() -> None:
+    page = b"<html><body><p>Harbour strike ends.\x00</p>" + b"<p>More text.</p>" * 200 + b"</body></html>"
+    raw = load_bytes(page, "a.html")
+    assert "Harbour strike ends." in raw.text and "\x00" not in raw.text
+
+
+def test_many_nul_bytes_are_still_binary() -> None:
+    with pytest.raises(InputError, match="binary"):
+        load_bytes(b"SQLite format 3\x00" + b"\x00\x10\x00\x01" * 2000, "a.html")
+
+
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "article.html"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        load_path(fifo)
+    with pytest.raises(NotRegular):
+        open_regular(fifo)  # what load_path opens with: a FIFO swapped in late is refused too
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"), [("loop", "loop of symbolic links"), ("dangling", "link to nothing")]
+)
+def test_broken_symbolic_links_say_what_they_are(tmp_path: Path, kind: str, words: str) -> None:
+    link = tmp_path / "article.html"
+    if kind == "loop":
+        (tmp_path / "a").symlink_to(tmp_path / "b")
+        (tmp_path / "b").symlink_to(tmp_path / "a")
+        link.symlink_to(tmp_path / "a")
+    else:
+        link.symlink_to(tmp_path / "gone.html")
+    with pytest.raises(InputError, match=words):
+        load_path(link)

@@ -87,3 +87,56 @@ class TestRealSample:
         assert not_body["Comment on Global Research Articles on our Facebook page"] is Region.FOOTER
         articles_by = [link for link in links if link.context.startswith("Articles by")]
         assert articles_by and all(link.region is not Region.BODY for link in articles_by)
+
+
+def _text_doc(text: str):  # type: ignore[no-untyped-def]
+    return parse_document(load_bytes(text.encode(), "export.txt"))
+
+
+PROSE = (
+    "The harbour board met on Tuesday to discuss the dredging plan, which has divided the town for "
+    "most of a decade and will cost more than the board first said."
+)
+
+
+def test_site_prompt_and_ticker_label_before_the_headline_are_not_the_title() -> None:
+    for chrome in ("Subscribe to the Harbour Ledger for FREE", "Headline: Ferry Fares Rise Again!"):
+        doc = _text_doc(f"{chrome}\n\nDredging Splits the Quay\n\n{PROSE}\n\n{PROSE}\n")
+        assert extract_metadata(doc).title == "Dredging Splits the Quay", chrome
+        assert [b.region for b in doc.blocks[:2]] == [Region.HEADER, Region.HEADER]
+
+
+def test_a_long_headline_in_title_case_is_not_the_first_paragraph() -> None:
+    headline = (
+        "Top Storm Aftermath Footage From the Coast – What the Evening News Is Not Showing You Tonight!"
+    )
+    doc = _text_doc(f"{headline}\n\n{PROSE}\n")
+    assert extract_metadata(doc).title == headline
+    assert doc.blocks[0].region is Region.HEADER
+    assert doc.blocks[1].region is Region.BODY
+    ellipsis = "Why the Quay Will Flood Again Soon! What the Board Is Not Telling You…."
+    assert extract_metadata(_text_doc(f"{ellipsis}\n\n{PROSE}\n")).title == ellipsis
+
+
+def test_a_first_sentence_is_still_prose_not_a_headline() -> None:
+    doc = _text_doc(f"{PROSE}\n\n{PROSE}\n")
+    assert extract_metadata(doc).title is None
+    assert all(b.region is Region.BODY for b in doc.blocks)
+
+
+def test_a_web_page_saved_as_markdown_is_read_as_the_text_export_it_is() -> None:
+    data = (PAGES / "export.txt").read_bytes()
+    as_txt, as_md = (extract_metadata(parse_document(load_bytes(data, n))) for n in ("a.txt", "a.md"))
+    assert load_bytes(data, "a.md").format is load_bytes(data, "a.txt").format
+    assert as_md == as_txt
+    txt_links, md_links = (extract_links(parse_document(load_bytes(data, n))) for n in ("a.txt", "a.md"))
+    assert [(lk.url, lk.region) for lk in md_links] == [(lk.url, lk.region) for lk in txt_links]
+
+
+def test_a_markdown_post_stays_markdown() -> None:
+    post = b"# Quay vote\n\nThe harbour board met on Tuesday.\n\n## What next\n\nFollow us on Mastodon.\n"
+    assert load_bytes(post, "post.md").format.value == "markdown"
+    plain = (
+        b"The harbour board met on Tuesday to discuss the plan.\n\nMore prose here, of the article itself.\n"
+    )
+    assert load_bytes(plain, "post.md").format.value == "markdown"

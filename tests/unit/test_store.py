@@ -68,12 +68,12 @@ def test_failure_inside_save_audit_leaves_the_database_as_before(
     store.save_audit(make_audit(), run)
     dump_before = list(store.db.conn.iterdump())
 
-    import auditor.store as store_module
+    from auditor.store import rows as store_rows
 
     def boom(*args: object) -> list[dict[str, object]]:
         raise KeyboardInterrupt  # Ctrl-C between the links and the cross-posts
 
-    monkeypatch.setattr(store_module, "_record_rows", boom)
+    monkeypatch.setattr(store_rows, "record_rows", boom)
     with pytest.raises(KeyboardInterrupt):
         store.save_audit(make_audit(content_hash="new", title="half written"), run)
     with pytest.raises(KeyboardInterrupt):
@@ -85,15 +85,15 @@ _KILLED_MID_ARTICLE = """
 import os, signal, sys
 from auditor.store import Store
 from tests.fixtures.report.records import make_audit, plain_audit
-import auditor.store as module
+import auditor.store.rows as module
 
 store = Store.open(sys.argv[1])
 run = store.start_run("batch", {}, "0.1.0")
 store.save_audit(plain_audit("a.txt", "Alpha"), run)
-real = module._record_rows
+real = module.record_rows
 def die(*args):
     os.kill(os.getpid(), signal.SIGKILL)  # links written, cross-posts not yet
-module._record_rows = die
+module.record_rows = die
 store.save_audit(make_audit(), run)
 """
 
@@ -269,3 +269,59 @@ def test_write_errors_surface_as_store_error(store: Store) -> None:
         store.save_audit(make_audit(), 1)
     with pytest.raises(StoreError, match="cannot write"):
         store.start_run("audit", {}, "0.1.0")
+
+
+def test_every_read_error_is_one_store_error_line(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "audit.db")
+    store.save_audit(make_audit(), store.start_run("audit", {}, "0.1.0"))
+    store.db.conn.close()  # every read now fails inside SQLite, as a damaged page would
+    reads = (
+        store.audits,
+        store.failures,
+        lambda: store.cached_check("https://x.example/", 24),
+        lambda: store.article_done("a.html", "h"),
+        lambda: store.run_status(1),
+    )
+    for read in reads:
+        with pytest.raises(StoreError) as info:
+            read()
+        assert "\n" not in str(info.value) and str(tmp_path / "audit.db") in str(info.value)
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_runs(tmp_path: Path) -> None:
+    path = tmp_path / "audit.db"
+    store = Store.open(path)
+    done = store.start_run("batch", {}, "0.1.0")
+    store.finish_run(done, {})
+    store.start_run("audit", {}, "0.1.0")  # never finished
+    store.db.execute("ALTER TABLE runs DROP COLUMN status")
+    store.db.execute("DROP TABLE locks")
+    store.db.execute("PRAGMA user_version = 1")
+    store.close()
+    store = Store.open(path)
+    assert [r["status"] for r in store.db.query("SELECT status FROM runs ORDER BY id")] == [
+        "finished",
+        "interrupted",
+    ]
+
+
+def test_an_interrupted_audit_marks_its_run_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import auditor.pipeline as pipeline
+    from auditor.models import CheckOptions
+
+    article = tmp_path / "a.md"
+    article.write_text("# Title\n\nSee [this](https://example.com/x).\n", encoding="utf-8")
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "check_article", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.audit(
+            str(article), CheckOptions(offline=True), out_dir=tmp_path / "r", db_path=tmp_path / "a.db"
+        )
+    store = Store.open(tmp_path / "a.db")
+    assert [r["status"] for r in store.db.query("SELECT status FROM runs")] == ["interrupted"]
+    assert store.audits() == []

@@ -11,11 +11,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.batch import discover
-from auditor.check.checker import check_all, distinct_keys
+from auditor.check.checker import check_all, key_of
+from auditor.cli.jsonout import check_json
+from auditor.discover import discover
 from auditor.errors import AuditorError
-from auditor.jsonout import check_json
-from auditor.models import BROKEN_STATUSES, CheckOptions, CheckResult, LinkKind, Status
+from auditor.extract.links import extract_links
+from auditor.load import load_path
+from auditor.models import BROKEN_STATUSES, CheckOptions, CheckResult, Link, LinkKind, Status
+from auditor.parse import parse_document
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,12 +31,14 @@ class Cited:
         return self.result.status in BROKEN_STATUSES
 
 
-def _collect(sources: list[str], options: CheckOptions) -> dict[str, list[str]]:
-    """URL (as written) -> the articles citing it; a URL given directly cites itself."""
-    from auditor.classify.domains import DomainTable, default_table
-    from auditor.pipeline import extract_path
+def links_of(path: Path) -> tuple[Link, ...]:
+    """Only the links of an article file: nothing `check` would throw away (metadata,
+    attributions and cross-posts are most of the extraction time, and of its imports)."""
+    return extract_links(parse_document(load_path(path)))
 
-    table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
+
+def _collect(sources: list[str]) -> dict[str, list[str]]:
+    """URL (as written) -> the articles citing it; a URL given directly cites itself."""
     cited: dict[str, list[str]] = {}
     for source in sources:
         if source.lower().startswith(("http://", "https://")):
@@ -42,26 +47,26 @@ def _collect(sources: list[str], options: CheckOptions) -> dict[str, list[str]]:
         path = Path(source)
         files = list(discover(path)) if path.is_dir() else [path]
         for file in files:
-            from auditor.console import clean
-
             try:
-                article = extract_path(file, table=table)
+                links = links_of(file)
             except AuditorError as exc:
                 if not path.is_dir():
                     raise  # a file named on the command line must be readable
+                from auditor.cli.terminal import clean
+
                 print(f"auditor: skipped {clean(str(exc))}", file=sys.stderr)  # one bad file in a folder
                 continue
-            for link in article.links:
+            for link in links:
                 if link.kind is LinkKind.WEB:
                     cited.setdefault(link.url, []).append(str(file))
     return cited
 
 
 def check_sources(sources: list[str], options: CheckOptions) -> list[Cited]:
-    cited = _collect(sources, options)
+    cited = _collect(sources)
     by_key: dict[str, list[str]] = {}
     for url, articles in cited.items():  # the checker's own keys, so results find their articles
-        by_key.setdefault(next(iter(distinct_keys([url]))), []).extend(articles)
+        by_key.setdefault(key_of(url)[0], []).extend(articles)
     results = check_all(list(cited), options) if cited else []
     return [Cited(result=r, articles=tuple(dict.fromkeys(by_key.get(r.url, [])))) for r in results]
 
@@ -74,7 +79,7 @@ def print_check(results: list[Cited], *, as_json: bool) -> None:
         return
     from rich.table import Table
 
-    from auditor.console import out, plain, shorten
+    from auditor.cli.terminal import out, plain, shorten
 
     counts: dict[Status, int] = {}
     for c in results:

@@ -164,6 +164,7 @@ class BatchProgress:
         self.start = self.last = time.monotonic()
         self.bar: Progress | None = None
         self.task: TaskID | None = None
+        self.started = False
 
     def __call__(self, stats: BatchStats, event: Event, detail: str = "") -> None:
         if event == "failed":
@@ -172,14 +173,17 @@ class BatchProgress:
             else:
                 print(f"failed: {clean(detail)}", file=sys.stderr, flush=True)
         elif event in ("start", "phase"):
+            self.started = True
             self._say(self._start_line(stats) if event == "start" else detail)
         if event == "start" and self.tty and stats.todo:
             self._open(stats)
         if event == "done":
             self._close(stats)
             if detail == "interrupted":
-                self._say(
-                    f"interrupted after {stats.audited + stats.failed} of {stats.todo} articles;"
+                from auditor import stopping
+
+                stopping.say(
+                    f" after {stats.audited + stats.failed} of {stats.todo} articles;"
                     " what was finished is saved: rerun the same command to resume"
                 )
         elif self.bar is not None and self.task is not None:
@@ -239,5 +243,5 @@ class BatchProgress:
             )
             self.bar.stop()
             self.bar = self.task = None
-        elif not self.tty:
+        elif not self.tty and self.started:  # a batch refused before it began has only its error
             print(self.line(stats, time.monotonic() - self.start), file=sys.stderr, flush=True)

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from rich.console import Console
 
 from auditor.batch import BatchStats, Event
-from auditor.console import BatchProgress, clean, fail_reasons, print_summary
+from auditor.cli.terminal import BatchProgress, clean, fail_reasons, print_summary
 from auditor.models import Audit, CheckResult, Link, LinkKind, Metadata, Region, Status
 from auditor.report.render import render_article, render_index
 from auditor.urls import check_key

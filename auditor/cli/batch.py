@@ -1,0 +1,99 @@
+"""``auditor batch``: a folder of articles overnight."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditor.cli.app import app
+from auditor.cli.options import (
+    AllowLinkLocal,
+    AllowPrivate,
+    ArticleLinks,
+    ArticleMb,
+    ArticleSeconds,
+    Concurrency,
+    Db,
+    Domains,
+    MaxBytes,
+    MaxWait,
+    NoArchive,
+    Offline,
+    Out,
+    PerHost,
+    Recheck,
+    Record,
+    Replay,
+    Timeout,
+    check_options,
+    interruptible,
+)
+from auditor.load import DEFAULT_MAX_BYTES
+from auditor.models import Budget
+
+
+@app.command()
+def batch(
+    folder: Annotated[
+        Path, typer.Argument(help="A folder of articles, searched recursively.", readable=False)
+    ],
+    out: Out = Path("reports"),
+    db: Db = Path("reports/audit.db"),
+    include: Annotated[
+        list[str] | None, typer.Option("--include", help="Only files matching this glob.")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume/--force", help="Skip articles already stored unchanged (default) or redo all."
+        ),
+    ] = True,
+    jsonl: Annotated[
+        Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.", readable=False)
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
+    offline: Offline = False,
+    replay: Replay = None,
+    record: Record = None,
+    timeout: Timeout = 10.0,
+    concurrency: Concurrency = 64,
+    per_host: PerHost = 4,
+    max_wait: MaxWait = 600.0,
+    allow_private: AllowPrivate = False,
+    allow_link_local: AllowLinkLocal = False,
+    no_archive: NoArchive = False,
+    domains: Domains = None,
+    recheck: Recheck = False,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    article_seconds: ArticleSeconds = 20.0,
+    article_mb: ArticleMb = 512,
+    article_links: ArticleLinks = 50_000,
+) -> None:
+    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
+    from auditor.batch import BatchOptions, run_batch
+    from auditor.cli.terminal import BatchProgress
+
+    options = check_options(
+        timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
+        allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
+        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+    )  # fmt: skip
+    opts = BatchOptions(
+        folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
+        force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
+        budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
+    )  # fmt: skip
+    with interruptible():  # the progress display says how far it got and how to resume
+        stats = run_batch(opts, BatchProgress())
+    print(
+        f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
+        f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
+        f"\nindex: {out / 'index.html'}  database: {db}"
+    )
+    if stats.failed:
+        raise typer.Exit(1)

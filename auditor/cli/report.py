@@ -1,0 +1,35 @@
+"""``auditor report``: re-render reports and the index from the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from auditor.cli.app import app
+from auditor.cli.options import (
+    Db,
+    Out,
+)
+from auditor.errors import AuditorError
+
+
+@app.command()
+def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> None:
+    """Re-render every article report and the index from the database, without the network."""
+    from auditor.outputs import prepare_dir
+    from auditor.report.render import write_index, write_report
+    from auditor.store import Store
+
+    if not db.is_file():
+        raise AuditorError(f"{db}: no such database (run `auditor audit` or `auditor batch` first)")
+    prepare_dir(out)
+    store = Store.open(db, read_only=True)  # rendering never writes: a read-only copy renders too
+    try:
+        audits = store.audits()
+        for one in audits:
+            write_report(one, out)
+        index = write_index(audits, store.failures(), out)
+    finally:
+        store.close()
+    typer.echo(f"{len(audits)} reports and {index} written")
