@@ -86,15 +86,16 @@ def anonymous(clause: str) -> tuple[str, str, str] | None:
 
 
 _AT_ORGANISATION = re.compile(
-    r"^[\w\s-]*?\b(?i:"
+    r"^[\w\s-]*?\b(?:(?i:"
     + "|".join(sorted(HEADS, key=len, reverse=True))
-    + r")\s+(?:at|from)\s+(?P<org>(?:the\s+)?[A-Z].*)$"
+    + r")\s+(?:at|from)|(?i:spokesman|spokeswoman|spokesperson)\s+for)\s+(?P<org>(?:the\s+)?[A-Z].*)$"
 )
 
 
 def speaks_for(clause: str) -> str | None:
-    """ "Shipping analysts at Linerlytica", "officials from the Water Board": the organisation
-    named after "at" or "from", for whom the unnamed people speak."""
+    """ "Shipping analysts at Linerlytica", "officials from the Water Board", "a spokesman for
+    the Commission": the organisation named after "at", "from" (or a spokesperson's "for"),
+    for whom the unnamed people speak."""
     m = _AT_ORGANISATION.match(clause.strip())
     return m.group("org") if m else None
 

@@ -246,11 +246,14 @@ class Resolver:
         return Phrase(name=re.sub(r"^The\s+", "", found), kind=SourceKind.ORGANISATION)
 
     def _named_organisations(self, head: str) -> list[tuple[tuple[int, int], str]]:
-        """Every capitalised organisation name with this head in the body, in order (cached)."""
+        """Every organisation name with this head in the body, in order (cached): "Ministry of
+        Ports", and a capitalised name before the head in lower case ("the Verdi union")."""
         if head not in self._orgs:
             word = re.escape(head.capitalize())
+            low = re.escape(head)
             pattern = re.compile(
-                rf"\b((?:[A-Z][\w’'-]*\s+){{0,4}}{word}(?:\s+(?:of|for|on|and)(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,4}}){{0,3}})"
+                rf"\b((?:[A-Z][\w’'-]*\s+){{0,4}}{word}(?:\s+(?:of|for|on|and)(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,4}}){{0,3}}"
+                rf"|(?:(?!(?:The|A|An|This|That|Its|His|Her|Their|Our)\s)[A-Z][\w’'-]*\s+){{1,3}}{low}\b)"
             )
             self._orgs[head] = [
                 ((index, m.start()), m.group(1))
