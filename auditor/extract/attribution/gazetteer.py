@@ -46,6 +46,7 @@ _FEMININE_TITLES = frozenset({"mrs", "ms", "miss", "madam", "dame", "lady", "que
 _MASCULINE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince", "father", "brother", "sheikh"})
 _CAPITAL_RUN = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+")
 _MID_CAPITAL = re.compile(r"[\w,;:)]\s+([A-Z][\w’'.&-]*\b)")
+_GIVEN_NAMES = frozenset(n.capitalize().encode() for n in FIRST_NAMES)
 _STOP_DESCRIPTOR = frozenset(
     {
         "the",
@@ -132,7 +133,7 @@ class Gazetteer:
         gaz.text = whole
         words = ascii_words(f"{whole}\n{headline}")
         titles = [t for t in _TITLE_WORDS if t.rstrip(".").encode() in words]
-        given = [g for g in (w.decode() for w in words) if g[:1].isupper() and g.lower() in FIRST_NAMES]
+        given = [g.decode() for g in words & _GIVEN_NAMES]
         for index, text in [(-1, headline), *((i, p.text) for i, p in enumerate(paras))]:
             for start, name, title in _named(text, titles, given)[:_MAX_PER_PARAGRAPH]:
                 gaz.add(name, title, (index, start), mention=index >= 0)
