@@ -408,3 +408,16 @@ def test_references_stay_linear_on_hostile_text() -> None:
     found = _extract(*paragraphs)
     assert time.perf_counter() - start < 3
     assert all(len(a.mentions) <= 1001 for a in found.values())
+
+
+def test_the_headline_of_a_text_article_is_not_a_source() -> None:
+    from auditor.load import load_bytes
+    from auditor.pipeline import extract_raw
+
+    text = (
+        "Mayor Ines Farrow says the port will close\n\n"
+        "The harbour board met on Tuesday to discuss the budget for the coming year and the repairs.\n\n"
+        "“We have no choice,” Ada Holm, the board's treasurer, said after the vote on the levy."
+    )
+    found = extract_raw(load_bytes(text.encode(), "story.txt")).attributions
+    assert [a.source for a in found] == ["Ada Holm"]

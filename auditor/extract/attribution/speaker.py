@@ -61,6 +61,11 @@ _INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+|also\s+)?$", re.I)
 _IDIOM = re.compile(
     r"\b(?:suffice(?:\s+it)?|needless|fair|safe|hard|true|sad|enough|so|is|are|was|were|be|am)\s+to\s+$", re.I
 )
+# Verbs whose infinitive after another verb is mostly a purpose ("met to discuss", "flew in to
+# address the rally"), not something the subject said.
+_PURPOSE = word_set(
+    "discuss talk speak address vote consider support back push seek offer propose promote rally"
+)
 _CONJ = re.compile(r"(?:^|\s)(?:and|or|but)\s+(?:\w+ly\s+|also\s+|then\s+|later\s+)?$", re.I)
 _WHO = re.compile(r",\s+who\s+(?:\w+ly\s+|also\s+|has\s+|had\s+|have\s+)*$", re.I)
 _SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
@@ -139,6 +144,8 @@ def _by_shape(
         ok = shared and _PARTICIPIAL.search(left) is not None
         return True, main_subject(sentence, span[0], resolve) if ok else None
     if form is not None and form.shape == "base" and _INFINITIVE.search(left):
+        if form.lemma in _PURPOSE:
+            return True, None  # "met on Tuesday to discuss the budget": a purpose, not a statement
         idiom = _IDIOM.search(left)  # "suffice it to say", "needless to say", "so to speak"
         return True, main_subject(sentence, span[0], resolve) if shared and not idiom else None
     if form is not None and form.shape == "past" and _PASSIVE.search(left):
