@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor import __version__
+from auditor.batch.discovery import discover
 from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
 from auditor.batch.sink import Sink
-from auditor.discover import discover
 from auditor.errors import AuditorError
 from auditor.load import content_hash, load_path
 from auditor.outputs import check_file_target, prepare_dir

@@ -11,9 +11,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.batch.discovery import discover
 from auditor.check.checker import check_all, key_of
 from auditor.cli.jsonout import check_json
-from auditor.discover import discover
 from auditor.errors import AuditorError
 from auditor.extract.links import extract_links
 from auditor.load import load_path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from auditor.discover import discover
+from auditor.batch.discovery import discover
 
 
 def test_the_lazy_walk_keeps_the_sorted_order_and_skips_hidden_files(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Which files of a folder are articles: supported extensions, globs, no hidden files.
 
-Its own module because ``batch`` and ``check`` both walk folders, and ``check`` must not pay
-for the batch's imports (process pools, the store, near-duplicate detection) to do so.
+Part of the batch package, and ``check`` walks folders with it too: it imports nothing else
+of the batch (the package loads its modules on first use), so ``check`` pays for no process
+pool, store or near-duplicate detection.
 
 The walk is lazy, one directory listing at a time, in the order of the sorted paths: an
 archive of a million files is never a list of a million paths in memory.
