@@ -17,9 +17,11 @@ are copies of another with a new header, intro line and footer) and runs the bat
 ``benchmarks/fakeweb.py`` (many hosts on loopback addresses, fixed latency). It reports
 articles per second, the distinct URLs the corpus cites, requests the server saw divided by
 *all* of them (1.0 when every URL is requested once: the fake web never asks for a retry),
-how many were never requested and why (their stored status and reason), and peak memory, both for the streaming phase
-(parse + check + commit, which must stay flat as the corpus grows) and for the whole run
-(the near-duplicate pass and the index load every article, so they grow with the corpus).
+how many were never requested and why (their stored status and reason), and peak memory of
+the client (the batch's own process), both for the streaming phase (parse + check + commit)
+and for the whole run (with the final near-duplicate pass and the paged index, which stream
+from the database too): both must stay flat as the corpus grows. Workers' peaks are listed
+per process (for the local engine, its parsing processes and multiprocessing's helpers).
 """
 
 from __future__ import annotations
@@ -153,13 +155,13 @@ class Probe:
         self.start = time.monotonic()
         self.stream_end = 0.0
         self.stream_rss_mb = 0.0
-        self.worker_rss_mb = 0.0
+        self.worker_peaks: list[int] = []  # MB, each child process (the local engine's workers)
 
     def __call__(self, stats: object, event: str, detail: str = "") -> None:
         if event == "phase" and not self.stream_end:
             self.stream_end = time.monotonic()
             self.stream_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            self.worker_rss_mb = max([_hwm_kb(p) for p in _descendants(os.getpid())] or [0]) / 1024
+            self.worker_peaks = sorted(round(_hwm_kb(p) / 1024) for p in _descendants(os.getpid()))
 
 
 # ----------------------------------------------------------------------------- content
@@ -244,7 +246,7 @@ def child(articles: int, links: int, port: int, workers: int, engine: str, corpu
             probe = Probe()
             stats = run_batch(opts, probe)
             total = time.monotonic() - probe.start
-            peaks = worker_peaks(address) if address else [round(probe.worker_rss_mb)]
+            peaks = worker_peaks(address) if address else (probe.worker_peaks or [0])
         finally:
             for proc in reversed(procs):
                 proc.terminate()

@@ -26,7 +26,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from auditor.urls import host_of
 
 RECENT = 4_096  # results kept in memory for chunks still to come (about 2 MB); older ones are in the database
 TICK = 1.0  # seconds between looks at which workers are alive
+MAX_ERRORS = 3  # a partition whose check raises on this many workers stops the batch (a bug, not the web)
 
 
 @dataclass
@@ -63,6 +64,7 @@ class _Partition:
     worker: str
     keys: list[str]
     published: dict[str, str]
+    errors: int = 0  # workers on which checking it raised (a lost worker does not count)
 
 
 class DaskEngine:
@@ -130,7 +132,8 @@ class DaskEngine:
             self._reroute_lost(client)
 
     def _look(self, client: Client) -> None:
-        self.alive = sorted(client.scheduler_info()["workers"])
+        # Every worker: releases between dask/distributed#9045 and #9308 list five by default.
+        self.alive = sorted(client.scheduler_info(n_workers=-1)["workers"])
         if not self.alive:
             raise AuditorError("the Dask cluster has no workers")
 
@@ -222,11 +225,19 @@ class DaskEngine:
     def _checked(self, client: Client, future: Future[list[CheckResult]], part: _Partition) -> None:
         if future.status == "cancelled":
             return  # rerouted
-        if future.status != "finished":
-            self.owners.pop(part.host, None)  # its worker failed it: try another
-            self._ask(client, _Partition(part.host, self._owner(part.host), part.keys, part.published))
+        answers = self._answers(client, future, part) if future.status == "finished" else None
+        if answers is None:  # its worker failed it, or died holding its answers: try another
+            if future.status == "error":
+                part.errors += 1
+                if part.errors >= MAX_ERRORS:
+                    raise AuditorError(
+                        f"checking the URLs of {part.host} failed on {part.errors} workers: {_why(future)}"
+                    )
+            future.cancel()
+            self.owners.pop(part.host, None)
+            self._ask(client, replace(part, worker=self._owner(part.host)))
             return
-        found = by_key(part.keys, future.result())
+        found = by_key(part.keys, answers)
         for key in part.keys:
             result = found[key]
             self._remember(result)
@@ -238,6 +249,23 @@ class DaskEngine:
                 chunk.missing.discard(key)
                 if not chunk.missing:
                     self._commit(chunk)
+
+    def _answers(
+        self, client: Client, future: Future[list[CheckResult]], part: _Partition
+    ) -> list[CheckResult] | None:
+        """The partition's answers, or None when they were lost with its worker.
+
+        A finished task's result stays on its worker until the client fetches it. If the
+        worker dies first, Dask computes the task again, and a task pinned to a dead worker
+        waits for it forever: so the client fetches a tick at a time, looking at the workers.
+        """
+        while True:
+            try:
+                return future.result(timeout=TICK)
+            except TimeoutError:
+                self._look(client)
+                if part.worker not in self.alive:
+                    return None
 
     def _commit(self, chunk: _Chunk) -> None:
         self.open -= 1
@@ -263,7 +291,7 @@ class DaskEngine:
         for future, part in lost:
             del self.checking[future]
             future.cancel()
-            self._ask(client, _Partition(part.host, self._owner(part.host), part.keys, part.published))
+            self._ask(client, replace(part, worker=self._owner(part.host)))
 
 
 def _weight(host: str, worker: str) -> int:
