@@ -164,7 +164,10 @@ class DaskEngine:
     def _extracted(
         self, client: Client, future: Future[list[Signed | str]], items: list[str | RawArticle]
     ) -> None:
-        if future.status != "finished":  # a worker died on it (a crash, its budget, its memory)
+        if future.status in ("lost", "pending"):  # its result was lost with a worker: Dask computes it again
+            self.extracting[future] = items
+            return
+        if future.status != "finished":  # workers died on it (a crash, its budget, its memory)
             if len(items) > 1:
                 for item in items:  # alone, each: only the article that kills a worker fails
                     self._extract(client, [item])
