@@ -341,7 +341,11 @@ def main() -> None:
                 for engine in args.engine:
                     cmd = [sys.executable, __file__, "--child", str(size), "--port", str(port), "--links", str(args.links),
                            "--workers", str(args.workers), "--engine", engine, "--corpus", str(corpus)]  # fmt: skip
-                    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+                    done = subprocess.run(cmd, capture_output=True, text=True)
+                    if done.returncode != 0:  # say why, then go on with the next run
+                        print(f"{engine} {size} articles failed (exit {done.returncode}):\n{done.stderr[-4000:]}",
+                              file=sys.stderr, flush=True)  # fmt: skip
+                        continue
                     rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
                     load = os.getloadavg()
                     rows[-1]["load"] = [round(x, 2) for x in load]

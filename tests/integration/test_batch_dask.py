@@ -76,8 +76,15 @@ def _handler(web: _Web) -> type[BaseHTTPRequestHandler]:
                 web.peak[host] = max(web.peak[host], web.active[host])
             try:
                 time.sleep(0.03)  # the server's latency: requests overlap, as on the web
-                status = 404 if self.path.startswith("/gone/") else 200
-                data = f"<html><head><title>{self.path}</title></head><body><p>{' '.join(WORDS)}</p></body></html>".encode()
+            finally:
+                # Over before its answer is sent: the client can ask again only once it has
+                # the answer, so a thread slow to count down on a loaded machine never looks
+                # like one request too many.
+                with web.lock:
+                    web.active[host] -= 1
+            status = 404 if self.path.startswith("/gone/") else 200
+            data = f"<html><head><title>{self.path}</title></head><body><p>{' '.join(WORDS)}</p></body></html>".encode()
+            try:
                 self.send_response(status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
@@ -85,9 +92,6 @@ def _handler(web: _Web) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
             except OSError:
                 pass  # a worker killed mid-request
-            finally:
-                with web.lock:
-                    web.active[host] -= 1
 
     return Handler
 
