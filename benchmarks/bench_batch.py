@@ -205,7 +205,9 @@ def start_cluster(tmp: Path, workers: int) -> tuple[list[subprocess.Popen[bytes]
     """A scheduler and single-threaded workers, each its own process on 127.0.0.1."""
     bindir = Path(sys.executable).parent
     info = tmp / "scheduler.json"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    log = Path(tempfile.gettempdir()) / f"bench-batch-dask-{os.getpid()}.log"  # kept: why a worker left
+    print(f"the cluster's log: {log}", file=sys.stderr, flush=True)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": log.open("ab")}
     procs = [subprocess.Popen([str(bindir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
                                "--no-dashboard", "--scheduler-file", str(info)], **quiet)]  # type: ignore[call-overload]  # fmt: skip
     for _ in range(workers):

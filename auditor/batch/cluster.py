@@ -45,6 +45,7 @@ from auditor.urls import host_of
 
 RECENT = 4_096  # results kept in memory for chunks still to come (about 2 MB); older ones are in the database
 TICK = 1.0  # seconds between looks at which workers are alive
+NO_WORKERS = 120.0  # seconds a batch waits for a worker when the cluster has none
 MAX_ERRORS = 3  # a partition whose check raises on this many workers stops the batch (a bug, not the web)
 
 
@@ -134,8 +135,12 @@ class DaskEngine:
     def _look(self, client: Client) -> None:
         # Every worker: releases between dask/distributed#9045 and #9308 list five by default.
         self.alive = sorted(client.scheduler_info(n_workers=-1)["workers"])
-        if not self.alive:
-            raise AuditorError("the Dask cluster has no workers")
+        if not self.alive:  # all restarting at once, or gone: wait a while for one
+            try:
+                client.wait_for_workers(1, timeout=NO_WORKERS)
+            except TimeoutError as exc:
+                raise AuditorError(f"the Dask cluster has had no workers for {NO_WORKERS:.0f} s") from exc
+            self.alive = sorted(client.scheduler_info(n_workers=-1)["workers"])
 
     def _submit_chunk(self, client: Client, files: Iterator[Path]) -> bool:
         items: list[str | RawArticle] = []
