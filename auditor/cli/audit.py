@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     AllowLinkLocal,
     AllowPrivate,
@@ -39,7 +39,7 @@ from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
 
 
-@app.command()
+@command()
 def audit(
     source: Annotated[str, typer.Argument(help="An article file (HTML, Markdown, text) or an http(s) URL.")],
     out: Out = Path("reports"),
@@ -52,7 +52,8 @@ def audit(
     ] = False,
     fail_on: FailOn = None,
     base_url: Annotated[
-        str | None, typer.Option("--base-url", callback=base_url_option, help="The page's URL.")
+        str | None,
+        typer.Option("--base-url", metavar="URL", callback=base_url_option, help="The page's URL."),
     ] = None,
     timeout: Timeout = 10.0,
     concurrency: Concurrency = 64,

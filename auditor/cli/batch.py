@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     AllowLinkLocal,
     AllowPrivate,
@@ -34,7 +34,7 @@ from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
 
 
-@app.command()
+@command()
 def batch(
     folder: Annotated[
         Path, typer.Argument(help="A folder of articles, searched recursively.", readable=False)
@@ -42,10 +42,10 @@ def batch(
     out: Out = Path("reports"),
     db: Db = Path("reports/audit.db"),
     include: Annotated[
-        list[str] | None, typer.Option("--include", help="Only files matching this glob.")
+        list[str] | None, typer.Option("--include", metavar="GLOB", help="Only files matching this glob.")
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")
+        list[str] | None, typer.Option("--exclude", metavar="GLOB", help="Skip files matching this glob.")
     ] = None,
     resume: Annotated[
         bool,
@@ -54,7 +54,10 @@ def batch(
         ),
     ] = True,
     jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.", readable=False)
+        Path | None,
+        typer.Option(
+            "--jsonl", metavar="FILE", help="Also append one JSON object per article.", readable=False
+        ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
     offline: Offline = False,

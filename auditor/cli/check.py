@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     AllowLinkLocal,
     AllowPrivate,
@@ -27,7 +27,7 @@ from auditor.cli.options import (
 )
 
 
-@app.command()
+@command()
 def check(
     sources: Annotated[list[str], typer.Argument(help="Article files, folders, or URLs to check directly.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per distinct URL.")] = False,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     ArticleLinks,
     ArticleMb,
@@ -21,7 +21,7 @@ from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
 
 
-@app.command()
+@command()
 def extract(
     path: Annotated[
         Path, typer.Argument(help="An article file: HTML, Markdown or plain text.", readable=False)
@@ -29,12 +29,17 @@ def extract(
     base_url: Annotated[
         str | None,
         typer.Option(
-            "--base-url", callback=base_url_option, help="The page's URL, to resolve relative links."
+            "--base-url",
+            metavar="URL",
+            callback=base_url_option,
+            help="The page's URL, to resolve relative links.",
         ),
     ] = None,
     domains: Annotated[
         Path | None,
-        typer.Option("--domains", help="A CSV extending or overriding the domain table.", readable=False),
+        typer.Option(
+            "--domains", metavar="CSV", help="A CSV extending or overriding the domain table.", readable=False
+        ),
     ] = None,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     article_seconds: ArticleSeconds = 20.0,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     Db,
     Out,
@@ -14,7 +14,7 @@ from auditor.cli.options import (
 from auditor.errors import AuditorError
 
 
-@app.command()
+@command()
 def report(db: Db = Path("reports/audit.db"), out: Out = Path("reports")) -> None:
     """Re-render every article report and the index from the database, without the network."""
     from auditor.outputs import prepare_dir
