@@ -300,7 +300,8 @@ class _Runner:
         self, opts: BatchOptions, store: Store, run_id: int, stats: BatchStats, progress: Progress
     ) -> None:
         self.opts, self.store, self.run_id, self.stats, self.progress = opts, store, run_id, stats, progress
-        self.cache = CheckCache(store, run_id, opts.check.cache_ttl_hours)
+        self.cache = CheckCache.for_run(store, run_id, opts.check)
+        self.run_info = store.run_info(run_id)
         self.jsonl: IO[str] | None = None
 
     async def run(self, files: list[Path], pool: ParsePool) -> None:
@@ -357,9 +358,10 @@ class _Runner:
     def _commit(self, article: Article, checked: dict[str, CheckResult]) -> None:
         from auditor.report.render import write_report  # Jinja2 only where reports are written
 
-        audit = Audit(article=article, checks=tuple(checked[k] for k in _web_keys(article) if k in checked))
+        checks = tuple(checked[k] for k in _web_keys(article) if k in checked)
+        audit = Audit(article=article, checks=checks, run_id=self.run_id, run=self.run_info)
         try:
-            write_report(audit, self.opts.out_dir)
+            report = write_report(audit, self.opts.out_dir)
         except OSError:
             raise  # a full disk is the batch's problem, not this article's
         except Exception as exc:  # a report bug on one odd article: recorded, not committed
@@ -369,7 +371,7 @@ class _Runner:
             self.progress(self.stats, Event.FAILED, reason)
             return
         self._write_jsonl(audit)
-        self.store.save_audit(audit, self.run_id)
+        self.store.save_audit(audit, self.run_id, report=report)
         self.stats.audited += 1
         self.stats.links += len(article.links)
         self.progress(self.stats, Event.ARTICLE, article.source)

@@ -27,6 +27,7 @@ from auditor.models import (
     Audit,
     Budget,
     CheckOptions,
+    DomainInfo,
     Link,
     LinkKind,
     RawArticle,
@@ -87,11 +88,22 @@ def classify_article(article: Article, table: DomainTable) -> Article:
             return replace(at, outlet_category=table.categorise(at.outlet_domain))
         return at
 
-    return replace(
+    classified = replace(
         article,
         links=tuple(link(lk) for lk in article.links),
         attributions=tuple(attribution(a) for a in article.attributions),
     )
+    return replace(classified, domains=describe_domains(classified, table))
+
+
+def describe_domains(article: Article, table: DomainTable) -> tuple[DomainInfo, ...]:
+    """What the tables say of each domain the article names, sorted by domain."""
+    named = {lk.domain for lk in article.links if lk.kind is LinkKind.WEB and lk.domain}
+    named |= {a.outlet_domain for a in article.attributions if a.outlet_domain}
+    named |= {c.outlet_domain for c in article.crossposts if c.outlet_domain}
+    named.add(article.metadata.outlet_domain or "")
+    found = (table.describe(d) for d in sorted(named - {""}))
+    return tuple(info for info in found if info is not None)
 
 
 def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
@@ -150,10 +162,10 @@ def audit(
     run_id: int | None = None
     try:
         run_id = store.start_run("audit", {"source": source, **asdict(options)}, __version__)
-        result = check_article(article, options, cache=CheckCache(store, run_id, options.cache_ttl_hours))
-        result = replace(result, run_id=run_id)
-        store.save_audit(result, run_id)
+        result = check_article(article, options, cache=CheckCache.for_run(store, run_id, options))
+        result = replace(result, run_id=run_id, run=store.run_info(run_id))
         report = write_report(result, out_dir)
+        store.save_audit(result, run_id, report=report)
         store.finish_run(run_id, {"articles": 1, "links": len(article.links), "urls": len(result.checks)})
     except BaseException as exc:
         if run_id is not None:  # an interrupted run says so; its article was not kept

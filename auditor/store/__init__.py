@@ -12,13 +12,14 @@ questions users ask most. The package is split by concern, and ``Store`` joins t
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from auditor.errors import StoreError
-from auditor.models import CheckResult
+from auditor.models import CheckOptions, CheckResult
 from auditor.store import schema
 from auditor.store.base import Busy, explain
 from auditor.store.queries import Queries
@@ -88,6 +89,13 @@ class CheckCache:
         self.store = store
         self.run_id = run_id
         self.ttl_hours = ttl_hours
+
+    @classmethod
+    def for_run(cls, store: Store, run_id: int, options: CheckOptions) -> CheckCache:
+        """Offline, any real check answers, however old (the report shows its date): an
+        ``--offline`` re-audit keeps what was known instead of turning it into ``unchecked``."""
+        ttl = math.inf if options.offline else options.cache_ttl_hours
+        return cls(store, run_id, ttl)
 
     def get(self, key: str) -> CheckResult | None:
         return self.store.cached_check(key, self.ttl_hours)

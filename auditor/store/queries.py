@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from auditor.models import Audit, CheckResult
+from auditor.models import Audit, CheckResult, RunInfo
 from auditor.store import rows
 from auditor.store.base import StoreBase, mapped
 
@@ -21,6 +21,12 @@ class Queries(StoreBase):
     def run_status(self, run_id: int) -> str | None:
         row = self.db.execute("SELECT status FROM runs WHERE id = ?", [run_id]).fetchone()
         return None if row is None else str(row[0])
+
+    @mapped
+    def run_info(self, run_id: int) -> RunInfo | None:
+        """The run as reports describe it (how links were checked, options, folder)."""
+        row = next(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]), None)
+        return None if row is None else rows.run_from_row(row)
 
     @mapped
     def cached_check(self, key: str, ttl_hours: float) -> CheckResult | None:
@@ -56,13 +62,19 @@ class Queries(StoreBase):
             for row in self.db.query(f"SELECT * FROM {table} ORDER BY article_id, position"):
                 by_article.setdefault(row["article_id"], {}).setdefault(table, []).append(row)
         latest = {r["url"]: rows.check_from_row(r) for r in self.db.query("SELECT * FROM latest_checks")}
+        domains = {}
+        for r in self.db.query("SELECT * FROM domains"):
+            if (info := rows.domain_from_row(r)) is not None:
+                domains[info.domain] = info
+        runs = {r["id"]: rows.run_from_row(r) for r in self.db.query("SELECT * FROM runs")}
         result = []
         for row in self.db.query("SELECT * FROM articles ORDER BY source"):
             parts = by_article.get(row["id"], {})
-            article = rows.article_from_rows(row, parts)
+            article = rows.article_from_rows(row, parts, domains)
             keys = dict.fromkeys(r["check_url"] for r in parts.get("links", []) if r["check_url"])
             checks = tuple(latest[k] for k in keys if k in latest)
-            result.append(Audit(article=article, checks=checks, run_id=row["run_id"]))
+            run = runs.get(row["run_id"])
+            result.append(Audit(article=article, checks=checks, run_id=row["run_id"], run=run))
         return result
 
     @mapped
