@@ -39,6 +39,7 @@ from auditor.urls import check_key
 
 if TYPE_CHECKING:  # the checker (and httpx) only when something is checked
     from auditor.check.checker import ResultCache
+    from auditor.store import Store
 
 
 def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTable | None = None) -> Article:
@@ -137,6 +138,13 @@ class AuditOutcome:
     audit: Audit
     report: Path
     db: Path
+    verdict: str = ""  # the report's verdict sentence
+    index_note: str = ""  # what became of an index.html in the reports folder, if there is one
+
+
+# An index re-rendered after one audit loads every stored article; past this many, say how
+# to rebuild it instead of making one audit take minutes.
+INDEX_REFRESH_MAX = 2000
 
 
 def audit(
@@ -174,6 +182,32 @@ def audit(
                     run_id, {}, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
                 )
         raise
+    else:  # the article is kept whatever becomes of the index
+        note = refresh_index(store, out_dir)
     finally:
         store.close()
-    return AuditOutcome(audit=result, report=report, db=db_path)
+    return AuditOutcome(audit=result, report=report, db=db_path, verdict=sentence_of(result), index_note=note)
+
+
+def sentence_of(audit: Audit) -> str:
+    from auditor.report import views
+    from auditor.report.sentence import verdict_sentence
+
+    return verdict_sentence(audit, views.verdict(audit, views.link_rows(audit)))
+
+
+def refresh_index(store: Store, out_dir: Path) -> str:
+    """Bring ``out_dir/index.html`` up to date when there is one; one line saying what was done."""
+    from auditor.report.render import write_index
+
+    index = out_dir / "index.html"
+    if not index.exists():
+        return ""
+    stored = store.article_count()
+    if stored > INDEX_REFRESH_MAX:
+        return f"index: {index} not updated ({stored} articles); `auditor report` rebuilds it"
+    try:
+        write_index(store.audits(), store.failures(), out_dir)
+    except (AuditorError, OSError) as exc:
+        return f"index: {index} not updated ({exc}); `auditor report` rebuilds it"
+    return f"index: {index} (updated)"

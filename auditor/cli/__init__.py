@@ -1,8 +1,8 @@
 """The command line: each command parses options, calls one plain function, sets the exit code.
 
 The edge of the program, kept apart from the stages: ``app`` and the shared options, one
-module per command, the terminal (``terminal``), the JSON writer (``jsonout``) and the link
-checker's command logic (``linkcheck``). Our failures are ``AuditorError``s, printed once by
+module per command, the terminal (``terminal``), the JSON and CSV writers (``jsonout``,
+``csvout``) and the link checker's command logic (``linkcheck``). Our failures are ``AuditorError``s, printed once by
 ``main`` as one line on stderr with exit 2; nothing below this package knows the terminal.
 """
 
@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from auditor.cli import audit, batch, check, extract, report  # noqa: F401  (they register commands)
+from auditor.cli import audit, batch, check, export, extract, report  # noqa: F401  (they register commands)
 from auditor.cli.app import app
 from auditor.errors import AuditorError
 

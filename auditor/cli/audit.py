@@ -26,14 +26,17 @@ from auditor.cli.options import (
     Offline,
     Out,
     PerHost,
+    Quiet,
     Recheck,
     Record,
     Replay,
     Timeout,
+    Verbose,
     base_url_option,
     check_options,
     fail_on_values,
     interruptible,
+    verbosity,
 )
 from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
@@ -68,13 +71,19 @@ def audit(
     article_seconds: ArticleSeconds = 20.0,
     article_mb: ArticleMb = 512,
     article_links: ArticleLinks = 50_000,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Audit one article: extract, check its links, store it and write its HTML report."""
+    """Audit one article: extract, check its links, store it and write its HTML report.
+
+    An index.html already in --out is brought up to date with the article.
+    """
     from auditor.cli.jsonout import article_json
     from auditor.cli.terminal import fail_reasons, print_summary
     from auditor.pipeline import audit as run_audit
 
     wanted = fail_on_values(fail_on)
+    level = verbosity(quiet, verbose)
     options = check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
@@ -86,13 +95,12 @@ def audit(
             budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
         )  # fmt: skip
     if as_json:
-        typer.echo(
-            json.dumps(
-                article_json(outcome.audit.article, outcome.audit.checks), ensure_ascii=False, indent=2
-            )
-        )
-    else:
-        print_summary(outcome.audit, str(outcome.report))
+        data = article_json(outcome.audit.article, outcome.audit.checks)
+        typer.echo(json.dumps({**data, "verdict": outcome.verdict}, ensure_ascii=False, indent=2))
+    elif level >= 0:
+        print_summary(outcome.audit, str(outcome.report), verbose=level > 0)
+        if outcome.index_note:
+            print(outcome.index_note)
     found = fail_reasons(outcome.audit, wanted)
     if found:
         print(f"auditor: --fail-on: {', '.join(found)}", file=sys.stderr)

@@ -23,12 +23,15 @@ from auditor.cli.options import (
     Offline,
     Out,
     PerHost,
+    Quiet,
     Recheck,
     Record,
     Replay,
     Timeout,
+    Verbose,
     check_options,
     interruptible,
+    verbosity,
 )
 from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
@@ -76,10 +79,22 @@ def batch(
     article_seconds: ArticleSeconds = 20.0,
     article_mb: ArticleMb = 512,
     article_links: ArticleLinks = 50_000,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="No progress bar or progress lines (for logs and CI).")
+    ] = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
+    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end.
+
+    Files left out (other formats, hidden files, the reports folder, --include/--exclude) are
+    listed with why.
+    """
     from auditor.batch import BatchOptions, run_batch
     from auditor.cli.terminal import BatchProgress
+    from auditor.discover import skipped
+
+    level = verbosity(quiet, verbose)
 
     options = check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
@@ -91,12 +106,19 @@ def batch(
         force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
         budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
     )  # fmt: skip
+
+    def left_out() -> list[tuple[str, str]]:  # listed once the batch has started, not if refused
+        return [(str(p.relative_to(folder) if p.is_relative_to(folder) else p), why)
+                for p, why in skipped(folder, opts.include, opts.exclude, skip=out)]  # fmt: skip
+
+    progress = BatchProgress(progress=not no_progress, level=level, left_out=left_out)
     with interruptible():  # the progress display says how far it got and how to resume
-        stats = run_batch(opts, BatchProgress())
-    print(
-        f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
-        f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
-        f"\nindex: {out / 'index.html'}  database: {db}"
-    )
+        stats = run_batch(opts, progress)
+    if level >= 0:
+        print(
+            f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
+            f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
+            f"\nindex: {out / 'index.html'}  database: {db}"
+        )
     if stats.failed:
         raise typer.Exit(1)

@@ -47,8 +47,11 @@ def extract(
     article_links: ArticleLinks = 50_000,
     pretty: Annotated[bool, typer.Option("--pretty/--compact", help="Indent the JSON.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default output).")] = True,
+    as_text: Annotated[
+        bool, typer.Option("--text", help="Print the article's body text instead: what the author wrote.")
+    ] = False,
 ) -> None:
-    """Parse and extract one article (no network) and print its JSON object."""
+    """Parse and extract one article (no network) and print its JSON object, or its text."""
     from auditor.classify.domains import DomainTable
     from auditor.cli.jsonout import article_json
     from auditor.pipeline import extract_path
@@ -58,4 +61,7 @@ def extract(
     table = DomainTable.load(domains) if domains else None
     budget = Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links)
     article = extract_path(path, base_url=base_url, table=table, max_bytes=max_bytes, budget=budget)
+    if as_text:
+        typer.echo(article.text.replace("\n", "\n\n"))  # a blank line between paragraphs
+        return
     typer.echo(json.dumps(article_json(article), ensure_ascii=False, indent=2 if pretty else None))

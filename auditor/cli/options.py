@@ -111,6 +111,17 @@ FailOn = Annotated[
     ),
 ]
 FAIL_ON = {"broken", "placeholder", "state-media"}
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print nothing but errors: the exit status says the rest.")
+]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Print more: every item, not a summary.")]
+
+
+def verbosity(quiet: bool, verbose: bool) -> int:
+    """-1 quiet, 0 normal, 1 verbose; both at once is a usage error."""
+    if quiet and verbose:
+        raise typer.BadParameter("--quiet and --verbose contradict each other; give one")
+    return -1 if quiet else 1 if verbose else 0
 
 
 def regular_file(path: Path, what: str) -> None:

@@ -6,12 +6,47 @@ copy nobody may change).
 
 from __future__ import annotations
 
+import math
+import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from auditor.errors import StoreError
 from auditor.models import Audit, CheckResult, RunInfo
 from auditor.store import rows
 from auditor.store.base import StoreBase, mapped
+
+# What ``auditor export`` writes: one row per link, cited source or chain step, each with the
+# article it belongs to, in the order a spreadsheet reader expects (article, then page order).
+EXPORTS = {
+    "links": """
+SELECT a.title AS article_title, a.source AS article_source, a.outlet AS article_outlet,
+  a.report AS article_report, l.position + 1 AS position, l.region, l.kind, l.url, l.href,
+  l.anchor_text, l.domain, l.category, d.state, d.reliability, l.status, c.http_status, c.reason,
+  c.final_url, c.archive_url, l.checked_at, l.context
+FROM links l JOIN articles a ON a.id = l.article_id
+LEFT JOIN latest_checks c ON c.url = l.check_url LEFT JOIN domains d ON d.domain = l.domain
+ORDER BY a.source, l.position""",
+    "sources": """
+SELECT a.title AS article_title, a.source AS article_source, a.outlet AS article_outlet,
+  t.position + 1 AS position, t.source, t.kind, t.role, t.outlet, t.outlet_domain,
+  t.outlet_category, d.state, d.reliability, t.characterisation, t.cue, t.quote, t.evidence,
+  t.url, l.status AS link_status
+FROM attributions t JOIN articles a ON a.id = t.article_id
+LEFT JOIN domains d ON d.domain = t.outlet_domain
+LEFT JOIN links l ON l.article_id = t.article_id AND l.url = t.url AND l.position = (
+  SELECT MIN(position) FROM links WHERE article_id = t.article_id AND url = t.url)
+ORDER BY a.source, t.position""",
+    "chains": """
+SELECT a.title AS article_title, a.source AS article_source, a.outlet AS copy_outlet,
+  a.published AS copy_published, c.position + 1 AS step, c.original_outlet, c.title AS original_title,
+  c.original_url, c.published, c.method,
+  REPLACE(REPLACE(REPLACE(c.methods, '[', ''), ']', ''), '"', '') AS methods,
+  c.similarity, c.evidence
+FROM crossposts c JOIN articles a ON a.id = c.article_id
+ORDER BY a.source, c.position""",
+}
 
 
 class Queries(StoreBase):
@@ -42,8 +77,10 @@ class Queries(StoreBase):
         if row is None:
             return None
         checked = rows.parse_time(row["checked_at"])
-        if checked is None or datetime.now(UTC) - checked > timedelta(hours=ttl_hours):
+        if checked is None:
             return None
+        if not math.isinf(ttl_hours) and datetime.now(UTC) - checked > timedelta(hours=ttl_hours):
+            return None  # (offline asks with an infinite TTL: any real check, whatever its age)
         return rows.check_from_row(row)
 
     @mapped
@@ -76,6 +113,17 @@ class Queries(StoreBase):
             run = runs.get(row["run_id"])
             result.append(Audit(article=article, checks=checks, run_id=row["run_id"], run=run))
         return result
+
+    def export_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of one ``EXPORTS`` table, streamed: an export never holds a corpus in memory."""
+        try:
+            yield from self.db.query(EXPORTS[table])
+        except sqlite3.Error as exc:
+            raise StoreError(self.explain(exc)) from exc
+
+    @mapped
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     @mapped
     def failures(self) -> list[tuple[str, str]]:
