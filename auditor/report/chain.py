@@ -16,17 +16,11 @@ from auditor.classify.registrable import domain_of
 from auditor.models import Audit, CrossPost, CrossPostMethod, Metadata
 from auditor.report.slug import safe_href, slug_for
 from auditor.report.standing import readable_date
+from auditor.report.views import Target
+from auditor.urls import host_of
 
 _METHODS = tuple(m.value for m in CrossPostMethod)
 _WAYBACK = re.compile(r"/web/(\d{4})(\d{2})?(\d{2})?\d*")
-
-
-@dataclass(frozen=True, slots=True)
-class Address:
-    """Where a step can be read: a web address, or the report of an audited copy."""
-
-    text: str
-    href: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +36,7 @@ class ChainNode:
     published: str  # as written, YYYY-MM-DD
     when: str  # readable: "22 Nov 2021"
     title: str
-    address: Address | None
+    address: Target | None  # a web address, or the report of an audited copy
     methods: tuple[str, ...]
     evidence: tuple[EvidenceLine, ...]
     similarity: float | None
@@ -78,19 +72,24 @@ def evidence_lines(step: CrossPost) -> tuple[EvidenceLine, ...]:
 def own_address(meta: Metadata, source: str) -> str | None:
     """This copy's own URL: og:url or canonical on its own site, else the URL it was read from."""
     for url in (meta.og_url, meta.canonical_url):
-        if url and safe_href(url) and (meta.outlet_domain is None or domain_of(url) == meta.outlet_domain):
+        if url and safe_href(url) and (meta.outlet_domain is None or _on_site(url, meta.outlet_domain)):
             return url
     return source if safe_href(source) else None
 
 
-def _step_address(step: CrossPost) -> Address | None:
+def _on_site(url: str, domain: str) -> bool:
+    host = (host_of(url) or "").lower().removeprefix("www.")
+    return host == domain or host.endswith("." + domain) or domain_of(url) == domain
+
+
+def _step_address(step: CrossPost) -> Target | None:
     url = step.original_url
     if not url:
         return None
     if safe_href(url):
-        return Address(text=url, href=url)
+        return Target(text=url, href=url)
     if step.method is CrossPostMethod.NEAR_DUPLICATE:  # another article of the corpus
-        return Address(text="its report in this folder", href=slug_for(url) + ".html")
+        return Target(text="its report in this folder", href=slug_for(url) + ".html")
     return None
 
 
@@ -122,7 +121,7 @@ def chain_nodes(audit: Audit) -> list[ChainNode]:
             published=meta.published or "",
             when=readable_date(meta.published),
             title=meta.title or "",
-            address=Address(text=here, href=here) if here else None,
+            address=Target(text=here, href=here) if here else None,
             methods=(),
             evidence=(),
             similarity=None,

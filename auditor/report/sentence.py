@@ -55,7 +55,7 @@ def _sources(audit: Audit, v: Verdict) -> str:
             text += f", {k if k < n else 'all'} of them {_state_media(v.state_media)}"
     if v.state_media_links:
         text += f"; {_plural(len(v.state_media_links), 'link')} to {_state_media(v.state_media_links)}"
-    return text + "."
+    return text + "." + (f" {v.unnamed_label}." if v.unnamed else "")
 
 
 def _state_media(found: Sequence[StateMediaCitation]) -> str:

@@ -95,6 +95,14 @@ class Verdict:
     crossposted: bool
     mode: CheckMode = CheckMode.LIVE
     checked_on: tuple[str, ...] = ()  # dates of the checks shown that this run did not make
+    sources: int = 0
+    unnamed: int = 0  # anonymous and generic sources ("officials", "a senior aide"), among ``sources``
+
+    @property
+    def unnamed_label(self) -> str:
+        """ "4 of 11 sources are unnamed": how much of the article rests on people it does not name."""
+        noun = "source is" if self.sources == 1 else "sources are"
+        return f"{self.unnamed} of {self.sources} {noun} unnamed"
 
     @property
     def any_state_media(self) -> bool:
@@ -285,6 +293,8 @@ def verdict(audit: Audit, rows: Sequence[LinkRow]) -> Verdict:
         crossposted=bool(chain),
         mode=audit.run.mode if audit.run else CheckMode.LIVE,
         checked_on=tuple(sorted({r.checked_on for r in rows if r.checked_on})),
+        sources=len(audit.article.attributions),
+        unnamed=sum(1 for a in audit.article.attributions if str(a.kind) == "anonymous"),  # issue 10's kind
     )
 
 
