@@ -94,7 +94,11 @@ def summary_lines(audit: Audit) -> list[Text]:
     chain = " → ".join([*(c.original_outlet or "?" for c in article.crossposts), meta.outlet or "this copy"])
     c = v.counts
     if v.not_checked:
-        checked = f"links not checked: offline ({v.web} web links)" if v.web else "links not checked: offline"
+        checked = (
+            f"links not checked: offline ({_plural(v.web, 'web link')})"
+            if v.web
+            else "links not checked: offline"
+        )
     else:
         checked = (
             f"{v.checked} of {v.web} web links checked · alive {c['alive']} · moved {c['moved']}"
@@ -102,9 +106,10 @@ def summary_lines(audit: Audit) -> list[Text]:
             + (f" · unchecked {c['unchecked']}" if c["unchecked"] else "")
         )
     counts = (
-        f"{checked} · placeholders {c['placeholder']} · sources {len(article.attributions)}"
-        f" · state-media sources {len(v.state_media)}"
-        + (f" (+{_links(len(v.state_media_links))})" if v.state_media_links else "")
+        f"{checked} · placeholders {c['placeholder']} · sources {v.sources}"
+        + (f" ({v.unnamed} unnamed)" if v.unnamed else "")
+        + f" · state-media sources {len(v.state_media)}"
+        + (f" (+{_plural(len(v.state_media_links), 'link')})" if v.state_media_links else "")
     )
     lines = [
         plain(meta.title or article.source, "bold"),
@@ -119,8 +124,8 @@ def summary_lines(audit: Audit) -> list[Text]:
     return lines
 
 
-def _links(n: int) -> str:
-    return f"{n} link{'s' if n != 1 else ''}"
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def problems_table(audit: Audit) -> Table | None:

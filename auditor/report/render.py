@@ -86,6 +86,7 @@ def render_article(audit: Audit) -> str:
             chain=chain.chain_nodes(audit),
             timeline=chain.timeline(audit),
             sources=views.source_rows(audit),
+            unnamed=views.source_rows(audit, unnamed=True),
             links=shown,
             statuses=statuses,
             regions=sorted({r.region for r in rows}),

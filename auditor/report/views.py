@@ -10,7 +10,17 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditor.models import BROKEN_STATUSES, Audit, Category, CheckMode, CheckResult, Link, LinkKind, Status
+from auditor.models import (
+    BROKEN_STATUSES,
+    Audit,
+    Category,
+    CheckMode,
+    CheckResult,
+    Link,
+    LinkKind,
+    SourceKind,
+    Status,
+)
 from auditor.report.slug import safe_href
 from auditor.report.standing import Standing, standings
 from auditor.urls import check_key, host_of
@@ -101,8 +111,9 @@ class Verdict:
     @property
     def unnamed_label(self) -> str:
         """ "4 of 11 sources are unnamed": how much of the article rests on people it does not name."""
-        noun = "source is" if self.sources == 1 else "sources are"
-        return f"{self.unnamed} of {self.sources} {noun} unnamed"
+        noun = "source" if self.sources == 1 else "sources"
+        verb = "is" if self.unnamed == 1 else "are"
+        return f"{self.unnamed} of {self.sources} {noun} {verb} unnamed"
 
     @property
     def any_state_media(self) -> bool:
@@ -294,15 +305,18 @@ def verdict(audit: Audit, rows: Sequence[LinkRow]) -> Verdict:
         mode=audit.run.mode if audit.run else CheckMode.LIVE,
         checked_on=tuple(sorted({r.checked_on for r in rows if r.checked_on})),
         sources=len(audit.article.attributions),
-        unnamed=sum(1 for a in audit.article.attributions if str(a.kind) == "anonymous"),  # issue 10's kind
+        unnamed=sum(1 for a in audit.article.attributions if a.kind is SourceKind.ANONYMOUS),
     )
 
 
-def source_rows(audit: Audit) -> list[SourceRow]:
+def source_rows(audit: Audit, *, unnamed: bool = False) -> list[SourceRow]:
+    """The named sources, or with ``unnamed`` the anonymous and generic ones, in text order."""
     rows = []
     found = standings(audit.article)
     links = {lk.url: lk for lk in audit.article.links if lk.kind is LinkKind.WEB}
     for a in audit.article.attributions:
+        if (a.kind is SourceKind.ANONYMOUS) is not unnamed:
+            continue
         web = bool(a.url and safe_href(a.url))
         check = audit.check_for(_key(a.url)) if a.url and web else None
         status = (

@@ -77,11 +77,13 @@ def test_state_media_of_several_states_is_named_by_state() -> None:
 
 def test_unnamed_sources_are_counted() -> None:
     audit = make_audit()
-    anonymous = Attribution(source="senior officials", kind="anonymous", cue="said", evidence="x")  # type: ignore[arg-type]
+    anonymous = Attribution(source="senior officials", kind=SourceKind.ANONYMOUS, cue="said", evidence="x")
     audit = _with(audit, attributions=(*audit.article.attributions, anonymous))
-    assert "Cites 4 sources, 2 of them state media (RT, TASS). 1 of 4 sources are unnamed." in _sentence(
-        audit
-    )
+    assert "Cites 4 sources, 2 of them state media (RT, TASS). 1 of 4 sources is unnamed." in _sentence(audit)
+    v = views.verdict(audit, views.link_rows(audit))
+    assert (v.sources, v.unnamed) == (4, 1)
+    assert [s.name for s in views.source_rows(audit, unnamed=True)] == ["senior officials"]
+    assert "senior officials" not in [s.name for s in views.source_rows(audit)]  # no card of its own
 
 
 def test_a_placeholder_link_does_not_make_a_source_linked() -> None:
