@@ -34,7 +34,7 @@ def test_the_verdict_counts_the_unnamed_sources_the_extractor_finds(tmp_path: Pa
     soup = BeautifulSoup(next((tmp_path / "reports").glob("report-*.html")).read_text("utf-8"), "lxml")
     assert "4 of 11 sources are unnamed." in soup.select_one("#verdict .sentence").get_text()
     tile = soup.select_one("#verdict .stat.unnamed")
-    assert tile.b.get_text() == "4" and tile.span.get_text() == "4 of 11 sources are unnamed"
+    assert tile.b.get_text() == "4" and tile.span.get_text() == "of 11 sources unnamed"
     assert soup.select_one("#sources h2 .count").get_text() == "7 named, 4 unnamed"
     assert [li.b.get_text() for li in soup.select("#sources ul.unnamed li")] == [
         "Senior officials at city hall", "Residents", "senior council official", "Experts"
