@@ -17,13 +17,16 @@ from auditor.cli.options import (
     NoArchive,
     Offline,
     PerHost,
+    Quiet,
     Recheck,
     Record,
     Replay,
     Timeout,
+    Verbose,
     check_options,
     fail_on_values,
     interruptible,
+    verbosity,
 )
 
 
@@ -44,11 +47,17 @@ def check(
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Check links alone: every link of the given articles and every URL given directly."""
+    """Check links alone: every link of the given articles and every URL given directly.
+
+    Prints the counts by status and the broken and blocked URLs; -v lists every URL.
+    """
     from auditor.cli.linkcheck import check_sources, print_check
 
     wanted = fail_on_values(fail_on)
+    level = verbosity(quiet, verbose)
     if set(wanted) - {"broken"}:
         raise typer.BadParameter("`check` knows links, not sources: use --fail-on broken (or `audit`)")
     options = check_options(
@@ -58,6 +67,7 @@ def check(
     )  # fmt: skip
     with interruptible():
         results = check_sources(sources, options)
-    print_check(results, as_json=as_json)
+    if as_json or level >= 0:
+        print_check(results, as_json=as_json, every=level > 0)
     if "broken" in wanted and any(r.broken for r in results):
         raise typer.Exit(1)

@@ -46,7 +46,9 @@ def extract(
     article_mb: ArticleMb = 512,
     article_links: ArticleLinks = 50_000,
     pretty: Annotated[bool, typer.Option("--pretty/--compact", help="Indent the JSON.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the default output).")] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (what it prints without --text).", show_default=False)
+    ] = False,
     as_text: Annotated[
         bool, typer.Option("--text", help="Print the article's body text instead: what the author wrote.")
     ] = False,
@@ -56,6 +58,8 @@ def extract(
     from auditor.cli.jsonout import article_json
     from auditor.pipeline import extract_path
 
+    if as_json and as_text:
+        raise typer.BadParameter("--json and --text contradict each other; give one")
     if domains is not None:
         regular_file(domains, "domain table")
     table = DomainTable.load(domains) if domains else None

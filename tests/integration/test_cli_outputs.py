@@ -98,6 +98,16 @@ def test_quiet_prints_nothing_and_verbose_prints_standing_and_dates(tmp_path: Pa
     assert "date: 21 May 2024 · Continental Wire Service: published" in " ".join(stdout.split())
 
 
+def test_check_is_quiet_or_lists_every_url(tmp_path: Path) -> None:
+    args = ["check", str(WIRE), "--replay", str(CASSETTE), "--no-archive"]
+    quiet = run_cli(*args, "-q", "--fail-on", "broken")
+    assert (quiet.stdout, quiet.stderr, quiet.returncode) == ("", "", 1)  # the exit status says it
+    normal, every = run_cli(*args).stdout, run_cli(*args, "-v").stdout
+    assert "problems" in normal and "every URL" in every
+    assert "marinetraffic.com" in normal  # blocked: a problem
+    assert "government-example.nl" not in normal and "government-example.nl" in every  # moved: only -v
+
+
 def test_audit_json_carries_the_verdict_sentence(tmp_path: Path) -> None:
     stdout, _, code = _audit(tmp_path, "--offline", "--json")
     assert code == 0
@@ -109,6 +119,9 @@ def test_extract_text_prints_the_body_text() -> None:
     assert done.returncode == 0
     assert done.stdout.startswith("Dock workers extend strike as talks collapse in Rotterdam\n\nROTTERDAM")
     assert "{" not in done.stdout.splitlines()[0]
+    both = run_cli("extract", str(WIRE), "--text", "--json")
+    assert both.returncode == 2 and "--json and --text contradict" in both.stderr
+    assert json.loads(run_cli("extract", str(WIRE), "--json").stdout)["outlet"] == "Continental Wire Service"
 
 
 def test_batch_lists_what_it_leaves_out_and_why(tmp_path: Path) -> None:
