@@ -12,7 +12,7 @@ import pytest
 from auditor import __version__
 from tests.conftest import ROOT, run_cli
 
-COMMANDS = ["extract", "audit", "check", "batch", "report"]
+COMMANDS = ["extract", "audit", "check", "batch", "report", "export"]
 # typer's Python type labels: <bool>, <str>, <int range>, <list[str]>, <path>...
 PYTHON_TYPE = re.compile(r"<(bool|str|int|float|path|list\[[^\]]*\])( range)?>|\{[a-z_]+\}")
 
@@ -25,6 +25,17 @@ def test_help_names_values_as_a_shell_user_reads_them(command: str) -> None:
     assert "Usage: auditor" in result.stdout
     assert not PYTHON_TYPE.search(result.stdout), PYTHON_TYPE.search(result.stdout)
     assert result.stdout == run_cli(*args[:-1], "--help").stdout  # -h is --help
+
+
+def test_every_command_is_listed_with_a_line_of_help() -> None:
+    from auditor.cli import app
+
+    names = sorted(c.name or c.callback.__name__ for c in app.registered_commands if c.callback)
+    assert names == sorted(COMMANDS)  # a new command joins the help tests above
+    listed = run_cli("--help").stdout
+    for name in names:
+        line = next(ln for ln in listed.splitlines() if re.match(rf"\W*{name}\s", ln))
+        assert len(line.split(name, 1)[1].strip(" │")) > 20, line  # says what it does
 
 
 def test_arguments_are_capitals_in_the_usage_line() -> None:
