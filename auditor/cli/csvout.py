@@ -14,7 +14,7 @@ import io
 import os
 import secrets
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,32 +28,30 @@ def cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def write_rows(rows: Iterable[Mapping[str, Any]], handle: IO[str]) -> int:
-    """Header and rows to ``handle``; returns how many rows. An empty table still has no header."""
-    writer: csv.DictWriter[str] | None = None
+def write_rows(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], handle: IO[str]) -> int:
+    """Header and rows to ``handle``; returns how many rows. An empty table is its header."""
+    writer = csv.DictWriter(handle, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
     count = 0
     for row in rows:
-        if writer is None:
-            writer = csv.DictWriter(handle, fieldnames=list(row), lineterminator="\r\n")
-            writer.writeheader()
         writer.writerow({k: cell(v) for k, v in row.items()})
         count += 1
     return count
 
 
-def write_file(rows: Iterable[Mapping[str, Any]], path: Path) -> int:
+def write_file(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], path: Path) -> int:
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:
         with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-            count = write_rows(rows, handle)
+            count = write_rows(columns, rows, handle)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return count
 
 
-def write_stdout(rows: Iterable[Mapping[str, Any]]) -> int:
+def write_stdout(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> int:
     buffer = io.StringIO(newline="")
-    count = write_rows(rows, buffer)
+    count = write_rows(columns, rows, buffer)
     sys.stdout.write(buffer.getvalue())
     return count

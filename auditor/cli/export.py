@@ -52,12 +52,12 @@ def export(
     store = Store.open(db, read_only=True)  # exporting never writes the database
     try:
         if str(out) == "-":
-            write_stdout(store.export_rows(wanted[0]))
+            write_stdout(store.export_columns(wanted[0]), store.export_rows(wanted[0]))
             return
         folder = prepare_dir(out or db.parent)
         for table in wanted:
             path = folder / f"{table}.csv"
-            count = write_file(store.export_rows(table), path)
+            count = write_file(store.export_columns(table), store.export_rows(table), path)
             if level >= 0:
                 typer.echo(f"{path}: {count} row{'s' if count != 1 else ''}")
     finally:

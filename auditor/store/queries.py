@@ -114,6 +114,13 @@ class Queries(StoreBase):
             result.append(Audit(article=article, checks=checks, run_id=row["run_id"], run=run))
         return result
 
+    @mapped
+    def export_columns(self, table: str) -> list[str]:
+        """The header of one ``EXPORTS`` table, known without a row: an empty export still
+        tells a spreadsheet what its columns are."""
+        cursor = self.db.execute(f"SELECT * FROM ({EXPORTS[table]}) LIMIT 0")
+        return [d[0] for d in cursor.description]
+
     def export_rows(self, table: str) -> Iterator[dict[str, Any]]:
         """The rows of one ``EXPORTS`` table, streamed: an export never holds a corpus in memory."""
         try:

@@ -167,6 +167,9 @@ def test_export_writes_csv_a_spreadsheet_reads_safely(tmp_path: Path) -> None:
     rows = list(csv.DictReader((tmp_path / "reports" / "links.csv").open(encoding="utf-8-sig")))
     assert rows and all(not str(v).startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
     assert rows[0]["article_title"].startswith("'=HYPERLINK")  # shown as text, never run
+    assert "chains.csv: 0 rows" in done.stdout  # no cross-post in it: the header alone
+    [header] = (tmp_path / "reports" / "chains.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert header.startswith("article_title,article_source")
     one = run_cli("export", "links", "--db", str(db), "--out", "-")
     assert one.stdout.splitlines()[0].lstrip("\ufeff").startswith("article_title,article_source")
 
