@@ -347,6 +347,11 @@ class CheckOptions:
     record: str | None = None
     domains_file: str | None = None
 
+    @property
+    def mode(self) -> CheckMode:
+        """How these options check links, as every output must say before any count."""
+        return CheckMode.OFFLINE if self.offline else CheckMode.REPLAY if self.replay else CheckMode.LIVE
+
 
 class CheckMode(StrEnum):
     """How a run's links were checked: what a report must say before any count."""

@@ -91,7 +91,7 @@ def batch(
     listed with why.
     """
     from auditor.batch import BatchOptions, run_batch
-    from auditor.cli.terminal import BatchProgress
+    from auditor.cli.terminal import URL_WORDS, BatchProgress
     from auditor.discover import skipped
 
     level = verbosity(quiet, verbose)
@@ -111,13 +111,14 @@ def batch(
         return [(str(p.relative_to(folder) if p.is_relative_to(folder) else p), why)
                 for p, why in skipped(folder, opts.include, opts.exclude, skip=out)]  # fmt: skip
 
-    progress = BatchProgress(progress=not no_progress, level=level, left_out=left_out)
+    progress = BatchProgress(progress=not no_progress, level=level, left_out=left_out, mode=options.mode)
     with interruptible():  # the progress display says how far it got and how to resume
         stats = run_batch(opts, progress)
     if level >= 0:
         print(
             f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
-            f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
+            f" {stats.urls_checked} distinct URLs {URL_WORDS[options.mode]};"
+            f" {stats.near_duplicates} near-duplicate copies."
             f"\nindex: {out / 'index.html'}  database: {db}"
         )
     if stats.failed:

@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from auditor.models import Audit
+from auditor.models import Audit, CheckMode
 from auditor.report import views
 
 if TYPE_CHECKING:
@@ -36,6 +36,12 @@ err = Console(stderr=True, highlight=False, emoji=False)
 out = Console(highlight=False, emoji=False)
 
 MAX_PROBLEMS = 40
+# What the URLs a run resolved were, by how it checks: an offline batch checked none of them.
+URL_WORDS = {
+    CheckMode.LIVE: "checked",
+    CheckMode.REPLAY: "from the cassette",
+    CheckMode.OFFLINE: "not checked (offline)",
+}
 MAX_REASON = 80
 # C0 and C1 control characters, DEL, and the bidi overrides and isolates that can reorder
 # what a terminal shows ("Trojan source"). Rich's Text keeps ESC, so OSC 8 links, title
@@ -221,12 +227,14 @@ class BatchProgress:
         progress: bool = True,
         level: int = 0,
         left_out: Callable[[], list[tuple[str, str]]] | None = None,
+        mode: CheckMode = CheckMode.LIVE,
     ) -> None:
         self.console = console or err
         self.tty = self.console.is_terminal and progress
         self.every = every if progress else float("inf")  # --no-progress: no bar, no periodic lines
         self.level = level  # -1 --quiet: failures only; 1 --verbose: every article as it is stored
         self.left_out = left_out  # the files the batch leaves out, listed once it has started
+        self.urls = URL_WORDS[mode]  # an offline batch checks nothing and never says it did
         self.start = self.last = time.monotonic()
         self.bar: Progress | None = None
         self.task: TaskID | None = None
@@ -278,8 +286,7 @@ class BatchProgress:
     def _start_line(stats: BatchStats) -> str:
         return f"{stats.found} files: {stats.todo} to audit, {stats.skipped} unchanged and skipped"
 
-    @staticmethod
-    def line(stats: BatchStats, elapsed: float) -> str:
+    def line(self, stats: BatchStats, elapsed: float) -> str:
         """The plain progress line: done/total, failures, links, URLs, rate and ETA."""
         done = stats.audited + stats.failed
         rate = done / elapsed if elapsed > 0 else 0.0
@@ -287,7 +294,7 @@ class BatchProgress:
         share = f" ({done / stats.todo:.0%})" if stats.todo else ""
         return (
             f"{done}/{stats.todo} articles{share} · {stats.failed} failed · {stats.links} links"
-            f" · {stats.urls_checked} URLs checked · {rate:.1f} articles/s · ETA {eta}"
+            f" · {stats.urls_checked} URLs {self.urls} · {rate:.1f} articles/s · ETA {eta}"
         )
 
     def _open(self, stats: BatchStats) -> None:
@@ -296,7 +303,9 @@ class BatchProgress:
             BarColumn(bar_width=24),
             MofNCompleteColumn(),
             TextColumn(
-                "· {task.fields[links]} links · {task.fields[urls]} URLs · {task.fields[failed]} failed ·"
+                "· {task.fields[links]} links · {task.fields[urls]} URLs "
+                + self.urls
+                + " · {task.fields[failed]} failed ·"
             ),
             _Rate(),
             TextColumn("· ETA"),

@@ -149,6 +149,18 @@ def test_batch_lists_what_it_leaves_out_and_why(tmp_path: Path) -> None:
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
+def test_a_batch_says_how_its_urls_were_resolved(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["batch", str(EXAMPLES), "--out", str(out), "--db", str(out / "a.db"), "--no-progress", "--force"]
+    offline = run_cli(*args, "--offline")
+    assert offline.returncode == 0, offline.stderr
+    said = offline.stdout + offline.stderr
+    assert "distinct URLs not checked (offline)" in said and "URLs not checked (offline) ·" in said
+    assert "checked ·" not in said.replace("not checked (offline) ·", "")  # never 'N URLs checked'
+    replay = run_cli(*args, "--replay", str(CASSETTE), "--domains", str(EXAMPLE_DOMAINS))
+    assert "65 distinct URLs from the cassette" in replay.stdout
+
+
 def test_export_writes_csv_a_spreadsheet_reads_safely(tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.md"
     hostile.write_text(
