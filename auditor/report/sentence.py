@@ -45,17 +45,22 @@ def _rated(line: str) -> str:
 
 
 def _sources(audit: Audit, v: Verdict) -> str:
+    """``Cites 11 sources, 2 of them Russian state media (RT, Tass). 4 of 11 sources are
+    unnamed.``; ``Cites 3 sources, all unnamed.``; ``No attributed sources found.``"""
     n = len(audit.article.attributions)
     if not n:
-        text = "Cites no sources by name"
+        text = "No attributed sources found"
     else:
-        text = f"Cites {n} source{'s' if n != 1 else ''}"
+        text = f"Cites {_plural(n, 'source')}"
         if v.state_media:
             k = len(v.state_media)
             text += f", {k if k < n else 'all'} of them {_state_media(v.state_media)}"
+        elif v.unnamed == n:
+            text += ", unnamed" if n == 1 else ", all unnamed"
     if v.state_media_links:
         text += f"; {_plural(len(v.state_media_links), 'link')} to {_state_media(v.state_media_links)}"
-    return text + "." + (f" {v.unnamed_label}." if v.unnamed else "")
+    said_apart = v.unnamed and (v.unnamed < n or v.state_media)
+    return text + "." + (f" {v.unnamed_label}." if said_apart else "")
 
 
 def _state_media(found: Sequence[StateMediaCitation]) -> str:

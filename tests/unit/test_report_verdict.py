@@ -86,6 +86,28 @@ def test_unnamed_sources_are_counted() -> None:
     assert "senior officials" not in [s.name for s in views.source_rows(audit)]  # no card of its own
 
 
+@pytest.mark.parametrize(
+    ("kinds", "said"),
+    [
+        ((), "No attributed sources found."),
+        ((SourceKind.ANONYMOUS,), "Cites 1 source, unnamed."),
+        ((SourceKind.ANONYMOUS,) * 3, "Cites 3 sources, all unnamed."),
+        ((SourceKind.PERSON, SourceKind.ANONYMOUS), "Cites 2 sources. 1 of 2 sources is unnamed."),
+        (
+            (SourceKind.PERSON,) * 7 + (SourceKind.ANONYMOUS,) * 4,
+            "Cites 11 sources. 4 of 11 sources are unnamed.",
+        ),
+        ((SourceKind.PERSON,) * 2, "Cites 2 sources."),
+    ],
+)
+def test_unnamed_sources_are_said_once_in_the_fewest_words(kinds: tuple[SourceKind, ...], said: str) -> None:
+    from tests.fixtures.report.records import plain_audit
+
+    audit = plain_audit("a.txt", "Plain Outlet")
+    found = tuple(Attribution(source=f"s{i}", kind=k, cue="said", evidence="x") for i, k in enumerate(kinds))
+    assert f"elsewhere. {said} " in _sentence(_with(audit, attributions=found))
+
+
 def test_a_placeholder_link_does_not_make_a_source_linked() -> None:
     audit = make_audit()
     diesen = replace(audit.article.attributions[0], url="#")
