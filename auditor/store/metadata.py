@@ -67,7 +67,10 @@ _TABLES: dict[str, dict[str, Any]] = {
         "label_column": "source",
         "facets": ["kind", "outlet_category", "cue", "outlet"],
         "columns": {
-            "source": "Who or what is cited (person, organisation, outlet, document).",
+            "source": "Who or what is cited, as the article names it.",
+            "kind": "person, organisation, outlet, document, or anonymous: unnamed or generic"
+            ' ("senior officials", "experts"), kept in the words used.',
+            "role": "The title or description the article gives it.",
             "outlet": "Where it was said, as the article states it.",
             "outlet_category": "That outlet's category (state-media...).",
             "characterisation": 'How the article describes the outlet ("Kremlin-funded").',
@@ -137,6 +140,17 @@ FROM broken_links ORDER BY article_title, position""",
         "description": "Original outlets by how many audited articles re-post them.",
         "sql": """SELECT original_outlet, reposts, reposted_by, first_published
 FROM articles_by_original_outlet WHERE reposts > 0 ORDER BY reposts DESC, original_outlet""",
+    },
+    "articles_resting_on_unnamed_sources": {
+        "title": "Articles resting on unnamed sources",
+        "description": "Articles by the share of their sources they do not name"
+        ' ("senior officials", "experts"), the most first.',
+        "sql": """SELECT articles.id AS article_id, articles.title, articles.outlet, articles.report,
+  COUNT(*) AS sources, SUM(attributions.kind = 'anonymous') AS unnamed,
+  ROUND(1.0 * SUM(attributions.kind = 'anonymous') / COUNT(*), 3) AS unnamed_share,
+  GROUP_CONCAT(CASE WHEN attributions.kind = 'anonymous' THEN attributions.source END, '; ') AS unnamed_sources
+FROM articles JOIN attributions ON attributions.article_id = articles.id
+GROUP BY articles.id HAVING unnamed > 0 ORDER BY unnamed_share DESC, unnamed DESC, articles.title""",
     },
 }
 

@@ -1,7 +1,9 @@
 """The three questions researchers ask the database first, one query each, and Datasette.
 
 The corpus is the bundled examples audited from their cassette, plus a second copy of the
-text export under another name, so that one outlet is re-posted twice.
+text export under another name, so that one outlet is re-posted twice, and an article that
+leans on unnamed sources. A fourth question, which articles rest on unnamed sources, came
+with issue 10's anonymous kind.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import pytest
 import sqlite_utils
 
 from auditor.store.metadata import QUERIES
-from tests.conftest import CASSETTE, EXAMPLE_DOMAINS, EXAMPLES, run_cli
+from tests.conftest import CASSETTE, EXAMPLE_DOMAINS, EXAMPLES, ROOT, run_cli
 
+UNNAMED = ROOT / "tests" / "fixtures" / "report" / "unnamed-sources.md"
 DATASETTE = shutil.which("datasette", path=str(Path(sys.executable).parent))
 
 
@@ -33,6 +36,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "gulf-repost.txt").write_text(
         text.replace("Atlantic Dispatch", "Harbour Digest"), encoding="utf-8"
     )
+    shutil.copy(UNNAMED, folder / "reservoir.md")  # seven named sources and four unnamed
     out = root / "reports"
     args = ["batch", str(folder), "--replay", str(CASSETTE), "--domains", str(EXAMPLE_DOMAINS)]
     done = run_cli(*args, "--out", str(out), "--db", str(out / "audit.db"))
@@ -75,6 +79,18 @@ def test_the_outlet_most_often_reposted(corpus: Path) -> None:
     rows = _ask(corpus, "most_reposted_outlets")
     assert rows[0]["original_outlet"] == "Lagos Ledger" and rows[0]["reposts"] == 2
     assert set(str(rows[0]["reposted_by"]).split(",")) == {"Atlantic Dispatch", "Harbour Digest"}
+
+
+def test_articles_resting_on_unnamed_sources(corpus: Path) -> None:
+    rows = _ask(corpus, "articles_resting_on_unnamed_sources")
+    first = rows[0]
+    assert first["title"] == "Reservoir levels fall as the city weighs water limits"
+    assert (first["sources"], first["unnamed"], first["unnamed_share"]) == (11, 4, 0.364)
+    assert str(first["unnamed_sources"]).split("; ") == [
+        "Senior officials at city hall", "Residents", "A senior council official", "Experts"
+    ]  # fmt: skip
+    wire = next(r for r in rows if str(r["title"]).startswith("Dock workers"))
+    assert (wire["unnamed"], wire["unnamed_sources"]) == (1, "Shipping analysts")
 
 
 def test_metadata_json_is_written_beside_the_database(corpus: Path) -> None:
