@@ -57,6 +57,17 @@ def test_initials_abbreviations_and_party_tags_never_end_a_name() -> None:
     assert not any(name.endswith((" T", " B")) or name == "Rev" for name in got)
 
 
+def test_the_sentence_splitter_does_not_cut_after_an_honorific() -> None:
+    from auditor.extract.text import sentences
+
+    text = "The vote came late. Mr. Olsen and Mx. Lee met Ms. Berg and Mrs. Okafor. Then they left."
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "The vote came late.",
+        "Mr. Olsen and Mx. Lee met Ms. Berg and Mrs. Okafor.",
+        "Then they left.",
+    ]
+
+
 def test_a_title_word_that_is_a_surname_ends_the_name() -> None:
     got = _extract(
         "Larry King said the network never edited his show.",

@@ -32,7 +32,7 @@ TITLES = word_set(
     dr dr. doctor admiral adm adm. general gen gen. ambassador senator sen sen. representative
     rep rep. governor gov gov. mayor king queen prince princess pope chairman chairwoman chair
     director spokesman spokeswoman spokesperson colonel col col. lieutenant lt lt. captain capt
-    commander judge justice mr mr. mrs mrs. ms ms. sir dame lord lady envoy commissioner
+    commander judge justice mr mr. mrs mrs. ms ms. miss mx mx. sir dame lord lady envoy commissioner
     councillor rabbi father sheikh imam marshal sergeant inspector detective ceo chief deputy
     minister foreign defence defense economy finance interior justice state commodore brigadier
     major corporal private admiral vice rear archbishop bishop cardinal senator-elect attorney
