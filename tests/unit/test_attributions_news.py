@@ -57,6 +57,43 @@ def test_initials_abbreviations_and_party_tags_never_end_a_name() -> None:
     assert not any(name.endswith((" T", " B")) or name == "Rev" for name in got)
 
 
+def test_a_suffix_is_no_organisation_and_an_honorific_no_role() -> None:
+    got = _extract("Ronald R. Easton II said the levy was dead.", "Mr. Ekwall said the rates would fall.")
+    assert got["Ronald R. Easton II"].kind is SourceKind.PERSON
+    assert got["Ekwall"].kind is SourceKind.PERSON and got["Ekwall"].role is None
+
+
+def test_an_honorific_and_a_surname_opening_a_sentence_is_a_person_with_no_role() -> None:
+    got = _extract(
+        "The vote on the levy came late.",
+        "Mr. Olsen said the rates would fall.",
+        "Ms Berg told the council that the port was idle.",
+        "Mrs. Okafor, who knew the vote would slip, warned her colleagues to wait.",
+        "“The quays are empty,” said Mx. Lee.",
+    )
+    assert list(got) == ["Olsen", "Berg", "Okafor", "Lee"]
+    for name in got:
+        assert got[name].kind is SourceKind.PERSON, name  # never an organisation called "Berg"
+        assert got[name].role is None, name  # "Mr." or "Ms" alone is no role
+
+
+def test_an_honorific_leaves_a_real_role_and_a_full_name_alone() -> None:
+    got = _extract(
+        "Ms. Berg, the director of the port, said the rates would fall.",
+        "Dr. Hallam said the clinic was full.",
+        "Jon Olsen runs the ferry line. Mr. Olsen said fares would rise.",
+    )
+    assert got["Berg"].role == "director of the port"
+    assert got["Hallam"].role == "Dr."  # a doctor's title is a role; a courtesy title is not
+    assert "Olsen" not in got and got["Jon Olsen"].role is None
+    got = _extract("“It was the least bad outcome,” Mr. Olsen of the Harbour Board said.")
+    assert got["Olsen"].role == "Harbour Board"  # the affiliation, without "Mr."
+
+
+def test_a_lone_capitalised_word_opening_a_sentence_is_still_no_source() -> None:
+    assert _extract("The vote came late.", "Operators said the port was idle.") == {}
+
+
 def test_the_sentence_splitter_does_not_cut_after_an_honorific() -> None:
     from auditor.extract.text import sentences
 
@@ -85,7 +122,7 @@ def test_ages_relative_clauses_and_dash_asides_are_not_the_role() -> None:
         "me the show would stay.",
     )
     assert got["Mira Tan"].role == "retired nurse"
-    assert got["Olsen"].role == "Mr."
+    assert got["Olsen"].role is None  # "Mr." alone is no role
     assert got["Ivo Brandt"].role == "chief executive of Hallen Media"
 
 
@@ -181,6 +218,40 @@ def test_he_and_she_go_to_the_last_person_of_that_gender() -> None:
     assert got["Rhea Dalton"].mentions == ("She said the levy was fair.",)
     assert got["Tom Ashby"].mentions == ("He said it was not.",)
     assert len(got["Alder"].mentions) == 2
+
+
+def test_he_and_she_take_the_gender_of_an_honorific_and_surname() -> None:
+    got = _extract(
+        "Mr. Olsen said the ferry would run.",
+        "Ms. Berg said the port was idle.",
+        "He said the levy was fair. She said it was not.",
+        "Mr Lund, who runs the ferry line, arrived late on Tuesday.",
+        "He said the fares would rise.",
+    )
+    assert got["Olsen"].mentions[1:] == ("He said the levy was fair.",)
+    assert got["Berg"].mentions[1:] == ("She said it was not.",)
+    assert got["Lund"].mentions == ("He said the fares would rise.",)
+    assert got["Lund"].kind is SourceKind.PERSON
+
+
+def test_a_pronoun_finds_an_honorific_and_surname_that_cited_nothing() -> None:
+    got = _extract("The crowd cheered Mr. Olsen on the pier.", "He said the levy was fair.")
+    assert got["Olsen"].mentions == ("He said the levy was fair.",)
+    got = _extract(
+        "Another host, Abra Quill, left the channel.",
+        "The network sent Ms. Quill to the coast.",
+        "She declined that assignment.",
+    )
+    assert list(got) == ["Abra Quill"]  # the full name the article gives, not "Quill"
+    # "Mr. President" and "Miss Universe" are forms of address and titles, not surnames
+    assert _extract("The crowd cheered Miss Universe on the pier.", "She said the levy was fair.") == {}
+    assert _extract("The crowd cheered Mr. President on the pier.", "He said the levy was fair.") == {}
+
+
+def test_a_pronoun_of_the_other_gender_does_not_take_an_honorific_and_surname() -> None:
+    got = _extract("Ms. Berg said the port was idle.", "He said the levy was fair.")
+    assert got["Berg"].mentions == ("Ms. Berg said the port was idle.",)
+    assert len(got) == 1
 
 
 def test_a_pronoun_with_nobody_compatible_before_it_is_left_out() -> None:

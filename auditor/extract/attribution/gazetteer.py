@@ -19,8 +19,9 @@ from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from auditor.extract.attribution.lexicon import FIRST_NAMES, ROLE_NOUNS, TITLES, ascii_words
+from auditor.extract.attribution.lexicon import FIRST_NAMES, HONORIFICS, ROLE_NOUNS, TITLES, ascii_words
 from auditor.extract.attribution.names import Phrase, key
+from auditor.extract.attribution.phrase import is_place
 from auditor.extract.attribution.text import Paragraph
 from auditor.models import SourceKind
 
@@ -34,6 +35,9 @@ _TITLED = re.compile(
     rf"(?P<title>(?:{_TITLE_ALT})(?:\s+(?:{_TITLE_ALT}))?)\s+"
     rf"(?P<name>[A-Z][\w’'-]+(?:\s+{_NAME_WORD}){{1,3}})"
 )
+# A courtesy title and a surname alone, as news names people after (and at) first mention:
+# "Mr. Olsen", "Ms Berg"; the surname is the whole name unless a full name shares it.
+_HONOURED = re.compile(r"(?P<title>(?:Mr|Mrs|Ms|Mx|Miss)\.?)\s+(?P<name>[A-Z][\w’'-]+)\b(?!\s+[A-Z])")
 # A given name, optional initials or a middle name, and a surname: "Gene B. Sperling".
 _GIVEN = re.compile(
     r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)*(?:\s+(?:de|van|von|del|della|di|da|le|la|al|bin|ibn|St\.)?\s*[A-Z][\w’'-]+){1,2})"
@@ -89,6 +93,7 @@ _MAX_OCCURRENCES = 20000  # person mentions indexed per article
 _LOOK_BACK = 500  # mentions looked at before a reference: hostile text must stay linear
 _POSSESSIVE = re.compile(r"[’']s$")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_NOT_SURNAMES = TITLES | {"universe", "world", "speaker", "chairman", "madam"}
 
 
 def _is_title_or_article(word: str) -> bool:
@@ -106,6 +111,13 @@ def gender_of(name: str, title: str | None) -> str | None:
             return "m"
     first = name.split()[0].lower() if name.split() else ""
     return FIRST_NAMES.get(first)
+
+
+def no_honorific(title: str | None) -> str | None:
+    """A title that is only "Mr." or "Ms." says nothing a role should: none."""
+    if title and all(w.lower().rstrip(".") in HONORIFICS for w in title.split()):
+        return None
+    return title
 
 
 def _clean(name: str) -> str:
@@ -134,8 +146,11 @@ class Gazetteer:
         words = ascii_words(f"{whole}\n{headline}")
         titles = [t for t in _TITLE_WORDS if t.rstrip(".").encode() in words]
         given = [g.decode() for g in words & _GIVEN_NAMES]
+        honoured: list[tuple[Pos, str, str]] = []  # "Mr. Olsen": a surname alone, with its title
         for index, text in [(-1, headline), *((i, p.text) for i, p in enumerate(paras))]:
             for start, name, title in _named(text, titles, given)[:_MAX_PER_PARAGRAPH]:
+                if len(name.split()) == 1 and title and index >= 0:
+                    honoured.append(((index, start), _clean(name), title))
                 gaz.add(name, title, (index, start), mention=index >= 0)
         for phrase in phrases:
             if (
@@ -144,6 +159,7 @@ class Gazetteer:
                 and len(phrase.name.split()) >= 2
             ):
                 gaz.add(phrase.name, phrase.role, None, mention=False)
+        gaz._add_honoured(honoured)
         gaz._surname_mentions(paras)
         return gaz
 
@@ -163,6 +179,23 @@ class Gazetteer:
         if mention and pos is not None:
             insort(self.occurrences, (pos, full))
 
+    def _add_honoured(self, honoured: Sequence[tuple[Pos, str, str]]) -> None:
+        """ "Mr. Olsen" where the article gives no full name with that surname: a person whose
+        whole name is the surname, with the gender the title gives, mentioned there. "Mr.
+        President" and "Miss Universe" are no surnames."""
+        for pos, surname, title in honoured:
+            if surname.lower() in _NOT_SURNAMES or is_place(surname):
+                continue
+            full = self.full_name(surname, pos)[0]  # "Jon Olsen" anywhere in the article
+            self.honour(full, title)
+            if full == surname:  # else a surname mention of the full name, found below
+                insort(self.occurrences, (pos, surname))
+
+    def honour(self, name: str, honorific: str) -> None:
+        """The gender an honorific gives a person cited as "Mr. Olsen", unless known already."""
+        if self.genders.get(key(name)) is None:
+            self.genders[key(name)] = gender_of(name, honorific)
+
     def _surname_mentions(self, paras: Sequence[Paragraph]) -> None:
         """Every capitalised surname of a known person standing alone is a mention of that person."""
         found: list[tuple[Pos, str]] = []
@@ -177,7 +210,8 @@ class Gazetteer:
                     alone = (i == 0 or not text[i - 1].isalnum()) and (
                         j >= len(text) or not text[j].isalnum()
                     )
-                    if alone and not (before and before[-1][:1].isupper() and not before[-1].endswith(".")):
+                    after_name = bool(before) and before[-1][:1].isupper() and not before[-1].endswith(".")
+                    if alone and not (after_name and before[-1].lower() not in HONORIFICS):
                         full = self.full_name(word, (index, i))[0]
                         if full != word:
                             found.append(((index, i), full))
@@ -257,7 +291,7 @@ class Gazetteer:
         return word in self.mid
 
     def role(self, name: str) -> str | None:
-        return self.titles.get(key(name))
+        return no_honorific(self.titles.get(key(name)))
 
 
 def _descriptor(text: str, i: int) -> str | None:
@@ -282,11 +316,15 @@ def _named(text: str, titles: Sequence[str], given: Sequence[str]) -> list[tuple
     for word in titles:
         i = text.find(word)
         while i != -1:
-            if (i == 0 or not text[i - 1].isalnum()) and i not in found and (m := _TITLED.match(text, i)):
+            if (i and text[i - 1].isalnum()) or i in found:
+                pass
+            elif m := _TITLED.match(text, i):
                 nat = _NATIONALITY.search(text[max(0, i - 30) : i])
                 before = _descriptor(text, i) if nat is None else nat.group(1)
                 title = " ".join(p for p in (before, m.group("title")) if p)
                 found[i] = (m.start("name"), m.group("name"), title)
+            elif m := _HONOURED.match(text, i):
+                found[i] = (m.start("name"), m.group("name"), m.group("title"))
             i = text.find(word, i + 1)
     taken = {n[0] for n in found.values()}
     for word in given:

@@ -41,6 +41,9 @@ TITLES = word_set(
     councilman councilwoman sens sens. reps reps."""
 )
 
+# Courtesy titles: they name a person and a gender, and say nothing a role should ("Mr. Lund").
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "miss"})
+
 ORG_HEADS = word_set(
     """ministry department command institute institution council office agency commission
     committee bank fund organisation organization foundation center centre university
