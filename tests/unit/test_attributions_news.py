@@ -248,6 +248,26 @@ def test_a_pronoun_finds_an_honorific_and_surname_that_cited_nothing() -> None:
     assert _extract("The crowd cheered Mr. President on the pier.", "He said the levy was fair.") == {}
 
 
+def test_an_honorific_picks_the_namesake_of_its_gender() -> None:
+    got = _extract(
+        "Hillary Rodham said the plan was sound. Bill Rodham said it was not.",
+        "Mrs. Rodham said the vote would pass.",
+        "Mr. Rodham disagreed, he said.",
+    )
+    assert got["Hillary Rodham"].mentions[1:] == ("Mrs. Rodham said the vote would pass.",)
+    assert got["Bill Rodham"].mentions[1:] == ("Mr. Rodham disagreed, he said.",)
+
+
+def test_a_suffix_stays_with_the_person_the_surname_means() -> None:
+    got = _extract(
+        "Tom Verde Jr. said the levy was dead.",
+        "Mr. Verde said the council would fold. He added that nobody would stay.",
+    )
+    assert list(got) == ["Tom Verde Jr."] and len(got["Tom Verde Jr."].mentions) == 3
+    got = _extract("Tom Verde Jr. said the levy was dead.", "Tom Verde said the council would fold.")
+    assert sorted(got) == ["Tom Verde", "Tom Verde Jr."]  # father and son are two people
+
+
 def test_a_pronoun_of_the_other_gender_does_not_take_an_honorific_and_surname() -> None:
     got = _extract("Ms. Berg said the port was idle.", "He said the levy was fair.")
     assert got["Berg"].mentions == ("Ms. Berg said the port was idle.",)

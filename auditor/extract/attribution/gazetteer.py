@@ -121,10 +121,16 @@ def no_honorific(title: str | None) -> str | None:
 
 
 def _clean(name: str) -> str:
-    words = [_POSSESSIVE.sub("", w) for w in name.split()]
+    return " ".join(_POSSESSIVE.sub("", w) for w in name.split())
+
+
+def _proper(name: str) -> list[str]:
+    """The name without its suffix: "Harry Hurt III" is filed under "Hurt" and stays one
+    person with the "Harry Hurt III" the cues cite."""
+    words = name.split()
     while len(words) > 1 and words[-1].lower() in _SUFFIXES:
         words.pop()
-    return " ".join(words)
+    return words
 
 
 @dataclass(slots=True)
@@ -165,14 +171,14 @@ class Gazetteer:
 
     def add(self, name: str, title: str | None, pos: Pos | None, *, mention: bool) -> None:
         full = _clean(name)
-        if len(full.split()) < 2:
+        if len(_proper(full)) < 2:
             return
         k = key(full)
         if k not in self.titles or (title and not self.titles[k]):
             self.titles[k] = title
         if self.genders.get(k) is None:
             self.genders[k] = gender_of(full, title)
-        spots = self.surnames.setdefault(full.split()[-1].lower(), [])
+        spots = self.surnames.setdefault(_proper(full)[-1].lower(), [])
         if all(f != full for _, f in spots):
             spots.append((pos or (-2, 0), full))
             spots.sort()
@@ -186,13 +192,21 @@ class Gazetteer:
         for pos, surname, title in honoured:
             if surname.lower() in _NOT_SURNAMES or is_place(surname):
                 continue
-            full = self.full_name(surname, pos)[0]  # "Jon Olsen" anywhere in the article
-            self.honour(full, title)
+            gender = gender_of(surname, title)
+            full = self.full_name(surname, pos, gender)[0]  # "Jon Olsen" anywhere in the article
+            if self.sure(surname):
+                self.honour(full, title)
             if full == surname:  # else a surname mention of the full name, found below
                 insort(self.occurrences, (pos, surname))
 
+    def sure(self, cited: str) -> bool:
+        """Whether ``cited`` names one person: a full name, or a surname only one full name in
+        the article has ("Mr. Khan" beside Khizr and Ghazala Khan is unsure)."""
+        return len(cited.split()) > 1 or len(self.surnames.get(cited.lower(), ())) < 2
+
     def honour(self, name: str, honorific: str) -> None:
-        """The gender an honorific gives a person cited as "Mr. Olsen", unless known already."""
+        """The gender an honorific gives a person cited as "Mr. Olsen", unless known already
+        (the given name, or an earlier title, said it first)."""
         if self.genders.get(key(name)) is None:
             self.genders[key(name)] = gender_of(name, honorific)
 
@@ -211,20 +225,26 @@ class Gazetteer:
                         j >= len(text) or not text[j].isalnum()
                     )
                     after_name = bool(before) and before[-1][:1].isupper() and not before[-1].endswith(".")
-                    if alone and not (after_name and before[-1].lower() not in HONORIFICS):
-                        full = self.full_name(word, (index, i))[0]
+                    honorific = bool(before) and before[-1].lower().rstrip(".") in HONORIFICS
+                    if alone and not (after_name and not honorific):
+                        gender = gender_of("", before[-1]) if honorific else None  # "Mrs. Rodham"
+                        full = self.full_name(word, (index, i), gender)[0]
                         if full != word:
                             found.append(((index, i), full))
                     i = text.find(word, j)
         self.occurrences = sorted([*self.occurrences, *found])
 
-    def full_name(self, name: str, pos: Pos | None = None) -> tuple[str, str | None]:
-        """The full name a bare surname stands for at ``pos``, with its title; else the name."""
+    def full_name(
+        self, name: str, pos: Pos | None = None, gender: str | None = None
+    ) -> tuple[str, str | None]:
+        """The full name a bare surname stands for at ``pos``, with its title; else the name.
+        With a ``gender`` ("Mrs. Khan"), the last one of that gender or of unknown gender."""
         words = name.split()
         spots = self.surnames.get(words[-1].lower()) if len(words) == 1 else None
         if spots:
-            before = [f for p, f in spots if pos is None or p < pos]
-            full = before[-1] if before else spots[0][1]
+            fit = [f for _, f in spots if self.fits(f, gender)] or [f for _, f in spots]
+            before = [f for p, f in spots if (pos is None or p < pos) and f in fit]
+            full = before[-1] if before else fit[0]
             return full, self.titles.get(key(full))
         if len(words) == 1 and len(name) > 2 and name[0].isupper() and name not in self.unknown:
             self.unknown.add(name)
