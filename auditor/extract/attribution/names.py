@@ -70,24 +70,7 @@ _DOC_BY = re.compile(
 )
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s$")
-_PREPOSITIONS = frozenset(
-    {
-        "with",
-        "against",
-        "about",
-        "to",
-        "for",
-        "from",
-        "by",
-        "toward",
-        "towards",
-        "between",
-        "at",
-        "of",
-        "in",
-        "on",
-    }
-)
+_PREPOSITIONS = frozenset("with against about to for from by toward towards between at of in on".split())
 _DESCRIPTOR_NOUNS = frozenset(
     {"head", "member", "members", "leader", "chief", "founder", "host", "fellow", "state", "affairs", "staff"}
     | {"city", "town", "county", "government", "province", "region"}
