@@ -112,6 +112,7 @@ def test_a_title_word_that_is_a_surname_ends_the_name() -> None:
     )
     assert list(got) == ["Larry King"]
     assert len(got["Larry King"].mentions) == 2
+    assert got["Larry King"].role is None  # "Mr. King" is an honorific and a surname, no role
 
 
 def test_ages_relative_clauses_and_dash_asides_are_not_the_role() -> None:

@@ -360,7 +360,9 @@ def _name_phrase(words: list[str], resolve: OutletResolver | None) -> Phrase | N
         _organisation_role(words[:title_start]) if len(name_words) > 1 else None
     )
     honorific = None
-    if title and all(w.lower().rstrip(".") in HONORIFICS for w in title.split()) and not _is_title(name):
+    # "Mr. President" is a form of address, "Mr. King" an honorific and a surname
+    addressed = _is_title(name) and name.lower() not in _TITLE_SURNAMES
+    if title and all(w.lower().rstrip(".") in HONORIFICS for w in title.split()) and not addressed:
         honorific, title = title, ""  # "Mr." names a person and a gender, not a role
     role = ", ".join(p for p in (title, role_words) if p) or None
     acronym = any(
