@@ -78,6 +78,11 @@ BROKEN_STATUSES = frozenset(
         Status.INVALID_URL,
     }
 )
+# Outcomes a later run must find out afresh, never served from a cache: passing network
+# trouble (a name that did not resolve, a refused or timed-out connection), and no answer at all.
+UNCACHED_STATUSES = frozenset(
+    {Status.UNCHECKED, Status.INVALID_URL, Status.TIMEOUT, Status.CONNECTION_ERROR, Status.DNS_ERROR}
+)
 
 
 class Category(StrEnum):

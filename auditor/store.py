@@ -28,6 +28,7 @@ import sqlite_utils
 from auditor.errors import StoreError
 from auditor.models import (
     BROKEN_STATUSES,
+    UNCACHED_STATUSES,
     Article,
     Attribution,
     Audit,
@@ -50,6 +51,7 @@ from auditor.urls import check_key
 
 SCHEMA_VERSION = 2  # 2: runs.status, locks
 _BROKEN_SQL = ", ".join(f"'{s.value}'" for s in sorted(BROKEN_STATUSES))
+_UNCACHED_SQL = ", ".join(f"'{s.value}'" for s in sorted(UNCACHED_STATUSES))
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -443,10 +445,15 @@ class Store:
 
     @_mapped
     def cached_check(self, key: str, ttl_hours: float) -> CheckResult | None:
-        """The newest real check of ``key`` younger than ``ttl_hours``; ``unchecked`` never counts."""
+        """The newest real check of ``key`` younger than ``ttl_hours``.
+
+        Passing network trouble (``UNCACHED_STATUSES``: DNS, connection, timeout) is history,
+        never an answer: an article audited with the network down keeps those rows, and the
+        next run must ask again instead of reporting them as dead links.
+        """
         row = next(
             self.db.query(
-                "SELECT * FROM checks WHERE url = ? AND status != 'unchecked'"
+                f"SELECT * FROM checks WHERE url = ? AND status NOT IN ({_UNCACHED_SQL})"
                 " ORDER BY checked_at DESC, id DESC LIMIT 1",
                 [key],
             ),

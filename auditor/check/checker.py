@@ -30,7 +30,7 @@ from auditor.check import archive, client, softpage, status
 from auditor.check.client import Answer, FetchError, Transport
 from auditor.check.gate import Gate, HostTooSlow
 from auditor.check.guard import DNSFailure, Guard, Refused, Resolver, system_resolver
-from auditor.models import CheckOptions, CheckResult, Hop, Status
+from auditor.models import UNCACHED_STATUSES, CheckOptions, CheckResult, Hop, Status
 from auditor.urls import DEFAULT_PORTS, BadURL, check_key, normalise
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -303,10 +303,6 @@ def distinct_keys(urls: Sequence[str]) -> dict[str, str | None]:
     return keys
 
 
-# Outcomes a later run should find out afresh: passing network trouble, and no answer at all.
-_NOT_CACHED = frozenset(
-    {Status.UNCHECKED, Status.INVALID_URL, Status.TIMEOUT, Status.CONNECTION_ERROR, Status.DNS_ERROR}
-)
 DONE_MAX = 200_000  # results a session keeps in memory (about 0.5 KB each)
 
 
@@ -416,7 +412,7 @@ class CheckSession:
             result = hit  # answered by an earlier run: not a new row of history
         else:
             result = await _one(self._run, key, invalid, None)
-            if self._store is not None and result.requests and result.status not in _NOT_CACHED:
+            if self._store is not None and result.requests and result.status not in UNCACHED_STATUSES:
                 self._store.put(result)
         self._done[key] = result
         while len(self._done) > DONE_MAX:  # oldest out; a store cache still answers for them
