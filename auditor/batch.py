@@ -44,7 +44,7 @@ from auditor import __version__
 from auditor.budget import EXIT_OVER_BUDGET, check_links, within
 from auditor.check import CheckSession
 from auditor.discover import discover
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, NetworkUnreachable
 from auditor.load import DEFAULT_MAX_BYTES, content_hash, load_path
 from auditor.models import Article, Audit, Budget, CheckOptions, CheckResult, CrossPostMethod, LinkKind
 from auditor.outputs import check_file_target, prepare_dir
@@ -85,6 +85,11 @@ class BatchStats:
     links: int = 0
     urls_checked: int = 0  # distinct URLs resolved this run (from the network or the cache)
     near_duplicates: int = 0
+    # What --fail-on looks for, over every article of the folder (skipped ones too: an
+    # unchanged article still has its broken links), counted as the summary and report count.
+    broken: int = 0
+    placeholders: int = 0
+    state_media: int = 0
 
 
 class Event(StrEnum):
@@ -346,6 +351,8 @@ class _Runner:
             return {}
         published = {k: a.metadata.published for a in articles if a.metadata.published for k in _web_keys(a)}
         results = await session.check(keys, published=published)
+        if session.network_down:  # these articles are left for a rerun, not stored unchecked
+            raise NetworkUnreachable(session.network_down)
         by_key = {r.url: r for r in results}
         checked = {}
         for key, checker_key in zip(keys, _checker_keys(keys), strict=True):
@@ -402,7 +409,19 @@ def _checker_keys(keys: list[str]) -> list[str]:
     return [next(iter(distinct_keys([k]))) for k in keys]
 
 
-def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, progress: Progress) -> None:
+def _count_problems(audits: list[Audit], sources: set[str], stats: BatchStats) -> None:
+    from auditor.report import views
+
+    for audit in audits:
+        if audit.article.source in sources:
+            verdict = views.verdict(audit, views.link_rows(audit))
+            stats.broken += verdict.counts["broken"]
+            stats.placeholders += verdict.counts["placeholder"]
+            stats.state_media += len(verdict.state_media)
+
+
+def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, progress: Progress,
+            sources: set[str]) -> None:  # fmt: skip
     """Near-duplicates across the whole database, then the reports they change and the index.
 
     One full load serves both (the index needs every article anyway); near-duplicate
@@ -424,6 +443,7 @@ def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, pr
         write_report(audit, opts.out_dir)
         store.save_audit(replace(audit, checks=()), run_id)
     stats.near_duplicates = sum(1 for a in audits if _has_near_duplicate(a))
+    _count_problems(audits, sources, stats)
     progress(stats, Event.PHASE, "writing the index")
     write_index(audits, store.failures(), opts.out_dir)
 
@@ -473,7 +493,7 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
         progress(stats, Event.START)
         if todo:
             _audit_files(todo, opts, store, run_id, stats, progress)
-        _finish(store, run_id, opts, stats, progress)
+        _finish(store, run_id, opts, stats, progress, {str(p) for p in files})
         store.finish_run(run_id, asdict(stats))
     except BaseException as exc:
         ending = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

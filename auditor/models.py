@@ -321,6 +321,28 @@ class CheckResult:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SiteProbe:
+    """How a site answered a path that cannot exist, for one section of it (``key``).
+
+    Kept so that each link's page can be compared with it: the final status and URL after
+    redirects, and for a page, its title and a sketch of its text (the smallest hashes of its
+    word shingles, enough to estimate how similar two pages are without keeping either).
+    """
+
+    key: str  # scheme, host, section and the shape of the paths it stands for
+    url: str  # the path that cannot exist
+    status: int  # the last answer's HTTP status
+    final_url: str
+    redirects: int = 0
+    title: str = ""  # normalised
+    size: int = 0  # characters of main text
+    shingles: int = 0  # distinct shingles of the main text
+    sketch: tuple[int, ...] = ()
+    article: bool = False  # the page is marked up as an article
+    checked_at: str = ""  # ISO 8601 UTC
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CheckOptions:
     """The checker's limits in one record (CLI flags map onto these fields)."""
 
@@ -337,6 +359,7 @@ class CheckOptions:
     allow_private: bool = False  # loopback and private networks
     allow_link_local: bool = False  # link-local networks, cloud metadata services included
     archive: bool = True
+    probe: bool = True  # ask each site how it answers a path that cannot exist (soft 404s)
     recheck: bool = False
     cache_ttl_hours: float = 24.0
     user_agent: str = "auditor-link-checker/0.1 (+https://example.invalid/auditor)"
@@ -353,6 +376,7 @@ class Audit:
     article: Article
     checks: tuple[CheckResult, ...] = ()
     run_id: int | None = None
+    network_down: str | None = None  # why the network looked unreachable while checking
     _by_url: dict[str, CheckResult] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:

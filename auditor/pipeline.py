@@ -102,11 +102,13 @@ def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
 
 def check_article(article: Article, options: CheckOptions, *, cache: ResultCache | None = None) -> Audit:
     """Check every distinct web URL of one article (each once) and pair the results with it."""
-    from auditor.check.checker import check_all
+    from auditor.check.checker import check_run
 
     urls, published = _check_inputs(article)
-    checks = check_all(urls, options, published=published, cache=cache) if urls else []
-    return Audit(article=article, checks=tuple(checks))
+    if not urls:
+        return Audit(article=article)
+    checked = check_run(urls, options, published=published, cache=cache)
+    return Audit(article=article, checks=tuple(checked.results), network_down=checked.network_down)
 
 
 def load_source(source: str, options: CheckOptions, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:

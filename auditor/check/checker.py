@@ -30,6 +30,7 @@ from auditor.check import archive, client, softpage, status
 from auditor.check.client import Answer, FetchError, Transport
 from auditor.check.gate import Gate, HostTooSlow
 from auditor.check.guard import DNSFailure, Guard, Refused, Resolver, system_resolver
+from auditor.check.netwatch import NETWORK_KINDS, NETWORK_UNREACHABLE, NetworkWatch
 from auditor.models import UNCACHED_STATUSES, CheckOptions, CheckResult, Hop, Status
 from auditor.urls import DEFAULT_PORTS, BadURL, check_key, normalise
 
@@ -39,6 +40,7 @@ BACKOFF_BASE = 0.5  # seconds; doubled per attempt, plus up to 50 % jitter
 _FILE_EXT = (".pdf", ".zip", ".gz", ".mp4", ".mp3", ".mov", ".avi", ".jpg", ".jpeg", ".png", ".gif", ".webp",
              ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".csv", ".epub", ".tar", ".7z", ".iso", ".exe")  # fmt: skip
 _HEAD_FALLBACK = frozenset({400, 403, 405, 500, 501})
+_REASONS = {"not-in-cassette": "not in cassette", "network": NETWORK_UNREACHABLE}
 _KIND_STATUS = {
     "timeout": Status.TIMEOUT,
     "dns": Status.DNS_ERROR,
@@ -47,6 +49,7 @@ _KIND_STATUS = {
     "protocol": Status.CONNECTION_ERROR,
     "not-in-cassette": Status.UNCHECKED,
     "invalid": Status.INVALID_URL,
+    "network": Status.UNCHECKED,
 }
 
 
@@ -127,9 +130,15 @@ class _Run:
     sleep: Sleep
     published: Mapping[str, str]
     vetted: set[tuple[str, int]] = field(default_factory=set)
+    watch: NetworkWatch = field(default_factory=NetworkWatch)
+    suspect: set[str] = field(default_factory=set)  # keys that failed with nothing answering
 
     async def request(self, trace: _Trace, method: str, url: str, body: client.BodyWanted | None) -> Answer:
-        """One request with retries: connection errors, 429 and 503 (``Retry-After`` honoured)."""
+        """One request with retries: connection errors, 429 and 503 (``Retry-After`` honoured).
+
+        Every outcome is shown to the network watch; once it calls the network down, no
+        request is sent (``FetchError("network")``: the link is left unchecked).
+        """
         opts = self.options
         for attempt in range(opts.retries + 1):
             wait = BACKOFF_BASE * 2**attempt * (1 + random.random() / 2)
@@ -137,11 +146,11 @@ class _Run:
                 host = _host(url)
                 await self.gate.enter(host)
                 try:
-                    answer = await self._timed(trace, method, url, body)
+                    answer = await self._sent(trace, method, url, body, host)
                 finally:
                     self.gate.leave(host)
             except FetchError as exc:
-                if exc.kind != "connect" or attempt == opts.retries:
+                if exc.kind != "connect" or attempt == opts.retries or self.watch.down:
                     raise
             else:
                 if answer.status not in (429, 503) or attempt == opts.retries:
@@ -154,6 +163,24 @@ class _Run:
             if not opts.replay:  # a cassette answers the same at once: waiting changes nothing
                 await self.sleep(pause)
         raise AssertionError("unreachable")
+
+    async def _sent(
+        self, trace: _Trace, method: str, url: str, body: client.BodyWanted | None, host: str
+    ) -> Answer:
+        """One request, unless the network is down; its outcome told to the watch."""
+        if self.watch.down:
+            raise FetchError("network", self.watch.down)
+        self.watch.tried(host)
+        try:
+            answer = await self._timed(trace, method, url, body)
+        except FetchError as exc:
+            if exc.kind in NETWORK_KINDS:
+                self.watch.failed(host, exc.kind, exc.answered)
+            elif exc.kind in ("tls", "protocol"):
+                self.watch.answered(host)
+            raise
+        self.watch.answered(host)
+        return answer
 
     async def _timed(self, trace: _Trace, method: str, url: str, body: client.BodyWanted | None) -> Answer:
         """One request, its clock started when it is sent and charged to the check's budget."""
@@ -237,7 +264,9 @@ class _Run:
         except (Refused, HostTooSlow) as exc:
             result = _result(key, Status.UNCHECKED, str(exc), trace)
         except FetchError as exc:
-            reason = "not in cassette" if exc.kind == "not-in-cassette" else f"{exc.kind}: {exc.detail}"
+            if exc.kind in NETWORK_KINDS and not exc.answered:
+                self.suspect.add(key)  # unchecked instead, if the network turns out to be down
+            reason = _REASONS.get(exc.kind) or f"{exc.kind}: {exc.detail}"
             result = _result(key, _KIND_STATUS.get(exc.kind, Status.CONNECTION_ERROR), reason, trace)
         if opts.archive and result.status in (Status.DEAD, Status.SOFT_404):
             result = replace(result, archive_url=await self.archived(key))
@@ -376,10 +405,28 @@ class CheckSession:
         # another caller shares): one shield at a time instead of a shield and a gather
         # callback per URL; the checks themselves all run at once regardless.
         results = [f.result() if f.done() else await asyncio.shield(f) for f in futures]
+        if self.network_down:
+            results = [self._unreachable(r) for r in results]
         for result in results:
             if on_result:
                 on_result(result)
         return results
+
+    @property
+    def network_down(self) -> str | None:
+        """Why the network looks unreachable (then links are ``unchecked``), or None."""
+        return self._run.watch.down if self._run is not None else None
+
+    def _unreachable(self, result: CheckResult) -> CheckResult:
+        """A link that failed with nothing answering, once the network is known to be down:
+        not dead, not a timeout, but unchecked (and so never cached)."""
+        assert self._run is not None
+        if result.url not in self._run.suspect:
+            return result
+        changed = replace(result, status=Status.UNCHECKED, reason=NETWORK_UNREACHABLE, http_status=None)
+        if result.url in self._done:
+            self._done[result.url] = changed
+        return changed
 
     async def fetch_page(self, url: str) -> tuple[Answer, str] | CheckResult:
         """Follow ``url`` to its final answer, body included (for an article given as a URL).
@@ -455,6 +502,32 @@ async def _one(run: _Run, key: str, invalid: str | None, cache: ResultCache | No
         return await run.check(key)
     except Exception as exc:  # a checker bug must not sink the run: report it on the link
         return _result(key, Status.UNCHECKED, f"checker error: {type(exc).__name__}: {exc}"[:300])
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A whole run's results, and why the network looked unreachable (then links are unchecked)."""
+
+    results: list[CheckResult]
+    network_down: str | None = None
+
+
+def check_run(
+    urls: Sequence[str],
+    options: CheckOptions,
+    *,
+    transport: Transport | None = None,
+    published: Mapping[str, str] | None = None,
+    cache: ResultCache | None = None,
+) -> Checked:
+    """One session over ``urls``, run to its end (for the CLI and the pipeline)."""
+
+    async def run() -> Checked:
+        async with CheckSession(options, transport=transport, cache=cache) as session:
+            results = await session.check(urls, published=published)
+            return Checked(results, session.network_down)
+
+    return run_sync(run())
 
 
 def check_all(
