@@ -49,7 +49,7 @@ from auditor.load import DEFAULT_MAX_BYTES, content_hash, load_path
 from auditor.models import Article, Audit, Budget, CheckOptions, CheckResult, CrossPostMethod, LinkKind
 from auditor.outputs import check_file_target, prepare_dir
 from auditor.procs import process_identity, same_process
-from auditor.store import CheckCache, Store
+from auditor.store import CheckCache, ProbeCache, Store
 from auditor.urls import check_key
 
 if TYPE_CHECKING:
@@ -311,7 +311,9 @@ class _Runner:
     async def run(self, files: list[Path], pool: ParsePool) -> None:
         size = max(1, self.opts.chunk)
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        session = CheckSession(self.opts.check, cache=self.cache, on_checked=self._checked)
+        session = CheckSession(
+            self.opts.check, cache=self.cache, on_checked=self._checked, probes=ProbeCache(self.store)
+        )
         slots = asyncio.Semaphore(IN_FLIGHT)
         try:
             async with session, asyncio.TaskGroup() as group:

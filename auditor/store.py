@@ -43,6 +43,7 @@ from auditor.models import (
     LinkKind,
     Metadata,
     Region,
+    SiteProbe,
     SourceKind,
     Status,
 )
@@ -509,6 +510,61 @@ class CheckCache:
 
     def put(self, result: CheckResult) -> None:
         self.store.save_checks([result], self.run_id)
+
+
+# ---------------------------------------------------------------------- site probes (issue 13)
+# How each site section answers a path that cannot exist (``check/probe.py``), kept so that a
+# batch, and the runs after it, ask each site once. Only conclusive answers are kept (a 404,
+# or a page and its sketch): a probe that failed is asked again next run. A table of its own,
+# made when first needed, keyed by the probe's template; one row per key, the latest.
+PROBE_TTL_HOURS = 24 * 7  # a site changes how it answers unknown paths rarely; --recheck asks again
+_PROBES_TABLE = """
+CREATE TABLE IF NOT EXISTS probes (
+    key TEXT PRIMARY KEY, url TEXT NOT NULL, status INTEGER NOT NULL, final_url TEXT NOT NULL,
+    redirects INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0,
+    shingles INTEGER NOT NULL DEFAULT 0, sketch TEXT NOT NULL DEFAULT '[]',
+    article INTEGER NOT NULL DEFAULT 0, checked_at TEXT NOT NULL
+)"""
+_PROBE_FIELDS = ("key", "url", "status", "final_url", "redirects", "title", "size", "shingles", "sketch",
+                 "article", "checked_at")  # fmt: skip
+
+
+class ProbeCache:
+    """The checker's probe cache over a store (``check.probe.ProbeCache``)."""
+
+    def __init__(self, store: Store, ttl_hours: float = PROBE_TTL_HOURS) -> None:
+        self.store = store
+        self.ttl_hours = ttl_hours
+        with store._writing():
+            store.db.execute(_PROBES_TABLE)
+
+    def get(self, key: str) -> SiteProbe | None:
+        try:
+            row = self.store.db.execute(
+                f"SELECT {', '.join(_PROBE_FIELDS)} FROM probes WHERE key = ?", [key]
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(self.store.explain(exc)) from exc
+        if row is None:
+            return None
+        values = dict(zip(_PROBE_FIELDS, row, strict=True))
+        checked = _parse_time(values["checked_at"])
+        if checked is None or datetime.now(UTC) - checked > timedelta(hours=self.ttl_hours):
+            return None
+        values["sketch"] = tuple(json.loads(values["sketch"]))
+        values["article"] = bool(values["article"])
+        return SiteProbe(**values)
+
+    def put(self, probe: SiteProbe) -> None:
+        values = [getattr(probe, name) for name in _PROBE_FIELDS]
+        values[_PROBE_FIELDS.index("sketch")] = json.dumps(list(probe.sketch))
+        values[_PROBE_FIELDS.index("checked_at")] = probe.checked_at or _now()
+        with self.store._writing():
+            self.store.db.execute(
+                f"INSERT OR REPLACE INTO probes ({', '.join(_PROBE_FIELDS)})"
+                f" VALUES ({', '.join('?' * len(_PROBE_FIELDS))})",
+                values,
+            )
 
 
 # ---------------------------------------------------------------------- rows <-> records

@@ -104,14 +104,14 @@ class Verdict:
 
 
 @dataclass(frozen=True, slots=True)
-class _Page:
+class Page:
     title: str
     h1: str
     main: str
     is_article: bool
 
 
-def _parse(html: str) -> _Page | None:
+def _parse(html: str) -> Page | None:
     try:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
@@ -130,9 +130,14 @@ def _parse(html: str) -> _Page | None:
     meta = " ".join(
         root.xpath("//meta[@property='og:type']/@content|//meta[@property='article:published_time']/@content")
     )
-    return _Page(
+    return Page(
         title=title[:300], h1=h1[:300], main=main[:20000], is_article="article" in meta.lower() or "-" in meta
     )
+
+
+def parse_page(html: str) -> Page | None:
+    """Title, first heading, main text and article markup of a page (None if unparsable)."""
+    return _parse(html)
 
 
 # Literal words every marker of each kind contains (checked on lower-cased text, which is
@@ -176,7 +181,7 @@ def could_be_a_verdict(html: str) -> bool:
     return False
 
 
-def soft404_score(page: _Page) -> tuple[int, list[str]]:
+def soft404_score(page: Page) -> tuple[int, list[str]]:
     """Points for each place that says not-found; points against for article evidence."""
     score, why = 0, []
     for label, text, points in (("title", page.title, 2), ("h1", page.h1, 2)):
