@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_check.py              # 200 articles x 20 links, 3,700 URLs
     .venv/bin/python benchmarks/bench_check.py --burn 2     # the same with two CPU burners beside
     .venv/bin/python benchmarks/bench_check.py --quick      # 40 articles, 400 URLs, 8 hosts
+    .venv/bin/python benchmarks/bench_check.py --repeat 3   # 3 rounds, each checker once a round
 
 Both checkers run as a user runs them, as commands over a folder of HTML articles whose links
 point at ``benchmarks/fakeweb.py`` (hosts on 127.0.0.N, fixed latency, a hanging host, a
@@ -212,6 +213,50 @@ def startup(page: Path, repeat: int = 5) -> None:
         )
 
 
+def rounds(
+    folder: Path, web: Web, args: argparse.Namespace, truth: list[tuple[str, str]], limit: float
+) -> list[tuple[int, Run]]:
+    """Every checker once a round, the order rotated each round: on a shared machine the load
+    drifts, and a fixed order would hand the same checker the same moments every time."""
+    names = ["auditor", *([] if args.no_lychee else ["lychee"])]
+    runs: list[tuple[int, Run]] = []
+    for r in range(args.repeat):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            run = run_lychee(folder, web, args) if name == "lychee" else run_auditor(folder, web, args)
+            if run is not None:
+                print(f"\n[round {r + 1}]", end="")
+                report(run, truth, limit)
+                runs.append((r, run))
+    return runs
+
+
+def summary(runs: list[tuple[int, Run]], n: int) -> None:
+    """One line a run, its CPU beside the same round's lychee; then each checker's medians."""
+    lychee = {r: run for r, run in runs if run.name == "lychee"}
+    print("\nround  checker            load(1m)  wall s  CPU s  CPU s/1k URLs  RSS MB  CPU / lychee's")
+    for r, run in runs:
+        ref = lychee.get(r)
+        ratio = f"{run.cpu / ref.cpu:.2f}x" if ref and run is not ref else "-"
+        load1 = run.load.split()[2].rstrip(",")
+        print(f"{r + 1:>5}  {run.name:<17}  {load1:>8}  {run.wall:6.2f}  {run.cpu:5.2f}  {run.cpu / n * 1000:13.2f}"
+              f"  {run.rss_mb:6.0f}  {ratio:>14}")  # fmt: skip
+    print("\nmedians")
+    for name in dict.fromkeys(run.name for _r, run in runs):
+        mine = [(r, run) for r, run in runs if run.name == name]
+        cpu = statistics.median(run.cpu for _r, run in mine)
+        wall = statistics.median(run.wall for _r, run in mine)
+        rss = statistics.median(run.rss_mb for _r, run in mine)
+        same = [(run, lychee[r]) for r, run in mine if r in lychee and name != "lychee"]
+        versus = ""
+        if same:  # each run against the same round's lychee, whose own CPU varies run to run
+            cpu_x = statistics.median(ours.cpu / theirs.cpu for ours, theirs in same)
+            wall_x = statistics.median(ours.wall / theirs.wall for ours, theirs in same)
+            versus = f"; against the same round's lychee: CPU {cpu_x:.2f}x, wall {wall_x:.2f}x (medians)"
+        print(f"  {name}: wall {wall:.2f} s, CPU {cpu:.2f} s = {cpu / n * 1000:.2f} s per 1,000 URLs,"
+              f" peak RSS {rss:.0f} MB{versus}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -223,6 +268,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--burn", type=int, default=0, help="CPU burners to run beside the checkers")
     parser.add_argument("--no-lychee", action="store_true")
+    parser.add_argument("--no-startup", action="store_true", help="skip the start-up figures")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds, each running every checker once")
     args = parser.parse_args()
     web = Web(hosts=8 if args.quick else 20, port=args.port, latency=args.latency)
     truth = corpus(web, 400 if args.quick else 3700)
@@ -242,15 +289,11 @@ def main() -> None:
                   f" per-host {args.per_host}; {args.burn} CPU burners beside; {os.cpu_count()} CPUs")  # fmt: skip
             print(f"politeness bound: {needed} requests / ({web.hosts} hosts x {args.per_host} / "
                   f"{web.latency:g} s) + {args.timeout:g} s slowest timeout = {limit:.2f} s")  # fmt: skip
-            ours = run_auditor(folder, web, args)
-            report(ours, truth, limit)
-            theirs = None if args.no_lychee else run_lychee(folder, web, args)
-            if theirs is not None:
-                report(theirs, truth, limit)
-                print(f"\nauditor / lychee: wall {ours.wall / theirs.wall:.2f}x, CPU {ours.cpu / theirs.cpu:.2f}x,"
-                      f" peak RSS {ours.rss_mb / theirs.rss_mb:.2f}x")  # fmt: skip
-            print("\nstart-up")
-            startup(HERE.parent / "examples" / "cc-republished.html")
+            runs = rounds(folder, web, args, truth, limit)
+            summary(runs, len(truth))
+            if not args.no_startup:
+                print("\nstart-up")
+                startup(HERE.parent / "examples" / "cc-republished.html")
     finally:
         fake.terminate()
         fake.wait(timeout=10)

@@ -364,10 +364,21 @@ def score_reposts(devset: Path, only: str | None, misses: list[str] | None) -> d
     return scores
 
 
-def _outlet_key(name: str | None) -> str:
-    from auditor.extract.crosspost.own import key
+_CORPORATE = frozenset(
+    "inc llc ltd limited pvt plc gmbh ag sa co company corp corporation group media network publishing "
+    "communications newspapers digital holdings".split()
+)
 
-    return key(re.sub(r"^(?:https?://)?(?:www\.)?", "", name or "").split("/")[0])
+
+def _outlet_key(name: str | None) -> str:
+    """Words of an outlet name without "the", years, punctuation or a corporate suffix (the
+    scorer's own rule, independent of the auditor's code)."""
+    text = re.sub(r"^(?:https?://)?(?:www\.)?", "", name or "").split("/")[0]
+    words = re.findall(r"[^\W_]+", re.sub(r"\b(?:19|20)\d{2}\b", " ", text).casefold())
+    words = words[1:] if words[:1] == ["the"] else words
+    while len(words) > 1 and words[-1] in _CORPORATE:
+        words.pop()
+    return " ".join(words)
 
 
 def _step_match(pred_name: str | None, pred_domain: str | None, gold: dict[str, Any]) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from auditor.extract.dates import find_date
 from auditor.models import Block, Document, PageCue, Place, Region
+from auditor.parse.text import DATELINE
 
 _LABEL = re.compile(
     r"^\s*(?:(?:written|posted|reported|words|text|story|edited|compiled|report)\s+)?"
@@ -205,6 +206,16 @@ def _from_blocks(blocks: tuple[Block, ...]) -> list[str]:
             return names
         if block.region is Region.BODY and len(block.text) > 200:
             break
+    head = [b for b in blocks[:8] if b.region is not Region.BODY]
+    for i, block in enumerate(head[1:4], start=1):
+        # a name alone on its line under the title, over a dateline ("Example Review, 3 May 2024")
+        after = head[i + 1].text if i + 1 < len(head) else ""
+        if (
+            DATELINE.match(after.strip())
+            and 2 <= len(block.text.split()) <= 5
+            and looks_like_name(block.text.strip())
+        ):
+            return [block.text.strip()]
     body = [b for b in blocks if b.region in {Region.BODY, Region.FOOTER, Region.BYLINE}]
     for block in [*body[:6], *body[-8:]]:
         if (m := _CREDIT.search(block.text)) and (names := byline_names(m.group("names"))):

@@ -35,12 +35,16 @@ class _LD:
     nodes of the graph, so a reader that ignores ``@id`` finds neither.
     """
 
-    def __init__(self, raw: tuple[str, ...]) -> None:
+    def __init__(self, raw: tuple[str, ...], own_urls: tuple[str | None, ...] = ()) -> None:
         objects = jsonld.objects(raw)
         self.by_id = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
         articles = [o for o in objects if any(k in jsonld.types(o) for k in _ARTICLE_TYPES)]
         pages = [o for o in objects if "webpage" in jsonld.types(o)]
-        self.article: dict[str, Any] = (articles or pages or [{}])[0]
+        # A page may describe several articles (a list of related stories, a liveblog's
+        # updates): the article is the one whose address is the page's own, else the first.
+        own = {u.rstrip("/") for u in (_norm_url(u) for u in own_urls) if u}
+        mine = [o for o in articles if own & {u.rstrip("/") for u in _node_urls(o)}]
+        self.article: dict[str, Any] = (mine or articles or pages or [{}])[0]
         self.website = next((o for o in objects if "website" in jsonld.types(o)), {})
 
     def get(self, key: str) -> Any:
@@ -52,6 +56,16 @@ class _LD:
         if isinstance(node, dict) and "name" not in node and isinstance(node.get("@id"), str):
             return self.by_id.get(node["@id"], node)
         return node
+
+
+def _node_urls(node: dict[str, Any]) -> list[str]:
+    out = []
+    for value in (node.get("url"), node.get("@id"), node.get("mainEntityOfPage")):
+        if isinstance(value, dict):
+            value = value.get("@id") or value.get("url")
+        if isinstance(value, str) and (url := _norm_url(value)):
+            out.append(url)
+    return out
 
 
 def _names(value: Any) -> list[str]:
@@ -236,7 +250,7 @@ def extract_metadata(
     domain to its row (both from the domain table), so that a page whose markup names no
     outlet is named by the table ("nytimes.com" -> "The New York Times").
     """
-    ld = _LD(doc.meta.json_ld)
+    ld = _LD(doc.meta.json_ld, (base_url, doc.url, doc.meta.canonical, doc.meta.og_url))
     publisher = _names(ld.get("publisher"))
     website = _names(ld.website.get("name"))
     datelines = _datelines(doc)

@@ -121,6 +121,24 @@ def test_every_body_framing_is_read_and_interim_answers_skipped() -> None:
     assert folded.status is Status.REDIRECTED and folded.final_url and folded.final_url.endswith("/story")
 
 
+def test_bare_line_feeds_are_read_as_line_ends() -> None:
+    """Embedded servers end header and chunk lines with a bare LF; such a page is alive."""
+
+    async def bare_lf(path: str, w: asyncio.StreamWriter) -> bool:
+        if path == "/chunked":
+            w.write(b"HTTP/1.1 200 OK\nContent-Type: text/html\nTransfer-Encoding: chunked\n\n")
+            w.write(b"%x\n%s\n0\n\n" % (len(PAGE), PAGE))
+        else:
+            w.write(b"HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: %d\n\n%s" % (len(PAGE), PAGE))
+        await w.drain()
+        return True
+
+    one = CheckOptions(timeout=2.0, allow_private=True, archive=False, retries=0, per_host=1)
+    server, results = check(bare_lf, ["/length", "/chunked", "/length2"], one)
+    assert [r.status for r in results] == [Status.OK] * 3
+    assert server.connections == 1  # read to the end of each answer, so the connection is reused
+
+
 def test_the_request_line_and_host_header_are_what_the_url_says() -> None:
     async def go() -> tuple[Server, list[bytes]]:
         async with serving(page) as (server, base):

@@ -300,3 +300,27 @@ def test_outlet_from_the_title_or_the_domain_table_when_markup_names_none() -> N
     untitled = f"<html><body><article>{STORY}</article></body></html>"
     assert _extract(untitled, base_url="https://www.rt.com/news/1/").outlet == "RT"
     assert _extract(untitled).outlet is None
+
+
+def test_a_name_alone_under_the_title_over_a_dateline_is_the_author() -> None:
+    text = (
+        "Dredging Splits the Quay\n\nAna Ruiz-Okafor\n\nHarbour Review, May 3, 2024\n\n"
+        "The harbour board met on Tuesday to discuss the dredging plan, which has divided the town for a decade.\n"
+    )
+    assert meta(text, "export.txt").authors == ("Ana Ruiz-Okafor",)
+    no_dateline = text.replace("Harbour Review, May 3, 2024\n\n", "")
+    assert meta(no_dateline, "export.txt").authors == ()
+
+
+def test_of_several_json_ld_articles_the_one_at_the_pages_address_is_the_article() -> None:
+    related = {"@type": "NewsArticle", "headline": "Ferry fares rise", "url": "https://ledger.example/ferry",
+               "datePublished": "2021-01-01", "author": {"name": "Nils Haug"}}  # fmt: skip
+    own = {"@type": "NewsArticle", "headline": "Quay vote", "mainEntityOfPage": {"@id": "https://ledger.example/quay"},
+           "datePublished": "2024-05-02", "author": {"name": "Ana Ruiz"}}  # fmt: skip
+    html = (
+        "<html><head><link rel='canonical' href='https://ledger.example/quay'>"
+        + ld({"@graph": [related, own]})
+        + f"</head><body><article><h1>Quay vote</h1>{STORY}</article></body></html>"
+    )
+    m = meta(html)
+    assert (m.title, m.published, m.authors) == ("Quay vote", "2024-05-02", ("Ana Ruiz",))

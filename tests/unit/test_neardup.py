@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
+from auditor.batch.neardup import Candidate, near_duplicates
 from auditor.models import CrossPostMethod, Metadata
-from auditor.neardup import Candidate, near_duplicates
 
 VOCAB = [
     "the",

@@ -68,12 +68,12 @@ def test_failure_inside_save_audit_leaves_the_database_as_before(
     store.save_audit(make_audit(), run)
     dump_before = list(store.db.conn.iterdump())
 
-    import auditor.store as store_module
+    from auditor.store import rows as store_rows
 
     def boom(*args: object) -> list[dict[str, object]]:
         raise KeyboardInterrupt  # Ctrl-C between the links and the cross-posts
 
-    monkeypatch.setattr(store_module, "_record_rows", boom)
+    monkeypatch.setattr(store_rows, "record_rows", boom)
     with pytest.raises(KeyboardInterrupt):
         store.save_audit(make_audit(content_hash="new", title="half written"), run)
     with pytest.raises(KeyboardInterrupt):
@@ -85,15 +85,15 @@ _KILLED_MID_ARTICLE = """
 import os, signal, sys
 from auditor.store import Store
 from tests.fixtures.report.records import make_audit, plain_audit
-import auditor.store as module
+import auditor.store.rows as module
 
 store = Store.open(sys.argv[1])
 run = store.start_run("batch", {}, "0.1.0")
 store.save_audit(plain_audit("a.txt", "Alpha"), run)
-real = module._record_rows
+real = module.record_rows
 def die(*args):
     os.kill(os.getpid(), signal.SIGKILL)  # links written, cross-posts not yet
-module._record_rows = die
+module.record_rows = die
 store.save_audit(make_audit(), run)
 """
 

@@ -1,0 +1,86 @@
+"""The default engine: this machine's cores parse, one check session answers every URL.
+
+Parse chunk n+1 while earlier chunks' URLs are checked; commit each article as its chunk
+completes. One :class:`CheckSession` serves the whole batch, so per-host politeness holds
+across all chunks, a URL is fetched once however many chunks cite it, and up to
+``IN_FLIGHT`` chunks are checked at once: one slow host delays the chunks that cite it, not
+the whole batch. Memory is bounded by the chunks in flight, not the corpus.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from auditor.batch.options import BatchOptions
+from auditor.batch.pool import ParsePool
+from auditor.batch.sink import Sink, by_key, wanted
+from auditor.check import CheckSession
+from auditor.errors import NetworkUnreachable
+from auditor.models import Article, CheckResult
+from auditor.store import CheckCache, ProbeCache
+
+IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
+
+
+class LocalEngine:
+    def __init__(self, opts: BatchOptions, sink: Sink) -> None:
+        self.opts, self.sink = opts, sink
+        self.cache = CheckCache(sink.store, sink.run_id, opts.check.cache_ttl_hours)
+
+    def run(self, files: list[Path]) -> None:
+        opts = self.opts
+        pool = ParsePool(
+            opts.workers, max_bytes=opts.max_bytes, domains_file=opts.check.domains_file, budget=opts.budget
+        )
+        finished = False
+        try:
+            asyncio.run(self._run(files, pool))
+            finished = True
+        finally:
+            pool.close(abort=not finished)  # on Ctrl-C or a crash: stop the workers, do not wait
+
+    async def _run(self, files: list[Path], pool: ParsePool) -> None:
+        size = max(1, self.opts.chunk)
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        session = CheckSession(
+            self.opts.check,
+            cache=self.cache,
+            on_checked=self.sink.checked,
+            probes=ProbeCache(self.sink.store),
+        )
+        slots = asyncio.Semaphore(IN_FLIGHT)
+        try:
+            async with session, asyncio.TaskGroup() as group:
+                pending = pool.submit(chunks[0]) if chunks else []
+                for index, chunk in enumerate(chunks):
+                    results = await pool.results(chunk, pending)
+                    pending = pool.submit(chunks[index + 1]) if index + 1 < len(chunks) else []
+                    await slots.acquire()
+                    group.create_task(self._finish_chunk(session, chunk, results, slots))
+        except BaseExceptionGroup as group_error:  # one failing chunk stops the batch: say why
+            raise group_error.exceptions[0] from None
+
+    async def _finish_chunk(
+        self, session: CheckSession, chunk: list[Path], results: list[Article | str], slots: asyncio.Semaphore
+    ) -> None:
+        try:
+            for path, result in zip(chunk, results, strict=True):
+                if isinstance(result, str):
+                    self.sink.failed(str(path), result)
+            articles = [r for r in results if isinstance(r, Article)]
+            checked = await self._check(session, articles)
+            for article in articles:  # no await below: a cancellation cannot split a commit
+                self.sink.commit(article, checked)
+        finally:
+            slots.release()
+
+    async def _check(self, session: CheckSession, articles: list[Article]) -> dict[str, CheckResult]:
+        """Every check key of these articles, answered by the session (fresh, shared or cached)."""
+        keys, published = wanted(articles)
+        if not keys:
+            return {}
+        results = await session.check(keys, published=published)
+        if session.network_down:  # these articles are left for a rerun, not stored unchecked
+            raise NetworkUnreachable(session.network_down)
+        return by_key(keys, results)

@@ -1,0 +1,98 @@
+"""The batch's one writer: failures, reports, ``--jsonl`` lines and per-article commits.
+
+Every engine ends here, in the process that owns the database: records come back from the
+workers (processes on this machine or a Dask cluster) and are written one article per
+transaction, after its report and ``--jsonl`` line, so resume works the same whichever
+engine did the work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import IO
+
+from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
+from auditor.batch.work import one_line
+from auditor.models import Article, Audit, CheckResult, LinkKind
+from auditor.store import Store
+from auditor.urls import check_key
+
+
+class Sink:
+    def __init__(
+        self, opts: BatchOptions, store: Store, run_id: int, stats: BatchStats, progress: Progress
+    ) -> None:
+        self.opts, self.store, self.run_id, self.stats, self.progress = opts, store, run_id, stats, progress
+        self.jsonl: IO[str] | None = None
+
+    def failed(self, source: str, reason: str) -> None:
+        self.store.record_failure(source, reason, self.run_id)
+        self.stats.failed += 1
+        self.progress(self.stats, Event.FAILED, reason)
+
+    def checked(self, _result: CheckResult) -> None:
+        self.stats.urls_checked += 1
+        self.progress(self.stats, Event.URL)
+
+    def commit(self, article: Article, checked: dict[str, CheckResult]) -> None:
+        """Report, ``--jsonl`` line, then the article's rows in one transaction."""
+        from auditor.report.render import write_report  # Jinja2 only where reports are written
+
+        audit = Audit(article=article, checks=tuple(checked[k] for k in web_keys(article) if k in checked))
+        try:
+            write_report(audit, self.opts.out_dir)
+        except OSError:
+            raise  # a full disk is the batch's problem, not this article's
+        except Exception as exc:  # a report bug on one odd article: recorded, not committed
+            self.failed(
+                article.source,
+                one_line(article.source, f"cannot write its report ({type(exc).__name__}: {exc})"),
+            )
+            return
+        self._write_jsonl(audit)
+        self.store.save_audit(audit, self.run_id)
+        self.stats.audited += 1
+        self.stats.links += len(article.links)
+        self.progress(self.stats, Event.ARTICLE, article.source)
+
+    def _write_jsonl(self, audit: Audit) -> None:
+        if self.opts.jsonl is None:
+            return
+        from auditor.cli.jsonout import article_json
+
+        if self.jsonl is None:
+            self.opts.jsonl.parent.mkdir(parents=True, exist_ok=True)
+            self.jsonl = self.opts.jsonl.open("a", encoding="utf-8")
+        self.jsonl.write(json.dumps(article_json(audit.article, audit.checks), ensure_ascii=False) + "\n")
+        self.jsonl.flush()
+
+    def close(self) -> None:
+        if self.jsonl is not None:
+            self.jsonl.close()
+
+
+def web_keys(article: Article) -> list[str]:
+    """The check keys of an article's web links, as the store and the report look them up."""
+    return list(dict.fromkeys(check_key(lk.url) for lk in article.links if lk.kind is LinkKind.WEB))
+
+
+def wanted(articles: Sequence[Article]) -> tuple[list[str], dict[str, str]]:
+    """The distinct check keys of some articles, and the publication date to look each up by."""
+    keys = list(dict.fromkeys(k for a in articles for k in web_keys(a)))
+    published = {k: a.metadata.published for a in articles if a.metadata.published for k in web_keys(a)}
+    return keys, published
+
+
+def by_key(keys: Sequence[str], results: Iterable[CheckResult]) -> dict[str, CheckResult]:
+    """Each key's result, though the checker files it under its own (once more normalised) key."""
+    from auditor.check.checker import distinct_keys
+
+    found = {r.url: r for r in results}
+    checked = {}
+    for key in keys:
+        result = found.get(next(iter(distinct_keys([key]))))
+        if result is not None:
+            checked[key] = result if result.url == key else replace(result, url=key)
+    return checked

@@ -1,0 +1,178 @@
+"""Rows to records and back: the one place that knows how a record is laid out in a table.
+
+Attribution and cross-post columns are their field names, so a field added to the record
+needs only its column; tuples are stored as JSON text, which Datasette shows as a list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from auditor.models import (
+    Article,
+    Attribution,
+    Category,
+    CheckResult,
+    CrossPost,
+    CrossPostMethod,
+    Format,
+    Hop,
+    Link,
+    LinkKind,
+    Metadata,
+    Region,
+    SourceKind,
+    Status,
+)
+from auditor.urls import check_key
+
+_R = TypeVar("_R", Attribution, CrossPost)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def parse_time(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def article_row(article: Article, run_id: int) -> dict[str, object]:
+    meta = article.metadata
+    return {
+        "source": article.source,
+        "format": str(article.format),
+        "title": meta.title,
+        "authors": json.dumps(list(meta.authors), ensure_ascii=False),
+        "published": meta.published,
+        "outlet": meta.outlet,
+        "outlet_domain": meta.outlet_domain,
+        "canonical_url": meta.canonical_url,
+        "og_url": meta.og_url,
+        "language": meta.language,
+        "content_hash": article.content_hash,
+        "body_text": article.text,
+        "run_id": run_id,
+        "audited_at": now(),
+    }
+
+
+def link_rows(links: Sequence[Link], article_id: int) -> list[dict[str, object]]:
+    return [
+        {
+            "article_id": article_id,
+            "position": lk.position,
+            "url": lk.url,
+            "href": lk.href,
+            "anchor_text": lk.text,
+            "region": str(lk.region),
+            "kind": str(lk.kind),
+            "domain": lk.domain,
+            "category": None if lk.category is None else str(lk.category),
+            "context": lk.context,
+            "check_url": check_key(lk.url) if lk.kind is LinkKind.WEB else None,
+        }
+        for lk in links
+    ]
+
+
+def record_rows(items: Sequence[Attribution | CrossPost], article_id: int) -> list[dict[str, object]]:
+    """Attribution and cross-post columns are their field names; tuples are stored as JSON."""
+    rows = []
+    for position, item in enumerate(items):
+        row: dict[str, object] = {"article_id": article_id, "position": position}
+        for f in fields(item):
+            value = getattr(item, f.name)
+            row[f.name] = (
+                json.dumps([str(v) for v in value], ensure_ascii=False) if isinstance(value, tuple) else value
+            )
+        rows.append(row)
+    return rows
+
+
+def check_values(r: CheckResult, run_id: int) -> tuple[object, ...]:
+    hops = json.dumps([{"url": h.url, "status": h.status, "location": h.location} for h in r.redirects])
+    checked_at = r.checked_at or now()
+    head = (run_id, r.url, str(r.status), r.http_status, r.final_url, hops, r.reason, r.archive_url)
+    return (*head, checked_at, r.elapsed_ms, r.requests)
+
+
+def check_from_row(row: Mapping[str, Any]) -> CheckResult:
+    hops = tuple(
+        Hop(url=h["url"], status=h["status"], location=h.get("location"))
+        for h in json.loads(row["redirects"])
+    )
+    return CheckResult(
+        url=row["url"],
+        status=Status(row["status"]),
+        http_status=row["http_status"],
+        final_url=row["final_url"],
+        redirects=hops,
+        reason=row["reason"],
+        archive_url=row["archive_url"],
+        checked_at=row["checked_at"],
+        elapsed_ms=row["elapsed_ms"],
+        requests=row["requests"],
+    )
+
+
+def _link_from_row(r: Mapping[str, Any]) -> Link:
+    return Link(
+        url=r["url"],
+        href=r["href"],
+        text=r["anchor_text"],
+        region=Region(r["region"]),
+        kind=LinkKind(r["kind"]),
+        domain=r["domain"],
+        category=None if r["category"] is None else Category(r["category"]),
+        context=r["context"],
+        position=r["position"],
+    )
+
+
+_DECODE: dict[str, Callable[[Any], Any]] = {
+    "kind": SourceKind,
+    "outlet_category": Category,
+    "method": CrossPostMethod,
+    "methods": lambda text: tuple(CrossPostMethod(m) for m in json.loads(text)),
+    "mentions": lambda text: tuple(json.loads(text)),
+}
+
+
+def _record_from_row(cls: type[_R], row: Mapping[str, Any]) -> _R:
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        value = row[f.name]
+        values[f.name] = value if value is None or f.name not in _DECODE else _DECODE[f.name](value)
+    return cls(**values)
+
+
+def article_from_rows(row: Mapping[str, Any], parts: Mapping[str, list[dict[str, Any]]]) -> Article:
+    meta = Metadata(
+        title=row["title"],
+        authors=tuple(json.loads(row["authors"])),
+        published=row["published"],
+        outlet=row["outlet"],
+        outlet_domain=row["outlet_domain"],
+        canonical_url=row["canonical_url"],
+        og_url=row["og_url"],
+        language=row["language"],
+    )
+    return Article(
+        source=row["source"],
+        format=Format(row["format"]),
+        metadata=meta,
+        links=tuple(_link_from_row(r) for r in parts.get("links", [])),
+        crossposts=tuple(_record_from_row(CrossPost, r) for r in parts.get("crossposts", [])),
+        attributions=tuple(_record_from_row(Attribution, r) for r in parts.get("attributions", [])),
+        content_hash=row["content_hash"],
+        text=row["body_text"],
+    )

@@ -1,0 +1,158 @@
+"""Writes: runs and their locks, one article per transaction, checks, domains, failures.
+
+Each article is written in one transaction (``save_audit``), so an interruption at any
+moment (Ctrl-C, SIGKILL, power loss) leaves either the article's previous rows or its new
+ones, never a mix. Re-auditing a source replaces its rows in place (its id is kept, so
+links from other tools stay valid); check results are history, one row per distinct URL
+and run, so link rot can be followed over time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterable, Mapping, Sequence
+
+from auditor.models import Article, Audit, Category, CheckResult, DomainInfo
+from auditor.procs import process_identity, same_process
+from auditor.store import rows
+from auditor.store.base import Busy, StoreBase
+
+RUN_STATUSES = ("running", "finished", "interrupted", "failed")
+
+
+class Writes(StoreBase):
+    """Every change to the database goes through one of these methods."""
+
+    # ------------------------------------------------------------------ runs
+
+    def start_run(
+        self, command: str, options: Mapping[str, object], version: str, *, lock: str | None = None
+    ) -> int:
+        """Record a run as ``running``; with ``lock``, also take that lock for it, or raise
+        ``Busy`` when a live process holds it (both in one transaction)."""
+        row = {"command": command, "version": version, "started_at": rows.now(), "status": "running"}
+        row["options"] = json.dumps(dict(options), default=str, sort_keys=True)
+        with self._writing():
+            if lock is not None:
+                self._take_over(lock)
+            run_id = self._insert("runs", row)
+            if lock is not None:
+                me = os.getpid()
+                self.db.execute(
+                    "INSERT OR REPLACE INTO locks (name, run_id, pid, host, process, acquired_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [lock, run_id, me, socket.gethostname(), process_identity(me), rows.now()],
+                )
+            return run_id
+
+    def _take_over(self, lock: str) -> None:
+        """Raise ``Busy`` if ``lock`` has a live holder; a dead holder's run was interrupted.
+
+        The holder is a process identity (pid and start time on this host), not a pid alone:
+        a batch killed outright leaves its row behind, and a later process may reuse its pid.
+        """
+        row = self.db.execute(
+            "SELECT run_id, pid, host, process, acquired_at FROM locks WHERE name = ?", [lock]
+        ).fetchone()
+        if row is None:
+            return
+        held_run, pid, host, process, since = row
+        if host != socket.gethostname() or same_process(pid, process):
+            raise Busy(
+                f"another {lock} (process {pid} on {host}, since {since}) is using the database {self.path};"
+                " wait for it to end, or stop it and rerun"
+            )
+        self.db.execute(
+            "UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'", [held_run]
+        )
+
+    def finish_run(self, run_id: int, counts: Mapping[str, int], status: str = "finished") -> None:
+        """End a run, ``finished`` or ``interrupted`` / ``failed`` with what it had done, and
+        release the lock it held."""
+        if status not in RUN_STATUSES[1:]:
+            raise ValueError(f"not a run status: {status}")
+        with self._writing():
+            self.db.execute(
+                "UPDATE runs SET finished_at = ?, counts = ?, status = ? WHERE id = ?",
+                [rows.now(), json.dumps(dict(counts), sort_keys=True), status, run_id],
+            )
+            self.db.execute("DELETE FROM locks WHERE run_id = ?", [run_id])
+
+    # ------------------------------------------------------------------ articles
+
+    def save_audit(self, audit: Audit, run_id: int) -> int:
+        """Write one article and its checks atomically; returns the article id.
+
+        A source audited before keeps its id and has its links, attributions and cross-posts
+        replaced; a recorded failure for it is cleared, since it has now succeeded.
+        """
+        article = audit.article
+        with self._writing():
+            self._save_domains_of(article)
+            article_id = self._upsert_article(article, run_id)
+            for table in ("links", "attributions", "crossposts"):
+                self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
+            self.db.table("links").insert_all(rows.link_rows(article.links, article_id))
+            self.db.table("attributions").insert_all(rows.record_rows(article.attributions, article_id))
+            self.db.table("crossposts").insert_all(rows.record_rows(article.crossposts, article_id))
+            self._insert_checks(audit.checks, run_id)
+            self.db.execute("DELETE FROM failures WHERE source = ?", [article.source])
+        return article_id
+
+    def _upsert_article(self, article: Article, run_id: int) -> int:
+        row = rows.article_row(article, run_id)
+        found = self.db.execute("SELECT id FROM articles WHERE source = ?", [article.source]).fetchone()
+        if found is None:
+            return self._insert("articles", row)
+        self.db.table("articles").update(found[0], row)
+        return int(found[0])
+
+    def _save_domains_of(self, article: Article) -> None:
+        """Every domain an article mentions gets a row, so foreign keys always resolve.
+
+        ``self`` is relative to one article, so it never becomes a domain's category.
+        """
+        pairs: list[tuple[str, Category | None]] = [
+            (lk.domain, lk.category) for lk in article.links if lk.domain
+        ]
+        pairs += [(a.outlet_domain, a.outlet_category) for a in article.attributions if a.outlet_domain]
+        pairs += [(c.outlet_domain, None) for c in article.crossposts if c.outlet_domain]
+        if article.metadata.outlet_domain:
+            pairs.append((article.metadata.outlet_domain, None))
+        self.db.conn.executemany(
+            "INSERT INTO domains (domain, category) VALUES (?, ?) ON CONFLICT(domain) DO UPDATE "
+            "SET category = COALESCE(excluded.category, domains.category)",
+            [(d, None if c in (None, Category.SELF) else str(c)) for d, c in pairs],
+        )
+
+    def save_domains(self, infos: Iterable[DomainInfo]) -> None:
+        """Record the classifier's view of domains (name, controlling state, reference)."""
+        domain_rows = [
+            {"domain": i.domain, "category": str(i.category), "name": i.name, "state": i.state}
+            | {"classified_by": i.source}
+            for i in infos
+        ]
+        with self._writing():
+            self.db.table("domains").upsert_all(domain_rows, pk="domain")
+
+    # ------------------------------------------------------------------ checks and failures
+
+    def save_checks(self, results: Sequence[CheckResult], run_id: int) -> None:
+        with self._writing():
+            self._insert_checks(results, run_id)
+
+    def _insert_checks(self, results: Sequence[CheckResult], run_id: int) -> None:
+        self.db.conn.executemany(
+            "INSERT OR REPLACE INTO checks (run_id, url, status, http_status, final_url, redirects,"
+            " reason, archive_url, checked_at, elapsed_ms, requests)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [rows.check_values(r, run_id) for r in results],
+        )
+
+    def record_failure(self, source: str, error: str, run_id: int) -> None:
+        with self._writing():
+            self.db.table("failures").upsert(
+                {"source": source, "error": error, "run_id": run_id, "failed_at": rows.now()}, pk="source"
+            )
