@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import heapq
 import re
+import zlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -54,7 +56,6 @@ _WALL = re.compile(
 )
 _TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
 _DIGITS = re.compile(r"\d")
-_MASK = (1 << 64) - 1
 NOT_FOUND_CODES = frozenset({400, 404, 410})  # what a site says of a path it does not have
 
 
@@ -134,29 +135,18 @@ def _unechoed(text: str, url: str) -> str:
     return low
 
 
-def _mix(value: int) -> int:
-    """splitmix64's finaliser: shingle hashes spread evenly, so the smallest are a fair sample."""
-    value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9 & _MASK
-    value = (value ^ (value >> 27)) * 0x94D049BB133111EB & _MASK
-    return value ^ (value >> 31)
-
-
 def sketch_of(text: str) -> tuple[int, tuple[int, ...]]:
-    """(distinct shingles, the ``SKETCH`` smallest of their hashes) of a text's word 3-shingles."""
-    words = _normal(text)
-    ids: dict[str, int] = {}
-    hashed = [
-        ids.setdefault(w, int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big"))
-        for w in words
-    ]
-    if len(hashed) < 3:
-        shingles = {_mix(sum(hashed) & _MASK)} if hashed else set()
+    """(distinct shingles, the ``SKETCH`` smallest of their hashes) of a text's word 3-shingles.
+
+    CRC-32 of each shingle's bytes: stable across runs and machines (a sketch is stored and
+    compared later), and cheap enough to hash every shingle of every compared page.
+    """
+    words = [w.encode() for w in _normal(text)]
+    if len(words) < 3:
+        shingles = {zlib.crc32(b" ".join(words))} if words else set()
     else:
-        shingles = {
-            _mix((a * 0x9E3779B97F4A7C15 + b * 31 + c) & _MASK)
-            for a, b, c in zip(hashed, hashed[1:], hashed[2:], strict=False)
-        }
-    return len(shingles), tuple(sorted(shingles)[:SKETCH])
+        shingles = {zlib.crc32(b" ".join(words[i : i + 3])) for i in range(len(words) - 2)}
+    return len(shingles), tuple(heapq.nsmallest(SKETCH, shingles))
 
 
 def print_of(answer: Answer, url: str) -> Print | None:
