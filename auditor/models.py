@@ -118,6 +118,7 @@ class SourceKind(StrEnum):
     ORGANISATION = "organisation"
     OUTLET = "outlet"
     DOCUMENT = "document"
+    ANONYMOUS = "anonymous"  # unnamed or generic: "a senior official", "experts"; the role as written
 
 
 # --------------------------------------------------------------------------- load / parse

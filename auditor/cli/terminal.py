@@ -96,8 +96,9 @@ def summary_lines(audit: Audit) -> list[Text]:
         f"{v.checked} of {v.web} web links checked · alive {c['alive']} · moved {c['moved']}"
         f" · broken {c['broken']} · blocked {c['blocked']}"
         + (f" · unchecked {c['unchecked']}" if c["unchecked"] else "")
-        + f" · placeholders {c['placeholder']} · sources {len(article.attributions)}"
-        f" · state-media sources {len(v.state_media)}"
+        + f" · placeholders {c['placeholder']} · sources {v.sources}"
+        + (f" ({v.unnamed} unnamed)" if v.unnamed else "")
+        + f" · state-media sources {len(v.state_media)}"
     )
     return [
         plain(meta.title or article.source, "bold"),

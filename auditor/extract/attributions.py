@@ -1,44 +1,38 @@
 """Attributions: every source the article presents as saying, writing or reporting something.
 
-Rule-based and pure. For each body sentence we find cues (``attribution.cues``), read the
-speaker around each cue (``attribution.clauses``), classify it (``attribution.names``), take
-the quotation that goes with it (in the sentence, in the paragraphs that follow "He
-explained:", or in the paragraphs that open a quote attributed at its end), the outlet where
-it was said, and the link that backs it. Then references are resolved ("Putin" -> "Vladimir
-Putin", "He" -> the last named person, "the ambassador" -> the person with that role) and
-every source's mentions merge into its first full one. Precision first: a phrase that is not
-clearly a person, organisation, outlet or document is dropped, as are places ("Taiwan") and
-the article's own authors.
+Rule-based and pure. For each body sentence we find cues (``attribution.cues``, a lexicon
+derived from PolNeAR's train split), read the speaker at each cue by its shape
+(``attribution.speaker``, ``attribution.clauses``), classify it (``attribution.names``,
+``attribution.outlets``, ``attribution.anonymous``), take the quotation that goes with it (in
+the sentence, in the paragraphs that follow "He explained:", or in the paragraphs that open a
+quote attributed at its end), the outlet where it was said, and the link that backs it.
+Quotations credited with a dash ("“…” ― Ada Holm") are read too (``attribution.credits``).
+Then references are resolved (``attribution.references``: "Putin" -> "Vladimir Putin", "she"
+-> the last woman named, "the ambassador" -> the person with that role, "the newspaper" ->
+the outlet named before) and every source's mentions merge into its first full one. Unnamed
+sources ("a senior official", "experts") are kept, as ``anonymous``, with the words used.
+Precision first: a phrase that is not clearly a person, organisation, outlet, document or
+unnamed source is dropped, as are places ("Taiwan") and the article's own authors, and a
+reference with nothing compatible before it.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from auditor.extract.attribution.backing import backing_targets, backing_url
 from auditor.extract.attribution.clauses import (
-    Subject,
     Venue,
-    subject_according,
-    subject_after,
-    subject_before,
     venue_in,
 )
-from auditor.extract.attribution.cues import (
-    AMBIGUOUS_S,
-    NEEDS_COMPLEMENT,
-    PROGRESSIVE,
-    find_cues,
-    forms_in,
-    lemma_of,
-)
+from auditor.extract.attribution.credits import credit_line, inline_credits
+from auditor.extract.attribution.cues import find_cues, forms_in
 from auditor.extract.attribution.gazetteer import Gazetteer
-from auditor.extract.attribution.lexicon import NAME_TOKEN, ORG_HEADS, PRONOUNS, SPOKES_NOUNS
-from auditor.extract.attribution.names import OutletResolver, Phrase, key
+from auditor.extract.attribution.names import OutletResolver, key
 from auditor.extract.attribution.quotes import Quoter
+from auditor.extract.attribution.references import Mention, Resolver
+from auditor.extract.attribution.speaker import complement_ok, speaker
 from auditor.extract.attribution.text import Paragraph, body_paragraphs
 from auditor.extract.text import inside, quote_spans, sentences
 from auditor.models import Attribution, Document, DomainInfo, Link, Metadata, SourceKind
@@ -48,29 +42,7 @@ __all__ = ["OutletResolver", "extract_attributions"]
 _MAX_MENTIONS = 1000  # per article; a hostile page cannot make the stage quadratic
 _MAX_SENTENCE = 2000  # longer "sentences" are lists or markup debris, not reported speech
 _MAX_CUES = 12  # cues read per sentence
-_PLACE_CUES = frozenset(
-    {"say", "state", "announce", "warn", "claim", "insist", "deny", "accuse", "confirm", "blame"}
-)
-_AUX = re.compile(r"\b(?:was|is|are|were|been|be)\s+(?:\w+ly\s+|now\s+|also\s+)?$", re.I)
-_SPEECH_NEXT = re.compile(r"\s*(?:that\b|[:,“\"]|\s*—)", re.I)
-_AFTER_QUOTE = re.compile(r"[”\"]\s*$|,\s*[”\"]?\s*$")
-_HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx"})
-# A role held in an organisation named earlier: "its chief executive", "the institute's director".
-_OWNED_ROLE = re.compile(
-    r"^(?:(?P<its>its|their)|(?:the\s+)?(?P<head>[a-z]+)[’']s)\s+(?P<role>[a-z][\w -]{0,60})$", re.I
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Mention:
-    phrase: Phrase
-    cue: str
-    sentence: str
-    quote: str | None
-    venue: Venue | None
-    url: str | None
-    direct: bool
-    pos: tuple[int, int]  # (paragraph, offset of the cue): for resolving "he" and "the ministry"
+_QUOTE_PROBE = 30  # a quotation beginning in the cue's sentence is that sentence's, not a mention of its own
 
 
 def extract_attributions(
@@ -83,17 +55,18 @@ def extract_attributions(
     paras = body_paragraphs(doc, links)
     targets = backing_targets(doc, links)
     quoter = Quoter(paras)
-    mentions: list[_Mention] = []
+    mentions: list[Mention] = []
     forms = forms_in("\n".join(p.text for p in paras))
     for index, para in enumerate(paras):
         if quoter.consumed(index):
             continue
         budget = _MAX_MENTIONS - len(mentions)
-        mentions.extend(_paragraph_mentions(index, para, forms, quoter, resolve_outlet, budget, targets))
+        found = _paragraph_mentions(index, para, forms, quoter, resolve_outlet, budget, targets)
+        mentions.extend(sorted([*found, *_credited(paras, index, resolve_outlet)], key=lambda m: m.pos))
         if len(mentions) >= _MAX_MENTIONS:
             break
-    gazetteer = Gazetteer.build(paras, [m.phrase for m in mentions])
-    resolved = _Resolver(paras, gazetteer, metadata.authors).resolve(mentions)
+    gazetteer = Gazetteer.build(paras, [m.phrase for m in mentions], metadata.title or "")
+    resolved = Resolver(paras, gazetteer, metadata.authors).resolve(mentions)
     return _merge(resolved, resolve_outlet)
 
 
@@ -105,13 +78,13 @@ def _paragraph_mentions(
     resolve: OutletResolver | None,
     budget: int,
     targets: Mapping[str, str | None],
-) -> list[_Mention]:
+) -> list[Mention]:
     cues = find_cues(para.text, forms)
     if not cues:
         return []
     quotes = quote_spans(para.text)
     spans = sentences(para.text)
-    out: list[_Mention] = []
+    out: list[Mention] = []
     k = 0
     for n, (start, end) in enumerate(spans):
         here = []
@@ -121,15 +94,44 @@ def _paragraph_mentions(
             k += 1
         if end - start > _MAX_SENTENCE:
             continue
+        named = False  # an earlier cue of this sentence has named its speaker
         for cue in here[:_MAX_CUES]:
-            if not inside(cue[0], quotes):
+            if not inside(cue[0], quotes) and _lower_or_first(para.text, start, cue[0]):
                 at = _Place(index, para, (start, end), cue, n == len(spans) - 1, targets)
-                mention = _mention_at(at, quotes, quoter, resolve)
+                mention = _mention_at(at, quotes, quoter, resolve, shared=not named)
                 if mention is not None:
                     out.append(mention)
+                    named = True
         if len(out) >= budget:  # one paragraph of thousands of cues must not run unbounded
             return out[:budget]
     return out
+
+
+def _credited(paras: Sequence[Paragraph], index: int, resolve: OutletResolver | None) -> list[Mention]:
+    """Quotations credited with a dash ("“…” ― Ada Holm"), in the paragraph or on a line of their own."""
+    found = inline_credits(paras[index], resolve)
+    line = credit_line(paras, index, resolve)
+    if line is not None:
+        found.append(line)
+    return [
+        Mention(
+            phrase=phrase,
+            cue=paras[index].text[dash],
+            sentence=" ".join(evidence.split()),
+            quote=quote or None,
+            venue=None,
+            url=None,
+            direct=False,
+            pos=(index, dash),
+            subject_pos=(index, dash),
+        )
+        for phrase, evidence, quote, dash in found
+    ]
+
+
+def _lower_or_first(text: str, sentence_start: int, cue: int) -> bool:
+    """A capitalised cue word mid-sentence is a name ("the United States", "The Post"), not a cue."""
+    return not text[cue].isupper() or not text[sentence_start:cue].strip(" “\"'‘(")
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,19 +147,24 @@ class _Place:
 
 
 def _mention_at(
-    at: _Place, quotes: Sequence[tuple[int, int]], quoter: Quoter, resolve: OutletResolver | None
-) -> _Mention | None:
+    at: _Place,
+    quotes: Sequence[tuple[int, int]],
+    quoter: Quoter,
+    resolve: OutletResolver | None,
+    *,
+    shared: bool,
+) -> Mention | None:
     start, end = at.sentence
     sentence = at.para.text[start:end]
     cue = (at.cue[0] - start, at.cue[1] - start)
-    subject = _subject(sentence, cue, resolve)
+    subject = speaker(sentence, cue, resolve, shared=shared)
     if subject is None:
         return None
     quote = quoter.quote_for(at.index, quotes, at.sentence, at.cue, last=at.last)
     word = sentence[cue[0] : cue[1]].lower()
-    if lemma_of(word) in NEEDS_COMPLEMENT and quote is None and " that " not in sentence[cue[1] :]:
+    if not complement_ok(word, subject.phrase, quote, sentence[cue[1] :]):
         return None
-    return _Mention(
+    return Mention(
         phrase=subject.phrase,
         cue=word,
         sentence=" ".join(sentence.split()),
@@ -168,164 +175,14 @@ def _mention_at(
         ),
         direct=subject.direct,
         pos=(at.index, at.cue[0]),
+        subject_pos=(at.index, start + subject.start),
     )
 
 
-def _subject(sentence: str, span: tuple[int, int], resolve: OutletResolver | None) -> Subject | None:
-    cue = sentence[span[0] : span[1]].lower()
-    if cue in AMBIGUOUS_S and not _SPEECH_NEXT.match(sentence[span[1] :]):
-        return None
-    if cue in PROGRESSIVE and not _AUX.search(sentence[max(0, span[0] - 30) : span[0]]):
-        return None
-    if cue == "according to":
-        return subject_according(sentence, span[1], resolve)
-    subject = subject_before(sentence, span[0], resolve)
-    if subject is None and _AFTER_QUOTE.search(sentence[max(0, span[0] - 8) : span[0]]):
-        subject = subject_after(sentence, span[1], resolve)
-    if subject is None:
-        return None
-    if subject.phrase.place_only and not (subject.direct and lemma_of(cue) in _PLACE_CUES):
-        return None
-    return subject
-
-
-class _Resolver:
-    """Full names for surnames, antecedents for "he", "the ambassador", "the ministry" and
-    "the report"; the article's own authors dropped. Unresolvable references are dropped
-    rather than guessed."""
-
-    def __init__(self, paras: Sequence[Paragraph], gazetteer: Gazetteer, authors: Sequence[str]) -> None:
-        self.paras = paras
-        self.gazetteer = gazetteer
-        self.authors = {key(a) for a in authors} | {key(a.split()[-1]) for a in authors if a.split()}
-        self.people: list[tuple[tuple[int, int], str, str | None]] = []
-        self.sources: list[Phrase] = []
-        self._orgs: dict[str, list[tuple[tuple[int, int], str]]] = {}
-        # The latest cited source per lower-case word of a multi-word organisation name, and
-        # the latest document source: looked up per mention without rescanning every source.
-        self._org_by_word: dict[str, Phrase] = {}
-        self._last_doc: Phrase | None = None
-        self._last_org: Phrase | None = None  # for "its chief executive" and "a spokesperson"
-
-    def resolve(self, mentions: Sequence[_Mention]) -> list[_Mention]:
-        out: list[_Mention] = []
-        for mention in mentions:
-            phrase = self._phrase(mention)
-            if phrase is None or key(phrase.name) in self.authors or not phrase.name.strip():
-                continue
-            if phrase.kind is SourceKind.PERSON and phrase.role:
-                phrase = replace(phrase, role=self._owned_role(phrase.role, mention.pos))
-            if phrase.kind is SourceKind.PERSON:
-                self.people.append(
-                    (mention.pos, phrase.name, phrase.role or self.gazetteer.role(phrase.name))
-                )
-            self._remember(phrase)
-            out.append(replace(mention, phrase=phrase))
-        return out
-
-    def _remember(self, phrase: Phrase) -> None:
-        self.sources.append(phrase)
-        if phrase.via:
-            self._last_doc = phrase
-        words = phrase.name.lower().split()
-        if phrase.kind is SourceKind.ORGANISATION and not phrase.place_only:
-            self._last_org = phrase
-        if phrase.kind is SourceKind.ORGANISATION and len(words) > 1:
-            for word in words:
-                self._org_by_word[word] = phrase
-
-    def _phrase(self, mention: _Mention) -> Phrase | None:
-        phrase = mention.phrase
-        ref = phrase.reference
-        if ref in PRONOUNS:
-            return self._pronoun(mention.pos)
-        if ref == "doc":
-            return self._last_doc or phrase
-        if ref == "org:":
-            return self._last_org
-        if ref and ref.startswith("org:"):
-            return self._organisation(ref[4:], mention.pos) or phrase
-        if ref:
-            name = next((n for _, n, r in reversed(self.people) if r and ref in r.lower()), None)
-            if name is None and ref in SPOKES_NOUNS:
-                return self._last_org  # "the spokesman said": the organisation speaks
-            return Phrase(name=name, kind=SourceKind.PERSON, role=self.gazetteer.role(name)) if name else None
-        if phrase.kind is SourceKind.PERSON:
-            full, title = self.gazetteer.full_name(phrase.name)
-            if full == phrase.name and len(full.split()) == 1 and not phrase.role and not title:
-                # A lone capitalised word is a name only if the text capitalises it mid-sentence
-                # too: "Operators said" at a sentence start is a common noun.
-                if not (full.isupper() or self.gazetteer.capitalised_mid_sentence(full)):
-                    return None
-                return Phrase(name=full, kind=SourceKind.ORGANISATION)
-            return Phrase(name=full, kind=SourceKind.PERSON, role=_better_role(phrase.role, title))
-        return phrase
-
-    def _owned_role(self, role: str, pos: tuple[int, int]) -> str:
-        """ "Its chief executive" -> "chief executive of ECT": each part of the role whose
-        owner is "its" or "the <organisation noun>'s" names the organisation meant."""
-        parts = []
-        split = role.split(", ")
-        for part in split:
-            if len(split) > 1 and part.lower().rstrip(".") in _HONORIFICS:
-                continue  # "Dr." adds nothing beside "director of the institute"
-            m = _OWNED_ROLE.match(part.strip())
-            head = m.group("head").lower() if m and m.group("head") else None
-            if m and (m.group("its") or head in ORG_HEADS):
-                org = self._last_org if head is None else self._organisation(head, pos)
-                if org is not None:
-                    the = "the " if org.name.split()[-1].lower() in ORG_HEADS else ""
-                    part = f"{m.group('role')} of {the}{org.name}"
-            parts.append(part)
-        return ", ".join(parts)
-
-    def _pronoun(self, pos: tuple[int, int]) -> Phrase | None:
-        said = self.people[-1][:2] if self.people and self.people[-1][0] < pos else None
-        named = self.gazetteer.last_person_before(pos)
-        candidates = [c for c in (said, named) if c]
-        if not candidates:
-            return None
-        name = max(candidates)[1]
-        return Phrase(name=name, kind=SourceKind.PERSON, role=self.gazetteer.role(name))
-
-    def _organisation(self, head: str, pos: tuple[int, int]) -> Phrase | None:
-        """'the ministry' -> the last organisation with that head, cited or named before."""
-        if head in self._org_by_word:
-            return self._org_by_word[head]
-        named = self._named_organisations(head)
-        i = bisect_left(named, (pos, ""))
-        if not i:
-            return None
-        found = named[i - 1][1]
-        return Phrase(name=re.sub(r"^The\s+", "", found), kind=SourceKind.ORGANISATION)
-
-    def _named_organisations(self, head: str) -> list[tuple[tuple[int, int], str]]:
-        """Every capitalised organisation name with this head in the body, in order (cached)."""
-        if head not in self._orgs:
-            word = re.escape(head.capitalize())
-            pattern = re.compile(
-                rf"\b((?:[A-Z][\w’'-]*\s+){{0,4}}{word}(?:\s+(?:of|for|on|and)(?:\s+the)?(?:\s+[A-Z][\w’'-]*){{1,4}}){{0,3}})"
-            )
-            self._orgs[head] = [
-                ((index, m.start()), m.group(1))
-                for index, para in enumerate(self.paras)
-                for m in pattern.finditer(para.text)
-                if len(m.group(1).split()) > 1
-            ]
-        return self._orgs[head]
-
-
-def _better_role(role: str | None, title: str | None) -> str | None:
-    """A bare abbreviated title ("Prof.") gives way to the gazetteer's fuller one."""
-    if role and (title is None or not NAME_TOKEN.match(role) or len(role) > len(title)):
-        return role
-    return title or role
-
-
-def _merge(mentions: list[_Mention], resolve: OutletResolver | None) -> tuple[Attribution, ...]:
+def _merge(mentions: list[Mention], resolve: OutletResolver | None) -> tuple[Attribution, ...]:
     """One record per source: the first mention's name, kind, cue and evidence; the first
     role, quote, link and venue any mention supplies; every evidence sentence."""
-    groups: dict[str, list[_Mention]] = {}
+    groups: dict[str, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(key(m.phrase.name), []).append(m)
     out: list[Attribution] = []
@@ -354,14 +211,14 @@ def _merge(mentions: list[_Mention], resolve: OutletResolver | None) -> tuple[At
     return tuple(out)
 
 
-def _evidence(group: Sequence[_Mention]) -> list[str]:
+def _evidence(group: Sequence[Mention]) -> list[str]:
     """Each mention's sentence, and after it the quotation its lead-in took from the
     paragraphs that follow ("He explained:" then the quoted paragraph): the second and
     later quotes of one person are evidence too, though only the first is ``quote``."""
     out: list[str] = []
     for m in group:
         out.append(m.sentence)
-        if m.quote and m.quote not in m.sentence:
+        if m.quote and m.quote[:_QUOTE_PROBE] not in m.sentence:  # quoted from other paragraphs
             out.append(m.quote)
     return out
 

@@ -13,19 +13,21 @@ from dataclasses import dataclass
 
 _ABBREV = frozenset(
     "mr mrs ms dr prof gen adm col lt sgt capt cmdr sen rep gov st jr sr inc ltd co corp vs etc no"
-    " jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e mt ft rev hon pres gov't".split()
+    " jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e mt ft rev hon pres gov't del".split()
 )
 OPEN_QUOTES = '“"«'
-_STOP = re.compile(r"[.!?][”\"’)»]*(?:\d{1,2}(?=\s))?")  # a footnote mark may follow
-_PAIRS = {"“": "”", "«": "»", '"': '"'}
+_STOP = re.compile(r"[.!?](?:''|[”\"’)»])*(?:\d{1,2}(?=\s))?")  # a footnote mark may follow
+_PAIRS = {"“": "”", "«": "»", '"': '"', "''": "''"}
+_SYMMETRIC = frozenset({'"', "''"})
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans of quoted passages, quotation marks included.
 
     A curly or guillemet quote left open runs to the end of the paragraph (the convention
-    for a quotation that continues in the next paragraph). Straight quotes pair left to
-    right; an odd one out is ignored.
+    for a quotation that continues in the next paragraph). Straight quotes, and the doubled
+    apostrophes some newspaper archives print for them (''like this''), pair left to right;
+    an odd one out is ignored.
     """
     spans: list[tuple[int, int]] = []
     i = 0
@@ -34,17 +36,18 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         for ch, j in nxt.items():
             if -1 < j < i:
                 nxt[ch] = text.find(ch, i)
-        found = [j for j in nxt.values() if j != -1]
+        found = [(j, ch) for ch, j in nxt.items() if j != -1]
         if not found:
             return spans
-        start = min(found)
-        close = text.find(_PAIRS[text[start]], start + 1)
+        start, opener = min(found)
+        closer = _PAIRS[opener]
+        close = text.find(closer, start + len(opener))
         if close == -1:
-            if text[start] != '"':
+            if opener not in _SYMMETRIC:
                 spans.append((start, len(text)))
             return spans
-        spans.append((start, close + 1))
-        i = close + 1
+        spans.append((start, close + len(closer)))
+        i = close + len(closer)
 
 
 def inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -53,7 +56,8 @@ def inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
     return i > 0 and spans[i - 1][0] < pos < spans[i - 1][1]
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
+    """The period at ``dot`` ends an abbreviation or an initial, not a sentence."""
     start = dot
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
         start -= 1
@@ -63,10 +67,13 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 def _splittable(text: str, i: int, quotes: Sequence[tuple[int, int]]) -> bool:
     """Not an abbreviation, and outside quotes unless the quote closes right here."""
-    if text[i] == "." and _is_abbreviation(text, i):
+    if text[i] == "." and is_abbreviation(text, i):
         return False
     k = bisect_left(quotes, (i, i))  # only the last quote opening before i can hold it
-    return not (k and quotes[k - 1][0] < i < quotes[k - 1][1] and quotes[k - 1][1] != i + 2)
+    if not (k and quotes[k - 1][0] < i < quotes[k - 1][1]):
+        return True
+    end = quotes[k - 1][1]
+    return end == i + 2 or (end == i + 3 and text.startswith("''", i + 1))
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -82,7 +89,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
         nxt = end
         while nxt < len(text) and text[nxt] == " ":
             nxt += 1
-        if nxt >= len(text) or (nxt > end and (text[nxt].isupper() or text[nxt] in OPEN_QUOTES + "(")):
+        if nxt >= len(text) or (
+            nxt > end
+            and (text[nxt].isupper() or text[nxt] in OPEN_QUOTES + "(" or text.startswith("''", nxt))
+        ):
             if text[start:end].strip():
                 out.append((start, end))
             start = nxt

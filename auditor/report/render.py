@@ -74,6 +74,7 @@ def render_article(audit: Audit) -> str:
             verdict=views.verdict(audit, rows),
             chain=views.chain_nodes(audit),
             sources=views.source_rows(audit),
+            unnamed=views.source_rows(audit, unnamed=True),
             links=shown,
             statuses=statuses,
             regions=sorted({r.region for r in rows}),

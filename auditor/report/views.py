@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditor.models import BROKEN_STATUSES, Audit, Category, CheckResult, Link, LinkKind, Status
+from auditor.models import BROKEN_STATUSES, Audit, Category, CheckResult, Link, LinkKind, SourceKind, Status
 from auditor.report.slug import safe_href
 from auditor.urls import check_key, host_of
 
@@ -79,6 +79,14 @@ class Verdict:
     state_media: tuple[str, ...]
     crosspost: str
     crossposted: bool
+    sources: int = 0
+    unnamed: int = 0  # anonymous and generic sources ("officials", "a senior aide"), among ``sources``
+
+    @property
+    def unnamed_label(self) -> str:
+        """ "4 of 11 sources are unnamed": how much of the article rests on people it does not name."""
+        noun = "source is" if self.sources == 1 else "sources are"
+        return f"{self.unnamed} of {self.sources} {noun} unnamed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +251,8 @@ def verdict(audit: Audit, rows: Sequence[LinkRow]) -> Verdict:
         state_media=tuple(cited),
         crosspost=label,
         crossposted=bool(chain),
+        sources=len(audit.article.attributions),
+        unnamed=sum(1 for a in audit.article.attributions if a.kind is SourceKind.ANONYMOUS),
     )
 
 
@@ -280,9 +290,12 @@ def chain_nodes(audit: Audit) -> list[ChainNode]:
     return nodes
 
 
-def source_rows(audit: Audit) -> list[SourceRow]:
+def source_rows(audit: Audit, *, unnamed: bool = False) -> list[SourceRow]:
+    """The named sources, or with ``unnamed`` the anonymous and generic ones, in text order."""
     rows = []
     for a in audit.article.attributions:
+        if (a.kind is SourceKind.ANONYMOUS) is not unnamed:
+            continue
         web = bool(a.url and safe_href(a.url))
         check = audit.check_for(_key(a.url)) if a.url and web else None
         status = (

@@ -192,7 +192,7 @@ def test_wrote_in_characterised_outlet_resolves_through_the_table() -> None:
     [
         ("Omar Haddad told Reuters that the pipeline was safe.", "Omar Haddad", "Reuters"),
         ("In an interview with CGTN, Li Ming argued that tariffs would fall.", "Li Ming", "CGTN"),
-        ("In a post on X, the union accused the owners of stalling.", "union", "X"),
+        ("In a post on X, the union accused the owners of stalling.", "the union", "X"),  # unnamed
         (
             "The outage was caused by a software update, according to a report by Reuters.",
             "Reuters",

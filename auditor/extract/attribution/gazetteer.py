@@ -1,45 +1,94 @@
-"""People named in full somewhere in the body, so that later surnames resolve to them.
+"""People named in the article, where, and with which gender, so that later references resolve.
 
 "President Vladimir Putin" in the lead lets a later "Putin said" become Vladimir Putin, with
-the title the article gave him. Full names come from a title followed by two or more name
-words anywhere in the body, and from every two-word person subject the cues found.
+the title the article gave him; "he said" becomes the last man named before it, "she said"
+the last woman. A person is a title followed by name words ("Sen. Rhea Dalton"), a known
+given name followed by a surname ("Donald Trump", "Hillary Rodham Clinton"), or a two-word
+person subject the cues found; every later mention of the surname alone is the same person
+(the latest one with that surname, when two share it). The headline lends its names to the
+body (a surname the body never spells out), but never stands as a mention of its own.
+
+Gender comes from the title ("Mrs.", "Mr."), a gendered role ("spokeswoman") or the given
+name (``data/first_names.txt``); where none says, the person fits either pronoun.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Sequence
+from bisect import bisect_left, insort
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from auditor.extract.attribution.lexicon import TITLES, ascii_words
+from auditor.extract.attribution.lexicon import FIRST_NAMES, ROLE_NOUNS, TITLES, ascii_words
 from auditor.extract.attribution.names import Phrase, key
 from auditor.extract.attribution.text import Paragraph
 from auditor.models import SourceKind
 
+Pos = tuple[int, int]  # (paragraph index, offset); the headline is paragraph -1
+
 _TITLE_ALT = "|".join(
     sorted((re.escape(t[0].upper() + t[1:]) for t in TITLES if len(t) > 2), key=len, reverse=True)
 )
+_NAME_WORD = r"(?:[A-Z]\.|[A-Z][\w’'-]+)"
 _TITLED = re.compile(
     rf"(?P<title>(?:{_TITLE_ALT})(?:\s+(?:{_TITLE_ALT}))?)\s+"
-    r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,3})"
+    rf"(?P<name>[A-Z][\w’'-]+(?:\s+{_NAME_WORD}){{1,3}})"
+)
+# A given name, optional initials or a middle name, and a surname: "Gene B. Sperling".
+_GIVEN = re.compile(
+    r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)*(?:\s+(?:de|van|von|del|della|di|da|le|la|al|bin|ibn|St\.)?\s*[A-Z][\w’'-]+){1,2})"
 )
 _TITLE_WORDS = frozenset(t[0].upper() + t[1:] for t in TITLES) | frozenset(
     t[0].upper() + t[1:].rstrip(".") for t in TITLES
 )
 _NATIONALITY = re.compile(r"(?:^|\s)([A-Z][a-z]+(?:an|ese|ish|i|ch))\s+$")
-
-
-def _titled(text: str, present: Sequence[str]) -> list[re.Match[str]]:
-    """Matches of "Title Name Name" at each place a title word occurs (found with str.find)."""
-    found: dict[int, re.Match[str]] = {}
-    for word in present:
-        i = text.find(word)
-        while i != -1:
-            if (i == 0 or not text[i - 1].isalnum()) and i not in found and (m := _TITLED.match(text, i)):
-                found[i] = m
-            i = text.find(word, i + 1)
-    return [found[i] for i in sorted(found)]
+_FEMININE_TITLES = frozenset({"mrs", "ms", "miss", "madam", "dame", "lady", "queen", "princess", "sister"})
+_MASCULINE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince", "father", "brother", "sheikh"})
+_CAPITAL_RUN = re.compile(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+")
+_MID_CAPITAL = re.compile(r"[\w,;:)]\s+([A-Z][\w’'.&-]*\b)")
+_GIVEN_NAMES = frozenset(n.capitalize().encode() for n in FIRST_NAMES)
+_STOP_DESCRIPTOR = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "said",
+        "says",
+        "told",
+        "by",
+        "of",
+        "to",
+        "with",
+        "for",
+        "that",
+        "as",
+    }
+    | {
+        "his",
+        "her",
+        "their",
+        "its",
+        "in",
+        "on",
+        "at",
+        "from",
+        "after",
+        "before",
+        "when",
+        "while",
+        "is",
+        "was",
+    }
+)
+_MAX_PER_PARAGRAPH = 50  # hostile text ("Professor Professor ...") must stay linear
+_MAX_SURNAMES = 200
+_MAX_OCCURRENCES = 20000  # person mentions indexed per article
+_LOOK_BACK = 500  # mentions looked at before a reference: hostile text must stay linear
+_POSSESSIVE = re.compile(r"[’']s$")
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
 def _is_title_or_article(word: str) -> bool:
@@ -47,69 +96,204 @@ def _is_title_or_article(word: str) -> bool:
     return low in TITLES or low in {"the", "a", "an", "as", "but", "and", "said", "says"} or word.isupper()
 
 
-_MAX_PER_PARAGRAPH = 50  # hostile text ("Professor Professor ...") must stay linear
-_POSSESSIVE = re.compile(r"[’']s$")
+def gender_of(name: str, title: str | None) -> str | None:
+    """ "m", "f" or None (unknown: fits either pronoun)."""
+    for word in (title or "").lower().replace(",", " ").split():
+        w = word.rstrip(".")
+        if w in _FEMININE_TITLES or w.endswith(("woman", "wife")):
+            return "f"
+        if w in _MASCULINE_TITLES or (w.endswith("man") and w not in {"chairman"}):
+            return "m"
+    first = name.split()[0].lower() if name.split() else ""
+    return FIRST_NAMES.get(first)
+
+
+def _clean(name: str) -> str:
+    words = [_POSSESSIVE.sub("", w) for w in name.split()]
+    while len(words) > 1 and words[-1].lower() in _SUFFIXES:
+        words.pop()
+    return " ".join(words)
 
 
 @dataclass(slots=True)
 class Gazetteer:
-    by_surname: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    titles: dict[str, str | None] = field(default_factory=dict)
-    occurrences: list[tuple[tuple[int, int], str]] = field(default_factory=list)  # ((para, offset), name)
+    titles: dict[str, str | None] = field(default_factory=dict)  # key(full name) -> title
+    genders: dict[str, str | None] = field(default_factory=dict)  # key(full name) -> m / f / None
+    surnames: dict[str, list[tuple[Pos, str]]] = field(default_factory=dict)  # surname -> [(pos, full)]
+    occurrences: list[tuple[Pos, str]] = field(default_factory=list)  # every person mention, in order
     text: str = ""  # the whole body, for names introduced without a title ("director Jonas Lind")
     unknown: set[str] = field(default_factory=set)  # bare names already looked for in the text
+    mid: set[str] | None = None  # capitalised words that occur after a word or a comma
+    preceded: dict[str, list[list[str]]] | None = None  # see ``_runs``
 
     @classmethod
-    def build(cls, paras: Sequence[Paragraph], phrases: Sequence[Phrase]) -> Gazetteer:
+    def build(cls, paras: Sequence[Paragraph], phrases: Sequence[Phrase], headline: str = "") -> Gazetteer:
         gaz = cls()
         whole = "\n".join(p.text for p in paras)
         gaz.text = whole
-        words = ascii_words(whole)
+        words = ascii_words(f"{whole}\n{headline}")
         titles = [t for t in _TITLE_WORDS if t.rstrip(".").encode() in words]
-        for index, para in enumerate(paras):
-            for m in _titled(para.text, titles)[:_MAX_PER_PARAGRAPH]:
-                nat = _NATIONALITY.search(para.text[max(0, m.start() - 30) : m.start()])
-                title = " ".join(p for p in (nat.group(1) if nat else None, m.group("title")) if p)
-                gaz.add(m.group("name"), title)
-                full = " ".join(_POSSESSIVE.sub("", w) for w in m.group("name").split())
-                gaz.occurrences.append(((index, m.start()), full))
+        given = [g.decode() for g in words & _GIVEN_NAMES]
+        for index, text in [(-1, headline), *((i, p.text) for i, p in enumerate(paras))]:
+            for start, name, title in _named(text, titles, given)[:_MAX_PER_PARAGRAPH]:
+                gaz.add(name, title, (index, start), mention=index >= 0)
         for phrase in phrases:
             if (
                 phrase.kind is SourceKind.PERSON
                 and phrase.reference is None
                 and len(phrase.name.split()) >= 2
             ):
-                gaz.add(phrase.name, phrase.role)
+                gaz.add(phrase.name, phrase.role, None, mention=False)
+        gaz._surname_mentions(paras)
         return gaz
 
-    def add(self, name: str, title: str | None) -> None:
-        words = [_POSSESSIVE.sub("", w) for w in name.split()]
-        full = " ".join(words)
-        self.titles.setdefault(key(full), title)
-        self.by_surname.setdefault(words[-1].lower(), (full, title))
+    def add(self, name: str, title: str | None, pos: Pos | None, *, mention: bool) -> None:
+        full = _clean(name)
+        if len(full.split()) < 2:
+            return
+        k = key(full)
+        if k not in self.titles or (title and not self.titles[k]):
+            self.titles[k] = title
+        if self.genders.get(k) is None:
+            self.genders[k] = gender_of(full, title)
+        spots = self.surnames.setdefault(full.split()[-1].lower(), [])
+        if all(f != full for _, f in spots):
+            spots.append((pos or (-2, 0), full))
+            spots.sort()
+        if mention and pos is not None:
+            insort(self.occurrences, (pos, full))
 
-    def full_name(self, name: str) -> tuple[str, str | None]:
-        """The full name a bare surname stands for, with its title; the name itself otherwise."""
+    def _surname_mentions(self, paras: Sequence[Paragraph]) -> None:
+        """Every capitalised surname of a known person standing alone is a mention of that person."""
+        found: list[tuple[Pos, str]] = []
+        for surname in list(self.surnames)[:_MAX_SURNAMES]:
+            word = surname[:1].upper() + surname[1:]
+            for index, para in enumerate(paras):
+                text = para.text
+                i = text.find(word)
+                while i != -1 and len(found) < _MAX_OCCURRENCES:
+                    j = i + len(word)
+                    before = text[max(0, i - 30) : i].split()
+                    alone = (i == 0 or not text[i - 1].isalnum()) and (
+                        j >= len(text) or not text[j].isalnum()
+                    )
+                    if alone and not (before and before[-1][:1].isupper() and not before[-1].endswith(".")):
+                        full = self.full_name(word, (index, i))[0]
+                        if full != word:
+                            found.append(((index, i), full))
+                    i = text.find(word, j)
+        self.occurrences = sorted([*self.occurrences, *found])
+
+    def full_name(self, name: str, pos: Pos | None = None) -> tuple[str, str | None]:
+        """The full name a bare surname stands for at ``pos``, with its title; else the name."""
         words = name.split()
-        if len(words) == 1 and words[0].lower() in self.by_surname:
-            return self.by_surname[words[0].lower()]
+        spots = self.surnames.get(words[-1].lower()) if len(words) == 1 else None
+        if spots:
+            before = [f for p, f in spots if pos is None or p < pos]
+            full = before[-1] if before else spots[0][1]
+            return full, self.titles.get(key(full))
         if len(words) == 1 and len(name) > 2 and name[0].isupper() and name not in self.unknown:
-            self.unknown.add(name)  # one scan of the text per bare name, not one per mention
-            for m in re.finditer(rf"((?:[A-Z][\w’'-]+\s+){{1,2}}){re.escape(name)}\b", self.text):
-                first = [w for w in m.group(1).split() if not _is_title_or_article(w)]
-                if first:
-                    full = " ".join([*first[-2:], name])
-                    self.add(full, None)
-                    return full, None
+            self.unknown.add(name)
+            for first in self._runs().get(name, ()):
+                full = " ".join([*first, name])
+                self.add(full, None, None, mention=False)
+                return full, None
         return name, self.titles.get(key(name))
 
-    def last_person_before(self, pos: tuple[int, int]) -> tuple[tuple[int, int], str] | None:
-        """The last titled person named before ``pos`` (for "He explained:")."""
+    def _runs(self) -> dict[str, list[list[str]]]:
+        """For each capitalised word, the name words that come right before it anywhere in the
+        body ("Jonas" before "Lind"), titles and articles left out: one pass over the text,
+        where a search per bare name would be one pass each."""
+        if self.preceded is None:
+            self.preceded = {}
+            for m in _CAPITAL_RUN.finditer(self.text):
+                run = m.group().split()
+                for k in range(1, len(run)):
+                    first = [w for w in run[max(0, k - 2) : k] if not _is_title_or_article(w)]
+                    if first:
+                        self.preceded.setdefault(run[k], []).append(first)
+        return self.preceded
+
+    def last_person_before(self, pos: Pos, gender: str | None = None, paragraphs: int = 5) -> str | None:
+        """The last person named before ``pos``, no more than ``paragraphs`` paragraphs back,
+        whose gender is ``gender`` or unknown."""
         i = bisect_left(self.occurrences, (pos, ""))
-        return self.occurrences[i - 1] if i else None
+        for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+            (para, _), full = self.occurrences[j]
+            if para < pos[0] - paragraphs:
+                return None
+            if self.fits(full, gender):
+                return full
+        return None
+
+    def fits(self, name: str, gender: str | None) -> bool:
+        found = self.genders.get(key(name))
+        return gender is None or found is None or found == gender
+
+    def last_described(self, pos: Pos, fits: Callable[[str | None], bool]) -> tuple[Pos, str] | None:
+        """The last person mentioned before ``pos`` whose title or description ``fits``."""
+        i = bisect_left(self.occurrences, (pos, ""))
+        for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+            where, full = self.occurrences[j]
+            if fits(self.titles.get(key(full))):
+                return where, full
+        return None
+
+    def last_mention_of(self, name: str, pos: Pos) -> Pos:
+        """Where ``name`` was last mentioned before ``pos`` ((-3, 0) when never)."""
+        i = bisect_left(self.occurrences, (pos, ""))
+        for j in range(i - 1, max(-1, i - 1 - _LOOK_BACK), -1):
+            if self.occurrences[j][1] == name:
+                return self.occurrences[j][0]
+        return (-3, 0)
+
+    def gender(self, name: str) -> str | None:
+        return self.genders.get(key(name))
 
     def capitalised_mid_sentence(self, word: str) -> bool:
-        return re.search(rf"[\w,;:)]\s+{re.escape(word)}\b", self.text) is not None
+        """``word`` occurs somewhere after a word or a comma, not only opening sentences."""
+        if self.mid is None:
+            self.mid = set(_MID_CAPITAL.findall(self.text))
+        return word in self.mid
 
     def role(self, name: str) -> str | None:
         return self.titles.get(key(name))
+
+
+def _descriptor(text: str, i: int) -> str | None:
+    """The words before a name that describe the person: "Republican presidential nominee"
+    (Donald Lund), "Vermont senator" (Ada Holm); up to four words, back to a determiner,
+    punctuation or a verb, and only when a role noun or a title is among them."""
+    words = text[max(0, i - 60) : i].split()
+    out: list[str] = []
+    for word in reversed(words):
+        low = word.lower()
+        if not word[0].isalpha() or word[-1] in ',;:.!?”"' or low in _STOP_DESCRIPTOR or len(out) == 4:
+            break
+        out.insert(0, word)
+    if not any(w.lower().rstrip(".") in ROLE_NOUNS or w.lower() in TITLES for w in out):
+        return None  # "Meanwhile Ada Holm": no descriptor
+    return " ".join(out)
+
+
+def _named(text: str, titles: Sequence[str], given: Sequence[str]) -> list[tuple[int, str, str | None]]:
+    """(offset, name, title) of every titled name and every given name + surname in ``text``."""
+    found: dict[int, tuple[int, str, str | None]] = {}
+    for word in titles:
+        i = text.find(word)
+        while i != -1:
+            if (i == 0 or not text[i - 1].isalnum()) and i not in found and (m := _TITLED.match(text, i)):
+                nat = _NATIONALITY.search(text[max(0, i - 30) : i])
+                before = _descriptor(text, i) if nat is None else nat.group(1)
+                title = " ".join(p for p in (before, m.group("title")) if p)
+                found[i] = (m.start("name"), m.group("name"), title)
+            i = text.find(word, i + 1)
+    taken = {n[0] for n in found.values()}
+    for word in given:
+        i = text.find(word)
+        while i != -1:
+            m = _GIVEN.match(text, i) if (i == 0 or not text[i - 1].isalnum()) and i not in taken else None
+            if m is not None and not m.group("name").split()[-1].isupper():
+                found[i] = (i, m.group("name"), _descriptor(text, i))
+            i = text.find(word, i + 1)
+    return [found[i] for i in sorted(found)]

@@ -7,6 +7,7 @@ read and extend them; multi-word entries sit in explicit sets beside them.
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 _BYTE_SPACES = bytes.maketrans(b".,;:!?\"'()[]{}/?*", b" " * 17)
 
@@ -35,7 +36,9 @@ TITLES = word_set(
     councillor rabbi father sheikh imam marshal sergeant inspector detective ceo chief deputy
     minister foreign defence defense economy finance interior justice state commodore brigadier
     major corporal private admiral vice rear archbishop bishop cardinal senator-elect attorney
-    solicitor auditor-general secretary-general director-general president-elect"""
+    solicitor auditor-general secretary-general director-general president-elect rev rev.
+    reverend pastor del del. delegate congressman congresswoman assemblyman assemblywoman
+    councilman councilwoman sens sens. reps reps."""
 )
 
 ORG_HEADS = word_set(
@@ -43,13 +46,13 @@ ORG_HEADS = word_set(
     committee bank fund organisation organization foundation center centre university
     corporation company group party court parliament senate congress pentagon kremlin
     embassy government administration army navy police military authority authorities
-    bureau service union alliance association federation board secretariat cabinet
+    bureau service services union alliance association federation board secretariat cabinet
     presidency mission consulate coalition trust society laboratory academy school
     hospital regulator watchdog firm inc ltd plc llc officials nato un eu imf who wto
     opec asean iaea icc idf fbi cia nsa kgb fsb gru sbu mod mfa duma knesset bundestag
     commons assembly tribunal network think-tank programme program initiative forum observatory
     panel consortium coalition cooperative ombudsman inspectorate directorate regiment brigade
-    division command headquarters"""
+    division command headquarters campaign"""
 )
 ORG_MULTI = ("white house", "downing street", "foreign office", "state department", "the hill")
 ORG_LOWER_OK = word_set(
@@ -62,7 +65,8 @@ DOC_HEADS = word_set(
     """release report statement communique communiqué study survey memo memorandum letter
     document readout transcript paper analysis assessment resolution declaration bulletin
     filing indictment complaint lawsuit ruling decree notice poll research findings review
-    audit dossier brief cable manifesto faq guidance methodology website"""
+    audit dossier brief cable manifesto faq guidance methodology website story column article
+    piece editorial op-ed ad commercial spot video email tweet post essay book memoir"""
 )
 
 PLACES = word_set(
@@ -150,8 +154,28 @@ PLATFORMS = frozenset(
 ROLE_NOUNS = word_set(
     """ambassador professor president minister admiral general senator spokesman spokeswoman
     spokesperson secretary envoy chancellor premier governor mayor director chairman analyst
-    expert official economist scholar commander diplomat researcher"""
+    expert official economist scholar commander diplomat researcher nominee candidate
+    congressman congresswoman billionaire businessman businesswoman mogul tycoon host anchor
+    lawmaker chairwoman speaker justice judge prosecutor attorney lawyer leader front-runner
+    frontrunner contender challenger incumbent actor actress singer comedian author activist
+    pastor neurosurgeon surgeon doctor commissioner executive founder owner developer investor
+    chief representative delegate sheriff magnate star president-elect"""
 )
+# Titles as abbreviated before names, for "the senator" to find "Sen. Ada Holm".
+ROLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "senator": ("sen", "senator"),
+    "governor": ("gov", "governor"),
+    "representative": ("rep", "representative", "congressman", "congresswoman"),
+    "congressman": ("rep", "congressman", "representative"),
+    "congresswoman": ("rep", "congresswoman", "representative"),
+    "president": ("president", "pres"),
+    "secretary": ("secretary", "sec"),
+    "general": ("gen", "general"),
+    "professor": ("prof", "professor"),
+    "doctor": ("dr", "doctor"),
+    "reverend": ("rev", "reverend"),
+    "front-runner": ("front-runner", "frontrunner"),
+}
 # Role nouns that make a role of the capitalised organisation before them, with no title word:
 # "FNV negotiator Anouk de Graaf", "Rabobank economist Jan Smit".
 PREMODIFIER_ROLES = word_set(
@@ -182,6 +206,12 @@ NON_SUBJECTS = frozenset(
         "no one",
         "someone",
         "people",
+        *(
+            f"{p}{a}{c}"
+            for p in ("i", "we", "you", "they")
+            for a in "'’"
+            for c in ("ve", "m", "d", "ll", "re")
+        ),
     }
 )
 # Words that open an adverbial before the subject ("Later on Monday the ministry said").
@@ -222,3 +252,21 @@ DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this",
 
 NAME_TOKEN = re.compile(r"^(?:[A-Z][\w’'.-]*|[A-Z]\.|(?:de|da|van|von|der|bin|al|ibn|le|la|du|di)|al-\w+)$")
 NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|ic|i|ch)$")
+
+
+def _first_names() -> dict[str, str]:
+    """Given name (lower case) -> "m" or "f", from ``data/first_names.txt``."""
+    text = resources.files("auditor.extract.attribution").joinpath("data/first_names.txt").read_text("utf-8")
+    out: dict[str, str] = {}
+    gender = ""
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.rstrip().endswith(":"):
+            gender = line.strip()[0]
+            continue
+        out.update(dict.fromkeys(line.split(), gender))
+    return out
+
+
+FIRST_NAMES: dict[str, str] = _first_names()

@@ -15,8 +15,13 @@ from collections.abc import Sequence
 from auditor.extract.attribution.text import Paragraph, unquote
 from auditor.extract.text import OPEN_QUOTES, quote_spans
 
+_SPLIT_GAP = 40  # characters between a quotation's two halves and the cue between them
 _MAX_SPAN = 12  # paragraphs one quotation may run over
-_CLOSE = ("”", '"', "»")
+_CLOSE = ("”", '"', "»", "''")
+
+
+def _opens(text: str) -> bool:
+    return text[:1] in OPEN_QUOTES or text.startswith("''")
 
 
 class Quoter:
@@ -43,6 +48,13 @@ class Quoter:
         within = quotes[lo:hi]
         after = [q for q in within if q[0] >= cue[1]]
         before = [q for q in within if q[1] <= cue[0]]
+        if after and before and cue[0] - before[-1][1] <= _SPLIT_GAP and after[0][0] - cue[1] <= _SPLIT_GAP:
+            # "“The rates will fall,” Mr. Ekwall said, “but not this year.”": one quotation
+            first, second = (
+                unquote(text[before[-1][0] : before[-1][1]]),
+                unquote(text[after[0][0] : after[0][1]]),
+            )
+            return f"{first}, {second}" if first and second else first or second or None
         if after:
             return unquote(text[after[0][0] : after[0][1]]) or None
         if before:
@@ -58,7 +70,7 @@ class Quoter:
     def _whole_quote(self, index: int) -> bool:
         text = self._paras[index].text.rstrip()
         spans = quote_spans(text)
-        return bool(text) and text[0] in OPEN_QUOTES and len(spans) == 1 and spans[0][1] >= len(text) - 1
+        return bool(text) and _opens(text) and len(spans) == 1 and spans[0][1] >= len(text) - 1
 
     def _following(self, index: int) -> str | None:
         parts: list[str] = []
@@ -77,7 +89,7 @@ class Quoter:
         j = index - 1
         while j >= max(0, index - _MAX_SPAN):
             text = self._paras[j].text.rstrip()
-            if not text or text[0] not in OPEN_QUOTES or text.endswith(_CLOSE):
+            if not text or not _opens(text) or text.endswith(_CLOSE):
                 break
             parts.insert(0, unquote(text))
             j -= 1

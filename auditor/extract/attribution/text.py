@@ -91,9 +91,13 @@ def body_paragraphs(doc: Document, links: Sequence[Link]) -> list[Paragraph]:
 def unquote(passage: str) -> str:
     """A quotation without its outer quotation marks and trailing comma."""
     passage = passage.strip()
-    if passage and passage[0] in OPEN_QUOTES:
+    if passage.startswith("''"):
+        passage = passage[2:]
+    elif passage and passage[0] in OPEN_QUOTES:
         passage = passage[1:]
     passage = passage.rstrip()
-    if passage and passage[-1] in '”"»':
+    if passage.endswith("''"):
+        passage = passage[:-2]
+    elif passage and passage[-1] in '”"»':
         passage = passage[:-1]
     return passage.rstrip(" ,").strip()
