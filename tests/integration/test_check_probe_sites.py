@@ -15,8 +15,10 @@ import json
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import pytest
 
 from auditor.check import check_urls
 from auditor.check.probe import probe_key, probe_url
@@ -235,3 +237,27 @@ def test_a_replay_without_the_probe_falls_back_to_the_content_rules(tmp_path: Pa
             )
     missing, about = asyncio.run(check_urls(list(pages), CheckOptions(replay=str(tape), archive=False)))
     assert missing.status is Status.SOFT_404 and about.status is Status.OK
+
+
+LAYOUT_ONLY = sorted((Path(__file__).parent.parent / "fixtures" / "check").glob("notfound_layout_*.html"))
+
+
+def echoing(page: str) -> Callable[[str], tuple[int, dict[str, str], str]]:
+    """A site's not-found page at 200 for every unknown path, naming the path, as many do."""
+    return lambda path: (200, {}, page.replace("</main>", f"<p>{path}</p></main>"))
+
+
+@pytest.mark.parametrize("fixture", LAYOUT_ONLY, ids=lambda p: p.stem)
+def test_a_not_found_page_only_its_layout_gives_away_is_found_by_asking_the_site(fixture: Path) -> None:
+    """Pages in a language no phrase list covers, or titled with the brand and saying nothing
+    a rule knows: the content rules miss them, the probe finds them; the site's articles stay."""
+    page = fixture.read_text(encoding="utf-8")
+    story = article("Ferry fares", "Fares rise in spring, the operator said on Monday.", "Courier")
+    site = Site(routes={"/local/ferry-fares-2026": (200, {}, story)}, unknown=echoing(page))
+    links = [(0, "/local/ferry-fares-2026"), (0, "/local/harbour-wall-1998")]
+    got = check([site], links)
+    assert got["/local/harbour-wall-1998"].status is Status.SOFT_404
+    assert "the site answers a random path with the same page" in got["/local/harbour-wall-1998"].reason
+    assert got["/local/ferry-fares-2026"].status is Status.OK
+    alone = check([site], links, replace(OPTS, probe=False))
+    assert alone["/local/harbour-wall-1998"].status is Status.OK  # what the rules alone say
