@@ -43,6 +43,7 @@ MAX_REASON = 80
 # what a terminal shows ("Trojan source"). Rich's Text keeps ESC, so OSC 8 links, title
 # changes and screen clears in a hostile title would otherwise reach the terminal raw.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_URL = re.compile(r"https?://[^\s)]+")
 _BLANK = re.compile("[\t\n\r\v\f\u2028\u2029]")
 
 
@@ -62,6 +63,17 @@ def plain(text: object, style: str = "") -> Text:
 def shorten(text: str, limit: int) -> str:
     """Cut at ``limit`` characters, with an ellipsis so the reader knows there is more."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def shorten_reason(text: str, limit: int = MAX_REASON) -> str:
+    """A problem's reason cut at ``limit``, but never inside a URL it names (a redirect's
+    target, the home page a deep link landed on): half a URL cannot be opened or grepped."""
+    if len(text) <= limit:
+        return text
+    for m in _URL.finditer(text):
+        if m.start() < limit <= m.end():
+            return text if m.end() >= len(text) - 1 else text[: m.end()] + " …"
+    return shorten(text, limit)
 
 
 def fail_reasons(audit: Audit, fail_on: list[str]) -> list[str]:
@@ -174,7 +186,7 @@ def print_problems(problems: list[Problem], checked: list[str], console: Console
                       title_justify="left", caption=caption)  # fmt: skip
         table.columns[1].overflow = "fold"
         for r in shown:
-            cells = [plain(r.status), plain(_where(r)), plain(shorten(clean(r.reason), MAX_REASON))]
+            cells = [plain(r.status), plain(_where(r)), plain(shorten_reason(clean(r.reason)))]
             table.add_row(*cells, *([str(r.cited or 0)] if cited else []))
         console.print(table)
         return
@@ -182,7 +194,7 @@ def print_problems(problems: list[Problem], checked: list[str], console: Console
     for r in shown:
         by = f" (cited by {r.cited})" if r.cited is not None else ""
         console.print(
-            plain(f"{r.status:<18} {_where(r)}  {shorten(clean(r.reason), MAX_REASON)}{by}"), soft_wrap=True
+            plain(f"{r.status:<18} {_where(r)}  {shorten_reason(clean(r.reason))}{by}"), soft_wrap=True
         )
     if caption:
         console.print(plain(caption), soft_wrap=True)
