@@ -68,8 +68,8 @@ def check(
 ) -> None:
     """Check links alone: every link of the given articles and every URL given directly.
 
-    Exits 1 when a link is broken (or what --fail-on names is found), 2 on usage and input
-    errors, 75 when the network looks unreachable (links left unchecked).
+    Exits 1 when a link is broken (or what --fail-on names is found).
+    Exits 2 on usage and input errors, 75 when the network looks unreachable.
     """
     from auditor.cli.linkcheck import UrlFilter, check_sources, print_check
     from auditor.errors import EXIT_NETWORK, network_message
