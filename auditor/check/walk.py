@@ -27,7 +27,7 @@ from auditor.check.gate import Gate, HostTooSlow
 from auditor.check.guard import DNSFailure, Guard, Refused
 from auditor.check.netwatch import NETWORK_KINDS, NETWORK_UNREACHABLE, NetworkWatch
 from auditor.check.probe import SiteProbes
-from auditor.models import CheckOptions, CheckResult, Hop, SiteProbe, Status
+from auditor.models import CheckOptions, CheckResult, Hop, PageText, SiteProbe, Status
 from auditor.urls import DEFAULT_PORTS, BadURL, normalise
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -199,7 +199,16 @@ class Walk:
         answer, url = ended
         site = await self.ask_site(key, url, answer, len(trace.hops))
         st, why = status.classify(key, url, answer, tuple(trace.hops), self.options.retries, site)
-        return make_result(key, st, why, trace, http_status=answer.status, final_url=url)
+        result = make_result(key, st, why, trace, http_status=answer.status, final_url=url)
+        return replace(result, page=self.page_text(url, answer)) if self.options.keep_text else result
+
+    @staticmethod
+    def page_text(url: str, answer: Answer) -> PageText | None:
+        """The page as the verdict read it (the parse is cached, so this costs no second one)."""
+        if not (200 <= answer.status < 300 and answer.body and status.htmlish(answer.content_type)):
+            return None
+        page = softpage.parse_page(answer.text())
+        return PageText(url=url, title=page.title, text=page.main) if page else None
 
     async def ask_site(self, key: str, url: str, answer: Answer, hops: int) -> probe.SiteSays | None:
         """For a page that answered 2xx: how the site answers a path that cannot exist there."""
