@@ -37,6 +37,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fakeweb import respond
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEVSET = ROOT.parent / "shared" / "devset" / "readability"
@@ -139,10 +143,7 @@ class Server:
                 self.requests[site.host] += 1
                 status, headers, body = self.answer(site, path.split("?")[0])
                 headers.setdefault("Content-Type", "text/html")
-                lines = [f"HTTP/1.1 {status} X", f"Content-Length: {len(body)}"]
-                lines += [f"{k}: {v}" for k, v in headers.items()]
-                writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if method == "HEAD" else body))
-                await writer.drain()
+                await respond(writer, method, status, headers, body)
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError, ValueError):
             pass
         finally:

@@ -139,6 +139,19 @@ def corpus(web: Web, urls: int, seed: int = 7) -> list[tuple[str, str]]:
     return out
 
 
+async def respond(
+    writer: asyncio.StreamWriter, method: str, status: int, headers: dict[str, str], body: bytes
+) -> None:
+    """One HTTP/1.1 answer on a kept-alive connection (no body for a HEAD)."""
+    lines = [
+        f"HTTP/1.1 {status} X",
+        f"Content-Length: {len(body)}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if method == "HEAD" else body))
+    await writer.drain()
+
+
 class Server:
     def __init__(self, web: Web) -> None:
         self.web = web
@@ -244,11 +257,7 @@ class Server:
                 status, headers, body = self.answer(host, method, path)
                 self.seen[f"{host}{path}"] += 1
                 headers.setdefault("Content-Type", "text/html; charset=utf-8")
-                lines = [f"HTTP/1.1 {status} X", f"Content-Length: {len(body)}"] + [
-                    f"{k}: {v}" for k, v in headers.items()
-                ]
-                writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if method == "HEAD" else body))
-                await writer.drain()
+                await respond(writer, method, status, headers, body)
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError, ValueError):
             pass
         finally:
