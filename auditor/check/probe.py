@@ -149,6 +149,23 @@ def sketch_of(text: str) -> tuple[int, tuple[int, ...]]:
     return len(shingles), tuple(heapq.nsmallest(SKETCH, shingles))
 
 
+_Q = "[\"']?"
+_ARTICLE_META = re.compile(
+    rf"<meta\b[^>]*?(?:property\s*=\s*{_Q}(?:og:type{_Q}[^>]*?content\s*=\s*{_Q}[^\"'>]*(?:article|-)"
+    rf"|article:published_time{_Q}[^>]*?content\s*=\s*{_Q}[^\"'>]*-)"
+    rf"|content\s*=\s*{_Q}[^\"'>]*(?:article|-)[^>]*?property\s*=\s*{_Q}og:type)",
+    re.I,
+)
+
+
+def marked_article(html: str) -> bool:
+    """Whether the page's meta tags mark it as an article (``og:type``, a published time) as
+    ``softpage.parse_page``'s ``is_article`` reads them, found without parsing the page. (A
+    tag written inside a script's text counts here, not for the parser: the page is then
+    taken for an article and left to the content rules, the side that calls nothing gone.)"""
+    return _ARTICLE_META.search(html) is not None
+
+
 def print_of(answer: Answer, url: str) -> Print | None:
     """The comparable print of a 2xx page fetched from ``url``, or None when it has no body."""
     if not answer.body:
@@ -221,6 +238,12 @@ def compare(link: str, final: str, answer: Answer, redirects: int, probe: SitePr
         if domain_of(final) != domain_of(link) and not home_path(here.path):
             return SiteSays("unknown", "every path leads to the same page on another site")
         return SiteSays("same", f"the site sends a random path to the same place ({final})")
+    if probe.redirects and not redirects and home_path(there.path) and not home_path(here.path):
+        # The site tells the paths it has from those it has not: no page to compare (and no
+        # parse of this one, which most pages of such a site would otherwise cost).
+        return SiteSays("other", f"the site sends a random path to its home page ({probe.final_url})")
+    if not probe.article and answer.body and marked_article(answer.text()):
+        return SiteSays("other", "an article, where the site's answer to a random path is not one")
     page = print_of(answer, link)
     if page is None:
         return SiteSays("unknown")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from auditor.check.client import Answer
 from auditor.check.probe import (
     SiteProbes,
     compare,
+    marked_article,
     print_of,
     probe_key,
     probe_url,
@@ -21,6 +23,7 @@ from auditor.check.probe import (
     site_probe,
     sketch_of,
 )
+from auditor.check.softpage import parse_page
 from auditor.models import CheckOptions, SiteProbe, Status
 from auditor.store import ProbeCache, Store
 
@@ -114,6 +117,15 @@ def test_the_verdicts() -> None:
     assert compare(link, "https://a.example/login", not_found, 1, wall).kind == "unknown"
     consent = probe_of(not_found, final="https://consent.other.example/collect", redirects=1)
     assert compare(link, "https://consent.other.example/collect", not_found, 1, consent).kind == "unknown"
+    # The site sends a random path home and the link answered at its own address: the site
+    # knows this path (even a page that reads like its home page is not called gone for it).
+    front = probe_of(not_found, final="https://a.example/", redirects=2)
+    said = compare(link, link, not_found, 0, front)
+    assert (
+        said.kind == "other"
+        and said.evidence == "the site sends a random path to its home page (https://a.example/)"
+    )
+    assert compare(link, "https://a.example/", not_found, 1, front).kind == "same"  # sent home too
     # Script shells with no text: nothing to compare.
     shell = page("App", "")
     assert compare(link, link, shell, 0, probe_of(shell)).kind == "unknown"
@@ -178,3 +190,24 @@ def test_a_session_asks_the_database_first_and_stores_what_it_learns() -> None:
     assert asyncio.run(run(options)) is Status.OK and len(seen) == 2  # the link and its probe
     assert asyncio.run(run(options)) is Status.OK and len(seen) == 3  # the probe came from the database
     assert asyncio.run(run(replace(options, recheck=True))) is Status.OK and len(seen) == 5  # asked again
+
+
+FIXTURES = sorted((Path(__file__).parent.parent / "fixtures").rglob("*.html"))
+HEADS = [
+    "<meta property='og:type' content='article'>",
+    '<meta content="article" property="og:type" />',
+    "<meta property=og:type content=website>",
+    "<meta name='og:type' content='article'>",  # name= is not what the parser reads
+    "<meta property='article:published_time' content='2024-05-21T09:00:00Z'>",
+    "<meta property='article:published_time' content=''>",
+    "<meta data-react-helmet='true' property='og:type' content='article'>",
+]
+
+
+@pytest.mark.parametrize("html", [p.read_text(encoding="utf-8", errors="replace") for p in FIXTURES]
+                         + [f"<html><head><title>T</title>{h}</head><body><p>Text.</p></body></html>" for h in HEADS])  # fmt: skip
+def test_an_article_is_told_without_parsing_as_the_parser_tells_it(html: str) -> None:
+    """Links to articles on a site that answers random paths with a page that is not one are
+    not compared (no parse, no sketch): the cheap look must agree with the parser's."""
+    parsed = parse_page(html)
+    assert parsed is not None and marked_article(html) is parsed.is_article
