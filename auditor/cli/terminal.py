@@ -184,7 +184,7 @@ def print_problems(problems: list[Problem], checked: list[str], console: Console
         cited = any(r.cited is not None for r in shown)
         table = Table("status", "URL", "reason", *(["cited by"] if cited else []), title="problems",
                       title_justify="left", caption=caption)  # fmt: skip
-        table.columns[1].overflow = "fold"
+        table.columns[1].overflow = table.columns[2].overflow = "fold"  # a URL in a reason stays whole
         for r in shown:
             cells = [plain(r.status), plain(_where(r)), plain(shorten_reason(clean(r.reason)))]
             table.add_row(*cells, *([str(r.cited or 0)] if cited else []))
