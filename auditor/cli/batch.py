@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -17,9 +18,11 @@ from auditor.cli.options import (
     Concurrency,
     Db,
     Domains,
+    FailOn,
     MaxBytes,
     MaxWait,
     NoArchive,
+    NoProbe,
     Offline,
     Out,
     PerHost,
@@ -28,6 +31,7 @@ from auditor.cli.options import (
     Replay,
     Timeout,
     check_options,
+    fail_on_values,
     interruptible,
 )
 from auditor.load import DEFAULT_MAX_BYTES
@@ -57,6 +61,7 @@ def batch(
         Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.", readable=False)
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
+    fail_on: FailOn = None,
     offline: Offline = False,
     replay: Replay = None,
     record: Record = None,
@@ -67,6 +72,7 @@ def batch(
     allow_private: AllowPrivate = False,
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
+    no_probe: NoProbe = False,
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
@@ -74,26 +80,54 @@ def batch(
     article_mb: ArticleMb = 512,
     article_links: ArticleLinks = 50_000,
 ) -> None:
-    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
+    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end.
+
+    Exits 1 when an article failed or --fail-on finds what it names (over every article of
+    the folder, unchanged ones included), 75 when the network looks unreachable (the batch
+    stops; rerun to resume).
+    """
     from auditor.batch import BatchOptions, run_batch
     from auditor.cli.terminal import BatchProgress
+    from auditor.errors import EXIT_NETWORK, NetworkUnreachable
 
+    wanted = fail_on_values(fail_on)
     options = check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
-        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record, no_probe=no_probe,
     )  # fmt: skip
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
         force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
         budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
     )  # fmt: skip
-    with interruptible():  # the progress display says how far it got and how to resume
-        stats = run_batch(opts, BatchProgress())
+    progress = BatchProgress()
+    try:
+        with interruptible():  # the progress display says how far it got and how to resume
+            stats = run_batch(opts, progress)
+    except NetworkUnreachable as exc:
+        print(
+            f"auditor: the network looks unreachable: {exc}; the batch stopped, and the articles not"
+            " yet audited are left for a rerun (nothing cached). Check the connection and rerun the same"
+            " command, or use --offline to audit without it",
+            file=sys.stderr,
+        )
+        raise typer.Exit(EXIT_NETWORK) from None
     print(
         f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
         f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
         f"\nindex: {out / 'index.html'}  database: {db}"
     )
-    if stats.failed:
+    found = [
+        f"{n} {phrase}"
+        for kind, n, phrase in (
+            ("broken", stats.broken, "broken link(s)"),
+            ("placeholder", stats.placeholders, "placeholder link(s)"),
+            ("state-media", stats.state_media, "state-media source(s)"),
+        )
+        if kind in wanted and n
+    ]
+    if found:
+        print(f"auditor: --fail-on: {', '.join(found)}", file=sys.stderr)
+    if stats.failed or found:
         raise typer.Exit(1)

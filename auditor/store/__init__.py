@@ -7,6 +7,7 @@ questions users ask most. The package is split by concern, and ``Store`` joins t
 - ``schema``: tables, indexes, views and migrations;
 - ``writes``: runs and locks, one article per transaction, checks, domains, failures;
 - ``queries``: what the checker's cache, a batch's resume and the reports read back;
+- ``probes``: how each site answers a path that cannot exist (the checker's site probes);
 - ``rows``: records to rows and back; ``base``: the connection and one-line errors.
 """
 
@@ -18,18 +19,19 @@ from pathlib import Path
 import sqlite_utils
 
 from auditor.errors import StoreError
-from auditor.models import CheckResult
+from auditor.models import CheckResult, SiteProbe
 from auditor.store import schema
 from auditor.store.base import Busy, explain
+from auditor.store.probes import PROBE_TTL_HOURS, Probes
 from auditor.store.queries import Queries
 from auditor.store.writes import RUN_STATUSES, Writes
 
 SCHEMA_VERSION = schema.VERSION
 
-__all__ = ["RUN_STATUSES", "SCHEMA_VERSION", "Busy", "CheckCache", "Store", "explain"]
+__all__ = ["RUN_STATUSES", "SCHEMA_VERSION", "Busy", "CheckCache", "ProbeCache", "Store", "explain"]
 
 
-class Store(Writes, Queries):
+class Store(Writes, Queries, Probes):
     """An audit database; build with ``Store.open``. Not shared across threads."""
 
     @classmethod
@@ -94,3 +96,17 @@ class CheckCache:
 
     def put(self, result: CheckResult) -> None:
         self.store.save_checks([result], self.run_id)
+
+
+class ProbeCache:
+    """The checker's probe cache over a store (``check.probe.ProbeCache``): a week's freshness."""
+
+    def __init__(self, store: Store, ttl_hours: float = PROBE_TTL_HOURS) -> None:
+        self.store = store
+        self.ttl_hours = ttl_hours
+
+    def get(self, key: str) -> SiteProbe | None:
+        return self.store.cached_probe(key, self.ttl_hours)
+
+    def put(self, probe: SiteProbe) -> None:
+        self.store.save_probe(probe)

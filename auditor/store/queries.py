@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from auditor.models import Audit, CheckResult
+from auditor.models import UNCACHED_STATUSES, Audit, CheckResult
 from auditor.store import rows
 from auditor.store.base import StoreBase, mapped
+
+_UNCACHED_SQL = ", ".join(f"'{s.value}'" for s in sorted(UNCACHED_STATUSES))
 
 
 class Queries(StoreBase):
@@ -24,10 +26,15 @@ class Queries(StoreBase):
 
     @mapped
     def cached_check(self, key: str, ttl_hours: float) -> CheckResult | None:
-        """The newest real check of ``key`` younger than ``ttl_hours``; ``unchecked`` never counts."""
+        """The newest real check of ``key`` younger than ``ttl_hours``.
+
+        Passing network trouble (``UNCACHED_STATUSES``: DNS, connection, timeout) is history,
+        never an answer: an article audited with the network down keeps those rows, and the
+        next run must ask again instead of reporting them as dead links.
+        """
         row = next(
             self.db.query(
-                "SELECT * FROM checks WHERE url = ? AND status != 'unchecked'"
+                f"SELECT * FROM checks WHERE url = ? AND status NOT IN ({_UNCACHED_SQL})"
                 " ORDER BY checked_at DESC, id DESC LIMIT 1",
                 [key],
             ),

@@ -12,7 +12,7 @@ import sqlite_utils
 from auditor.errors import StoreError
 from auditor.models import BROKEN_STATUSES
 
-VERSION = 2  # 2: runs.status, locks
+VERSION = 3  # 2: runs.status, locks; 3: probes
 _BROKEN_SQL = ", ".join(f"'{s.value}'" for s in sorted(BROKEN_STATUSES))
 
 TABLES = """
@@ -64,6 +64,12 @@ CREATE TABLE IF NOT EXISTS crossposts (
     method TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '',
     outlet_domain TEXT REFERENCES domains(domain), methods TEXT NOT NULL DEFAULT '[]',
     similarity REAL
+);
+CREATE TABLE IF NOT EXISTS probes (
+    key TEXT PRIMARY KEY, url TEXT NOT NULL, status INTEGER NOT NULL, final_url TEXT NOT NULL,
+    redirects INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0,
+    shingles INTEGER NOT NULL DEFAULT 0, sketch TEXT NOT NULL DEFAULT '[]',
+    article INTEGER NOT NULL DEFAULT 0, checked_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS failures (
     source TEXT PRIMARY KEY, error TEXT NOT NULL, run_id INTEGER REFERENCES runs(id),
