@@ -39,6 +39,7 @@ from auditor.urls import check_key
 
 if TYPE_CHECKING:  # the checker (and httpx) only when something is checked
     from auditor.check.checker import ResultCache
+    from auditor.check.probe import ProbeCache
     from auditor.store import Store
 
 
@@ -113,13 +114,22 @@ def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
     return urls, ({check_key(u): published for u in urls} if published else {})
 
 
-def check_article(article: Article, options: CheckOptions, *, cache: ResultCache | None = None) -> Audit:
-    """Check every distinct web URL of one article (each once) and pair the results with it."""
-    from auditor.check.checker import check_all
+def check_article(
+    article: Article,
+    options: CheckOptions,
+    *,
+    cache: ResultCache | None = None,
+    probes: ProbeCache | None = None,
+) -> Audit:
+    """Check every distinct web URL of one article (each once) and pair the results with it;
+    ``cache`` answers for URLs checked lately, ``probes`` for sites asked lately."""
+    from auditor.check.checker import check_run
 
     urls, published = _check_inputs(article)
-    checks = check_all(urls, options, published=published, cache=cache) if urls else []
-    return Audit(article=article, checks=tuple(checks))
+    if not urls:
+        return Audit(article=article)
+    checked = check_run(urls, options, published=published, cache=cache, probes=probes)
+    return Audit(article=article, checks=tuple(checked.results), network_down=checked.network_down)
 
 
 def load_source(source: str, options: CheckOptions, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:
@@ -159,7 +169,7 @@ def audit(
 ) -> AuditOutcome:
     """The whole pipeline for one article: load, extract, check, store, report."""
     from auditor.report.render import write_report
-    from auditor.store import CheckCache, Store
+    from auditor.store import CheckCache, ProbeCache, Store
 
     prepare_dir(out_dir)
     table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
@@ -170,7 +180,8 @@ def audit(
     run_id: int | None = None
     try:
         run_id = store.start_run("audit", {"source": source, **asdict(options)}, __version__)
-        result = check_article(article, options, cache=CheckCache.for_run(store, run_id, options))
+        cache = CheckCache.for_run(store, run_id, options)
+        result = check_article(article, options, cache=cache, probes=ProbeCache(store))
         result = replace(result, run_id=run_id, run=store.run_info(run_id))
         report = write_report(result, out_dir)
         store.save_audit(result, run_id, report=report)

@@ -16,8 +16,9 @@ from auditor.batch.options import BatchOptions
 from auditor.batch.pool import ParsePool
 from auditor.batch.sink import Sink, by_key, wanted
 from auditor.check import CheckSession
+from auditor.errors import NetworkUnreachable
 from auditor.models import Article, CheckResult
-from auditor.store import CheckCache
+from auditor.store import CheckCache, ProbeCache
 
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
 
@@ -42,7 +43,12 @@ class LocalEngine:
     async def _run(self, files: list[Path], pool: ParsePool) -> None:
         size = max(1, self.opts.chunk)
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        session = CheckSession(self.opts.check, cache=self.cache, on_checked=self.sink.checked)
+        session = CheckSession(
+            self.opts.check,
+            cache=self.cache,
+            on_checked=self.sink.checked,
+            probes=ProbeCache(self.sink.store),
+        )
         slots = asyncio.Semaphore(IN_FLIGHT)
         try:
             async with session, asyncio.TaskGroup() as group:
@@ -74,4 +80,7 @@ class LocalEngine:
         keys, published = wanted(articles)
         if not keys:
             return {}
-        return by_key(keys, await session.check(keys, published=published))
+        results = await session.check(keys, published=published)
+        if session.network_down:  # these articles are left for a rerun, not stored unchecked
+            raise NetworkUnreachable(session.network_down)
+        return by_key(keys, results)

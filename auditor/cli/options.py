@@ -82,6 +82,13 @@ AllowLinkLocal = Annotated[
     ),
 ]
 NoArchive = Annotated[bool, typer.Option("--no-archive", help="Do not look up Wayback copies of dead links.")]
+NoProbe = Annotated[
+    bool,
+    typer.Option(
+        "--no-probe",
+        help="Do not ask each site how it answers a path that cannot exist (soft 404s by content alone).",
+    ),
+]
 Domains = Annotated[
     Path | None,
     typer.Option("--domains", metavar="CSV", help="A CSV extending the domain table.", readable=False),
@@ -146,6 +153,7 @@ def check_options(
     offline: bool = False,
     replay: Path | None = None,
     record: Path | None = None,
+    no_probe: bool = False,
 ) -> CheckOptions:
     if replay is not None and not replay.is_file():
         raise AuditorError(
@@ -163,6 +171,7 @@ def check_options(
         allow_private=allow_private,
         allow_link_local=allow_link_local,
         archive=not no_archive,
+        probe=not no_probe,
         recheck=recheck,
         offline=offline,
         replay=str(replay) if replay else None,
