@@ -45,15 +45,25 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per distinct URL.")] = False,
     fail_on: Annotated[
         list[str] | None,
-        typer.Option("--fail-on", help="Exit 1 when found: broken (the default), placeholder (repeatable)."),
+        typer.Option(
+            "--fail-on",
+            metavar="WHAT",
+            help="Exit 1 when found: broken (the default), placeholder (repeatable).",
+        ),
     ] = None,
     include: Annotated[
         list[str] | None,
-        typer.Option("--include", help="Check only URLs matching this regular expression (repeatable)."),
+        typer.Option(
+            "--include",
+            metavar="REGEX",
+            help="Check only URLs matching this regular expression (repeatable).",
+        ),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", help="Skip URLs matching this regular expression (repeatable)."),
+        typer.Option(
+            "--exclude", metavar="REGEX", help="Skip URLs matching this regular expression (repeatable)."
+        ),
     ] = None,
     offline: Offline = False,
     replay: Replay = None,
