@@ -26,7 +26,7 @@ IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunk
 class LocalEngine:
     def __init__(self, opts: BatchOptions, sink: Sink) -> None:
         self.opts, self.sink = opts, sink
-        self.cache = CheckCache(sink.store, sink.run_id, opts.check.cache_ttl_hours)
+        self.cache = CheckCache.for_run(sink.store, sink.run_id, opts.check)  # offline: last real checks
 
     def run(self, files: list[Path]) -> None:
         opts = self.opts

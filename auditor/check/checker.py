@@ -190,12 +190,12 @@ class CheckSession:
 
     async def _check_one(self, key: str, invalid: str | None) -> CheckResult:
         hit = self._cache.get(key) if self._cache is not None and not invalid else None
-        if self._run is None:
+        if hit is not None:  # offline too: the last real check, with its date, beats "unchecked"
+            result = hit  # answered by an earlier run: not a new row of history
+        elif self._run is None:
             result = make_result(
                 key, Status.INVALID_URL if invalid else Status.UNCHECKED, invalid or "offline"
             )
-        elif hit is not None:
-            result = hit  # answered by an earlier run: not a new row of history
         else:
             result = await _one(self._run, key, invalid, None)
             if self._store is not None and result.requests and result.status not in UNCACHED_STATUSES:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     AllowLinkLocal,
     AllowPrivate,
@@ -20,17 +20,20 @@ from auditor.cli.options import (
     NoProbe,
     Offline,
     PerHost,
+    Quiet,
     Recheck,
     Record,
     Replay,
     Timeout,
+    Verbose,
     check_options,
     fail_on_values,
     interruptible,
+    verbosity,
 )
 
 
-@app.command()
+@command()
 def check(
     sources: Annotated[
         list[str],
@@ -42,15 +45,25 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per distinct URL.")] = False,
     fail_on: Annotated[
         list[str] | None,
-        typer.Option("--fail-on", help="Exit 1 when found: broken (the default), placeholder (repeatable)."),
+        typer.Option(
+            "--fail-on",
+            metavar="WHAT",
+            help="Exit 1 when found: broken (the default), placeholder (repeatable).",
+        ),
     ] = None,
     include: Annotated[
         list[str] | None,
-        typer.Option("--include", help="Check only URLs matching this regular expression (repeatable)."),
+        typer.Option(
+            "--include",
+            metavar="REGEX",
+            help="Check only URLs matching this regular expression (repeatable).",
+        ),
     ] = None,
     exclude: Annotated[
         list[str] | None,
-        typer.Option("--exclude", help="Skip URLs matching this regular expression (repeatable)."),
+        typer.Option(
+            "--exclude", metavar="REGEX", help="Skip URLs matching this regular expression (repeatable)."
+        ),
     ] = None,
     offline: Offline = False,
     replay: Replay = None,
@@ -65,9 +78,12 @@ def check(
     no_probe: NoProbe = False,
     domains: Domains = None,
     recheck: Recheck = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Check links alone: every link of the given articles and every URL given directly.
 
+    Prints the counts by status and the broken and blocked URLs; -v lists every URL.
     Exits 1 when a link is broken (or what --fail-on names is found).
     Exits 2 on usage and input errors, 75 when the network looks unreachable.
     """
@@ -75,6 +91,7 @@ def check(
     from auditor.errors import EXIT_NETWORK, network_message
 
     wanted = fail_on_values(fail_on) or ["broken"]
+    level = verbosity(quiet, verbose)
     if set(wanted) - {"broken", "placeholder"}:
         raise typer.BadParameter(
             "`check` knows links, not sources: use --fail-on broken or placeholder (or `audit`)"
@@ -87,7 +104,8 @@ def check(
     )  # fmt: skip
     with interruptible():
         report = check_sources(sources, options, urls)
-    print_check(report, as_json=as_json)
+    if as_json or level >= 0:
+        print_check(report, as_json=as_json, every=level > 0)
     if report.network_down:
         unchecked = sum(1 for c in report.results if c.result.status.value == "unchecked")
         print(f"auditor: {network_message(report.network_down, unchecked)}", file=sys.stderr)

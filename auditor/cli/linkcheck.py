@@ -165,7 +165,9 @@ def summary_line(report: CheckReport) -> str:
     return line + (" · not checked: " + ", ".join(skipped) if skipped else "")
 
 
-def print_check(report: CheckReport, *, as_json: bool) -> None:
+def print_check(report: CheckReport, *, as_json: bool, every: bool = False) -> None:
+    """JSON lines, or the summary line and the broken and blocked URLs; with ``every`` (-v)
+    every URL, in the order the checker returned them."""
     if as_json:
         for c in report.results:
             row = {"url": c.result.url, **check_json(c.result), "articles": list(c.articles)}
@@ -182,6 +184,7 @@ def print_check(report: CheckReport, *, as_json: bool) -> None:
             cited=len(c.articles),
         )
         for c in report.results
-        if c.broken or c.result.status is Status.BLOCKED
+        if every or c.broken or c.result.status is Status.BLOCKED
     ]
-    print_problems(problems, [c.result.url for c in report.results], out)
+    title = "every URL" if every else "problems"
+    print_problems(problems, [c.result.url for c in report.results], out, title=title)
