@@ -45,6 +45,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/eval_attributions.py
 	$(BIN)/python benchmarks/eval_real.py
 	$(BIN)/python benchmarks/eval_polnear.py
+	$(BIN)/python benchmarks/eval_soft404.py
 	$(BIN)/python benchmarks/bench_batch.py --quick
 	$(BIN)/python benchmarks/hostile.py
 

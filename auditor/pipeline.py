@@ -27,6 +27,7 @@ from auditor.models import (
     Audit,
     Budget,
     CheckOptions,
+    DomainInfo,
     Link,
     LinkKind,
     RawArticle,
@@ -38,6 +39,8 @@ from auditor.urls import check_key
 
 if TYPE_CHECKING:  # the checker (and httpx) only when something is checked
     from auditor.check.checker import ResultCache
+    from auditor.check.probe import ProbeCache
+    from auditor.store import Store
 
 
 def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTable | None = None) -> Article:
@@ -87,11 +90,22 @@ def classify_article(article: Article, table: DomainTable) -> Article:
             return replace(at, outlet_category=table.categorise(at.outlet_domain))
         return at
 
-    return replace(
+    classified = replace(
         article,
         links=tuple(link(lk) for lk in article.links),
         attributions=tuple(attribution(a) for a in article.attributions),
     )
+    return replace(classified, domains=describe_domains(classified, table))
+
+
+def describe_domains(article: Article, table: DomainTable) -> tuple[DomainInfo, ...]:
+    """What the tables say of each domain the article names, sorted by domain."""
+    named = {lk.domain for lk in article.links if lk.kind is LinkKind.WEB and lk.domain}
+    named |= {a.outlet_domain for a in article.attributions if a.outlet_domain}
+    named |= {c.outlet_domain for c in article.crossposts if c.outlet_domain}
+    named.add(article.metadata.outlet_domain or "")
+    found = (table.describe(d) for d in sorted(named - {""}))
+    return tuple(info for info in found if info is not None)
 
 
 def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
@@ -100,13 +114,22 @@ def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
     return urls, ({check_key(u): published for u in urls} if published else {})
 
 
-def check_article(article: Article, options: CheckOptions, *, cache: ResultCache | None = None) -> Audit:
-    """Check every distinct web URL of one article (each once) and pair the results with it."""
-    from auditor.check.checker import check_all
+def check_article(
+    article: Article,
+    options: CheckOptions,
+    *,
+    cache: ResultCache | None = None,
+    probes: ProbeCache | None = None,
+) -> Audit:
+    """Check every distinct web URL of one article (each once) and pair the results with it;
+    ``cache`` answers for URLs checked lately, ``probes`` for sites asked lately."""
+    from auditor.check.checker import check_run
 
     urls, published = _check_inputs(article)
-    checks = check_all(urls, options, published=published, cache=cache) if urls else []
-    return Audit(article=article, checks=tuple(checks))
+    if not urls:
+        return Audit(article=article)
+    checked = check_run(urls, options, published=published, cache=cache, probes=probes)
+    return Audit(article=article, checks=tuple(checked.results), network_down=checked.network_down)
 
 
 def load_source(source: str, options: CheckOptions, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:
@@ -125,6 +148,14 @@ class AuditOutcome:
     audit: Audit
     report: Path
     db: Path
+    verdict: str = ""  # the report's verdict sentence
+    index_note: str = ""  # what became of an index.html in the reports folder, if there is one
+
+
+# An index re-rendered after one audit reads every stored article (streamed, so in little
+# memory, but in time); past this many, say how to rebuild it instead of making one audit
+# take minutes.
+INDEX_REFRESH_MAX = 2000
 
 
 def audit(
@@ -139,7 +170,7 @@ def audit(
 ) -> AuditOutcome:
     """The whole pipeline for one article: load, extract, check, store, report."""
     from auditor.report.render import write_report
-    from auditor.store import CheckCache, Store
+    from auditor.store import CheckCache, ProbeCache, Store
 
     prepare_dir(out_dir)
     table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
@@ -150,10 +181,11 @@ def audit(
     run_id: int | None = None
     try:
         run_id = store.start_run("audit", {"source": source, **asdict(options)}, __version__)
-        result = check_article(article, options, cache=CheckCache(store, run_id, options.cache_ttl_hours))
-        result = replace(result, run_id=run_id)
-        store.save_audit(result, run_id)
+        cache = CheckCache.for_run(store, run_id, options)
+        result = check_article(article, options, cache=cache, probes=ProbeCache(store))
+        result = replace(result, run_id=run_id, run=store.run_info(run_id))
         report = write_report(result, out_dir)
+        store.save_audit(result, run_id, report=report)
         store.finish_run(run_id, {"articles": 1, "links": len(article.links), "urls": len(result.checks)})
     except BaseException as exc:
         if run_id is not None:  # an interrupted run says so; its article was not kept
@@ -162,6 +194,32 @@ def audit(
                     run_id, {}, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
                 )
         raise
+    else:  # the article is kept whatever becomes of the index
+        note = refresh_index(store, out_dir)
     finally:
         store.close()
-    return AuditOutcome(audit=result, report=report, db=db_path)
+    return AuditOutcome(audit=result, report=report, db=db_path, verdict=sentence_of(result), index_note=note)
+
+
+def sentence_of(audit: Audit) -> str:
+    from auditor.report import views
+    from auditor.report.sentence import verdict_sentence
+
+    return verdict_sentence(audit, views.verdict(audit, views.link_rows(audit)))
+
+
+def refresh_index(store: Store, out_dir: Path) -> str:
+    """Bring ``out_dir/index.html`` up to date when there is one; one line saying what was done."""
+    from auditor.report.render import write_corpus_index
+
+    index = out_dir / "index.html"
+    if not index.exists():
+        return ""
+    stored = store.article_count()
+    if stored > INDEX_REFRESH_MAX:
+        return f"index: {index} not updated ({stored} articles); `auditor report` rebuilds it"
+    try:
+        write_corpus_index(store, out_dir)  # streamed and paged, as a batch writes it
+    except (AuditorError, OSError) as exc:
+        return f"index: {index} not updated ({exc}); `auditor report` rebuilds it"
+    return f"index: {index} (updated)"

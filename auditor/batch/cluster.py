@@ -32,14 +32,13 @@ from typing import Any
 
 from distributed import Client, Future, LocalCluster, wait
 
-from auditor.batch.daskworker import PLUGIN, CheckerPlugin, check_partition, extract_chunk
+from auditor.batch.daskworker import PLUGIN, Answered, CheckerPlugin, check_partition, extract_chunk
 from auditor.batch.options import BatchOptions
 from auditor.batch.sink import Sink, by_key, wanted
 from auditor.batch.work import Signed, one_line
-from auditor.check.checker import _NOT_CACHED
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, NetworkUnreachable
 from auditor.load import load_path
-from auditor.models import Article, CheckResult, RawArticle
+from auditor.models import UNCACHED_STATUSES, Article, CheckResult, RawArticle
 from auditor.store import CheckCache
 from auditor.urls import host_of
 
@@ -71,13 +70,13 @@ class _Partition:
 class DaskEngine:
     def __init__(self, opts: BatchOptions, sink: Sink) -> None:
         self.opts, self.sink = opts, sink
-        self.cache = CheckCache(sink.store, sink.run_id, opts.check.cache_ttl_hours)
+        self.cache = CheckCache.for_run(sink.store, sink.run_id, opts.check)  # offline: last real checks
         self.use_cache = not (opts.check.replay or opts.check.recheck)
         self.recent: OrderedDict[str, CheckResult] = OrderedDict()
         self.waiting: dict[str, list[_Chunk]] = {}  # key in flight -> chunks that need it
         self.owners: dict[str, str] = {}  # host -> worker address
         self.extracting: dict[Future[list[Signed | str]], list[str | RawArticle]] = {}
-        self.checking: dict[Future[list[CheckResult]], _Partition] = {}
+        self.checking: dict[Future[Answered], _Partition] = {}
         self.open = 0  # chunks extracted and not yet committed
         self.alive: list[str] = []  # the workers' addresses, as of the last look
 
@@ -100,10 +99,13 @@ class DaskEngine:
                 raise AuditorError(
                     f"cannot reach the Dask scheduler at {self.opts.scheduler}: {exc}"
                 ) from exc
-        cluster = LocalCluster(
-            n_workers=max(1, self.opts.workers), threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None, silence_logs=logging.ERROR,
-        )  # fmt: skip
+        try:
+            cluster = LocalCluster(
+                n_workers=max(1, self.opts.workers), threads_per_worker=1, processes=True,
+                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+            )  # fmt: skip
+        except (OSError, RuntimeError) as exc:  # distributed says "Cluster failed to start: ..."
+            raise AuditorError(f"cannot start a local Dask cluster: {exc}") from exc
         client = Client(cluster)
         client.wait_for_workers(max(1, self.opts.workers))
         return _Closing(client, cluster)
@@ -207,7 +209,7 @@ class DaskEngine:
     def _known(self, key: str) -> CheckResult | None:
         """This run's answer, or the cache's: never a second request for the same URL."""
         found = self.recent.get(key) or self.cache.recall(key)
-        if found is None and self.use_cache and not self.opts.check.offline:
+        if found is None and self.use_cache:  # offline too: the last real check beats "unchecked"
             found = self.cache.get(key)
             if found is not None:
                 self._remember(found)
@@ -230,7 +232,7 @@ class DaskEngine:
         )
         self.checking[future] = part  # type: ignore[index]  # an async task's future holds its result
 
-    def _checked(self, client: Client, future: Future[list[CheckResult]], part: _Partition) -> None:
+    def _checked(self, client: Client, future: Future[Answered], part: _Partition) -> None:
         if future.status == "cancelled":
             return  # rerouted
         answers = self._answers(client, future, part) if future.status == "finished" else None
@@ -245,12 +247,15 @@ class DaskEngine:
             self.owners.pop(part.host, None)
             self._ask(client, replace(part, worker=self._owner(part.host)))
             return
-        found = by_key(part.keys, answers)
+        results, down = answers
+        if down:  # as the default engine: the articles waiting are left for a rerun (exit 75)
+            raise NetworkUnreachable(down)
+        found = by_key(part.keys, results)
         for key in part.keys:
             result = found[key]
             self._remember(result)
             self.sink.checked(result)
-            if not self.opts.check.replay and result.requests and result.status not in _NOT_CACHED:
+            if not self.opts.check.replay and result.requests and result.status not in UNCACHED_STATUSES:
                 self.cache.put(result)
             for chunk in self.waiting.pop(key, []):
                 chunk.checked[key] = result
@@ -258,9 +263,7 @@ class DaskEngine:
                 if not chunk.missing:
                     self._commit(chunk)
 
-    def _answers(
-        self, client: Client, future: Future[list[CheckResult]], part: _Partition
-    ) -> list[CheckResult] | None:
+    def _answers(self, client: Client, future: Future[Answered], part: _Partition) -> Answered | None:
         """The partition's answers, or None when they were lost with its worker.
 
         A finished task's result stays on its worker until the client fetches it. If the

@@ -5,6 +5,11 @@ worker that joins or is restarted mid-batch gets one too), on an event loop of i
 a thread: the worker's own loop keeps talking to the scheduler while links are checked.
 The client sends all URLs of a host to the worker that owns the host, so this session's
 per-host limits are the cluster's.
+
+Site probes (soft 404s by asking the site) run here too, by the host's owner, so a site is
+probed once per section per batch. A worker has no database: its probes live in its memory
+for the batch and are not read from or written to the ``probes`` table, so a Dask batch asks
+each site again where the default engine would reuse a probe younger than a week.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from auditor.check import CheckSession
 from auditor.models import Budget, CheckOptions, CheckResult, RawArticle
 
 PLUGIN = "auditor-checker"
+Answered = tuple[list[CheckResult], str | None]  # a partition's results, and why the network is down
 
 
 class CheckerPlugin(WorkerPlugin):
@@ -65,13 +71,18 @@ def _new_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
-async def check_partition(keys: Sequence[str], published: Mapping[str, str]) -> list[CheckResult]:
-    """Check one host's URLs with this worker's session (the task awaits; the session's loop works)."""
+async def check_partition(keys: Sequence[str], published: Mapping[str, str]) -> Answered:
+    """Check one host's URLs with this worker's session (the task awaits; the session's loop works).
+
+    With the answers goes why this worker's network looks unreachable, if it does: the client
+    then stops the batch as the default engine does (exit 75), storing none of them."""
     plugin = get_worker().plugins[PLUGIN]
     if not isinstance(plugin, CheckerPlugin) or plugin.session is None or plugin.loop is None:
         raise RuntimeError("the auditor checker plugin is not running on this worker")
-    future = asyncio.run_coroutine_threadsafe(plugin.session.check(keys, published=published), plugin.loop)
-    return await asyncio.wrap_future(future)
+    session = plugin.session
+    future = asyncio.run_coroutine_threadsafe(session.check(keys, published=published), plugin.loop)
+    results = await asyncio.wrap_future(future)
+    return results, session.network_down
 
 
 def extract_chunk(

@@ -45,6 +45,24 @@ def discover(
             yield path
 
 
+def chosen(
+    folder: Path, path: Path, include: Sequence[str] = (), exclude: Sequence[str] = (), *,
+    skip: Path | None = None,
+) -> bool:  # fmt: skip
+    """True when ``discover`` would yield ``path``: what a batch counts as its folder's articles
+    (--fail-on), told from a stored source without holding the list of files found."""
+    if not path.is_relative_to(folder) or path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        return False
+    rel = path.relative_to(folder)
+    if any(part.startswith(".") for part in rel.parts) or not path.exists():
+        return False
+    if skip is not None and path.resolve().is_relative_to(skip.resolve()):
+        return False
+    if include and not _matches(rel.as_posix(), path.name, include):
+        return False
+    return not _matches(rel.as_posix(), path.name, exclude)
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     """Every entry under ``folder`` but hidden ones, depth first, in the order of
     ``sorted(rglob("*"))`` (paths compare part by part); links to folders are not followed,
@@ -63,3 +81,43 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def _matches(rel: str, name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def skipped(
+    folder: Path, include: Sequence[str] = (), exclude: Sequence[str] = (), *, skip: Path | None = None
+) -> Iterator[tuple[Path, str]]:
+    """What ``discover`` leaves out of ``folder``, each with why, so a batch can say so.
+
+    A hidden folder or the report folder is one entry, not one per file inside it.
+    """
+    if not folder.is_dir():
+        return
+    skipped_dir = skip.resolve() if skip is not None else None
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        for name in sorted(dirs):
+            path = here / name
+            if name.startswith("."):
+                dirs.remove(name)
+                yield path, "a hidden folder"
+            elif skipped_dir is not None and path.resolve() == skipped_dir:
+                dirs.remove(name)
+                yield path, "the reports folder (--out)"
+        dirs.sort()
+        for name in sorted(files):
+            path = here / name
+            why = _why_not(path, path.relative_to(folder).as_posix(), include, exclude)
+            if why:
+                yield path, why
+
+
+def _why_not(path: Path, rel: str, include: Sequence[str], exclude: Sequence[str]) -> str:
+    if path.name.startswith("."):
+        return "a hidden file"
+    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        return f"not an article format ({path.suffix or 'no extension'}; audited: .html, .htm, .md, .txt)"
+    if include and not _matches(rel, path.name, include):
+        return "not matched by --include"
+    if _matches(rel, path.name, exclude):
+        return "matched by --exclude"
+    return ""

@@ -18,8 +18,9 @@ from auditor.batch.options import BatchOptions
 from auditor.batch.pool import ParsePool
 from auditor.batch.sink import Sink, by_key, wanted
 from auditor.check import CheckSession
+from auditor.errors import NetworkUnreachable
 from auditor.models import Article, CheckResult
-from auditor.store import CheckCache
+from auditor.store import CheckCache, ProbeCache
 
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
 RECENT = 4_096  # results the session keeps in memory (about 2 MB); older ones are recalled from the database
@@ -28,7 +29,7 @@ RECENT = 4_096  # results the session keeps in memory (about 2 MB); older ones a
 class LocalEngine:
     def __init__(self, opts: BatchOptions, sink: Sink) -> None:
         self.opts, self.sink = opts, sink
-        self.cache = CheckCache(sink.store, sink.run_id, opts.check.cache_ttl_hours)
+        self.cache = CheckCache.for_run(sink.store, sink.run_id, opts.check)  # offline: last real checks
 
     def run(self, files: Iterable[Path]) -> None:
         opts = self.opts
@@ -50,6 +51,7 @@ class LocalEngine:
             on_checked=self.sink.checked,
             recall=self.cache.recall,
             done_max=RECENT,
+            probes=ProbeCache(self.sink.store),
         )
         slots = asyncio.Semaphore(IN_FLIGHT)
         try:
@@ -85,7 +87,10 @@ class LocalEngine:
         keys, published = wanted(articles)
         if not keys:
             return {}
-        return by_key(keys, await session.check(keys, published=published))
+        results = await session.check(keys, published=published)
+        if session.network_down:  # these articles are left for a rerun, not stored unchecked
+            raise NetworkUnreachable(session.network_down)
+        return by_key(keys, results)
 
 
 def _batches(files: Iterable[Path], size: int) -> Iterator[list[Path]]:

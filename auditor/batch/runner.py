@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor import __version__
-from auditor.batch.discovery import discover
+from auditor.batch.discovery import chosen, discover
 from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
 from auditor.batch.sink import Sink
 from auditor.errors import AuditorError
@@ -40,6 +40,8 @@ from auditor.store import Store
 
 if TYPE_CHECKING:
     from auditor.batch.cluster import DaskEngine
+    from auditor.models import Audit
+    from auditor.report.corpus import ArticleRow
 
 
 class Todo:
@@ -106,7 +108,19 @@ def _finish(store: Store, opts: BatchOptions, stats: BatchStats, progress: Progr
     NearDuplicates(store).backfill(on_changed=sink.rewrite_report)
     stats.near_duplicates = store.near_duplicate_count()
     progress(stats, Event.PHASE, "writing the index")
-    write_corpus_index(store, opts.out_dir)
+    write_corpus_index(
+        store, opts.out_dir, on_row=lambda audit, row: _count_problems(audit, row, opts, stats)
+    )
+
+
+def _count_problems(audit: Audit, row: ArticleRow, opts: BatchOptions, stats: BatchStats) -> None:
+    """What --fail-on looks for, over this folder's articles (unchanged ones too), as the
+    summary counts it; an article stored from elsewhere in the database is not counted."""
+    source = Path(audit.article.source)
+    if chosen(opts.folder, source, opts.include, opts.exclude, skip=opts.out_dir):
+        stats.broken += row.verdict.counts["broken"]
+        stats.placeholders += row.verdict.counts["placeholder"]
+        stats.state_media += len(row.verdict.state_media)
 
 
 def _audit_files(todo: Iterable[Path], opts: BatchOptions, sink: Sink) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     AllowLinkLocal,
     AllowPrivate,
@@ -17,25 +18,31 @@ from auditor.cli.options import (
     Concurrency,
     Db,
     Domains,
+    FailOn,
     MaxBytes,
     MaxWait,
     NoArchive,
+    NoProbe,
     Offline,
     Out,
     PerHost,
+    Quiet,
     Recheck,
     Record,
     Replay,
     Timeout,
+    Verbose,
     check_options,
+    fail_on_values,
     interruptible,
+    verbosity,
 )
 from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
 
 
-@app.command()
+@command()
 def batch(
     folder: Annotated[
         Path, typer.Argument(help="A folder of articles, searched recursively.", readable=False)
@@ -43,10 +50,10 @@ def batch(
     out: Out = Path("reports"),
     db: Db = Path("reports/audit.db"),
     include: Annotated[
-        list[str] | None, typer.Option("--include", help="Only files matching this glob.")
+        list[str] | None, typer.Option("--include", metavar="GLOB", help="Only files matching this glob.")
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")
+        list[str] | None, typer.Option("--exclude", metavar="GLOB", help="Skip files matching this glob.")
     ] = None,
     resume: Annotated[
         bool,
@@ -55,7 +62,10 @@ def batch(
         ),
     ] = True,
     jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.", readable=False)
+        Path | None,
+        typer.Option(
+            "--jsonl", metavar="FILE", help="Also append one JSON object per article.", readable=False
+        ),
     ] = None,
     workers: Annotated[
         int,
@@ -83,6 +93,7 @@ def batch(
             "--ship-files", help="With --engine dask: send files to the workers (no shared folder)."
         ),
     ] = False,
+    fail_on: FailOn = None,
     offline: Offline = False,
     replay: Replay = None,
     record: Record = None,
@@ -93,27 +104,43 @@ def batch(
     allow_private: AllowPrivate = False,
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
+    no_probe: NoProbe = False,
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     article_seconds: ArticleSeconds = 20.0,
     article_mb: ArticleMb = 512,
     article_links: ArticleLinks = 50_000,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="No progress bar or progress lines (for logs and CI).")
+    ] = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
+    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end.
+
+    Files left out (other formats, hidden files, the reports folder, --include/--exclude) are
+    listed with why. Exits 1 when an article failed or --fail-on finds what it names (over
+    every article of the folder, unchanged ones included), 75 when the network looks
+    unreachable (the batch stops; rerun to resume).
+    """
     from auditor.batch import BatchOptions, run_batch
+    from auditor.batch.discovery import skipped
     from auditor.batch.options import ENGINES
-    from auditor.cli.terminal import BatchProgress
+    from auditor.cli.terminal import URL_WORDS, BatchProgress
+    from auditor.errors import EXIT_NETWORK, NetworkUnreachable
 
     if engine not in ENGINES:
         raise AuditorError(f"--engine {engine!r} is not one of {', '.join(ENGINES)}")
     if engine != "dask" and (scheduler or ship_files):
         raise AuditorError("--scheduler and --ship-files need --engine dask")
+    level = verbosity(quiet, verbose)
 
+    wanted = fail_on_values(fail_on)
     options = check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
-        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record, no_probe=no_probe,
     )  # fmt: skip
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
@@ -121,12 +148,40 @@ def batch(
         budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
         engine=engine, scheduler=scheduler, ship_files=ship_files,
     )  # fmt: skip
-    with interruptible():  # the progress display says how far it got and how to resume
-        stats = run_batch(opts, BatchProgress())
-    print(
-        f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
-        f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
-        f"\nindex: {out / 'index.html'}  database: {db}"
-    )
-    if stats.failed:
+
+    def left_out() -> list[tuple[str, str]]:  # listed once the batch has started, not if refused
+        return [(str(p.relative_to(folder) if p.is_relative_to(folder) else p), why)
+                for p, why in skipped(folder, opts.include, opts.exclude, skip=out)]  # fmt: skip
+
+    progress = BatchProgress(progress=not no_progress, level=level, left_out=left_out, mode=options.mode)
+    try:
+        with interruptible():  # the progress display says how far it got and how to resume
+            stats = run_batch(opts, progress)
+    except NetworkUnreachable as exc:
+        print(
+            f"auditor: the network looks unreachable: {exc}; the batch stopped, and the articles not"
+            " yet audited are left for a rerun (nothing cached). Check the connection and rerun the same"
+            " command, or use --offline to audit without it",
+            file=sys.stderr,
+        )
+        raise typer.Exit(EXIT_NETWORK) from None
+    if level >= 0:
+        print(
+            f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
+            f" {stats.urls_checked} distinct URLs {URL_WORDS[options.mode]};"
+            f" {stats.near_duplicates} near-duplicate copies."
+            f"\nindex: {out / 'index.html'}  database: {db}"
+        )
+    found = [
+        f"{n} {phrase}"
+        for kind, n, phrase in (
+            ("broken", stats.broken, "broken link(s)"),
+            ("placeholder", stats.placeholders, "placeholder link(s)"),
+            ("state-media", stats.state_media, "state-media source(s)"),
+        )
+        if kind in wanted and n
+    ]
+    if found:
+        print(f"auditor: --fail-on: {', '.join(found)}", file=sys.stderr)
+    if stats.failed or found:
         raise typer.Exit(1)

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from auditor.models import Audit, Category
+from auditor.models import Audit, Category, CheckMode, RunInfo
+from auditor.report.runinfo import display_source
 from auditor.report.slug import slug_for
 from auditor.report.views import Bar, LinkRow, Verdict, link_rows, verdict
 
@@ -26,7 +27,7 @@ MAX_EDGES = 150  # the heaviest outlet pairs drawn: a network of thousands canno
 @dataclass(frozen=True, slots=True)
 class ArticleRow:
     href: str
-    source: str
+    source: str  # relative to its batch's folder, or the file name: the index can be shared
     title: str
     outlet: str
     published: str
@@ -73,11 +74,13 @@ def article_row(audit: Audit, rows: Sequence[LinkRow]) -> ArticleRow:
     v = verdict(audit, rows)
     meta, chain = audit.article.metadata, audit.article.crossposts
     flags = [f for f, on in (("broken", v.counts["broken"]), ("crossposted", v.crossposted)) if on]
-    flags += ["state-media"] if v.state_media else []
+    flags += ["state-media"] if v.any_state_media else []
+    flags += ["offline"] if v.mode is CheckMode.OFFLINE else []
     flags += ["placeholders"] if v.counts["placeholder"] else []
+    flags += ["unnamed"] if v.unnamed else []
     return ArticleRow(
         href=slug_for(audit.article.source) + ".html",
-        source=audit.article.source,
+        source=display_source(audit.article.source, audit.run),
         title=meta.title or audit.article.source,
         outlet=meta.outlet or meta.outlet_domain or "",
         published=meta.published or "",
@@ -104,13 +107,34 @@ class Totals:
     checked: int = 0
     broken: int = 0
     crossposted: int = 0
+    offline: int = 0  # articles audited offline
+    replay: int = 0  # articles checked from a recording
+    unchecked: int = 0  # articles with web links and none checked
 
     def add(self, row: ArticleRow) -> None:
+        v = row.verdict
         self.articles += 1
-        self.links += row.verdict.links
-        self.checked += row.verdict.checked
-        self.broken += row.verdict.counts["broken"]
-        self.crossposted += row.verdict.crossposted
+        self.links += v.links
+        self.checked += v.checked
+        self.broken += v.counts["broken"]
+        self.crossposted += v.crossposted
+        self.offline += v.mode is CheckMode.OFFLINE
+        self.replay += v.mode is CheckMode.REPLAY
+        self.unchecked += bool(v.not_checked and v.web)
+
+    def check_label(self) -> str:
+        """What the index must say before its counts when links were not checked live."""
+        if self.articles and self.unchecked == self.articles:
+            return "Links not checked: offline."
+        said = []
+        if self.offline:
+            said.append(
+                f"{_articles(self.offline)} audited offline: links show their last real check where there is one"
+                + (f" ({self.unchecked} with none)" if self.unchecked else "")
+            )
+        if self.replay:
+            said.append(f"{_articles(self.replay)} checked from a recording (replay), not the live web")
+        return "; ".join(said) + "." if said else ""
 
 
 @dataclass
@@ -124,11 +148,14 @@ class Tally:
     checked: Counter[str] = field(default_factory=Counter)
     broken: Counter[str] = field(default_factory=Counter)
     edges: Counter[tuple[str, str]] = field(default_factory=Counter)
+    run: RunInfo | None = None  # the first batch run with a folder: names the failures
 
     def add(self, audit: Audit) -> ArticleRow:
         rows = link_rows(audit)
         row = article_row(audit, rows)
         self.totals.add(row)
+        if self.run is None and audit.run is not None and audit.run.folder:
+            self.run = audit.run
         self.add_links(rows)
         self.edges.update(chain_edges(audit))
         return row
@@ -147,13 +174,13 @@ class Tally:
 
     def top_domains(self, limit: int = 15) -> list[Bar]:
         return [
-            Bar(label=d, note=self.category[d], total=n, segments=(("alive", n),))
+            Bar(label=d, note=self.category[d], total=n, segments=(("count", n),))
             for d, n in self.cited.most_common(limit)
         ]
 
     def top_categories(self) -> list[Bar]:
         return [
-            Bar(label=c, note="", total=n, segments=(("moved", n),)) for c, n in self.categories.most_common()
+            Bar(label=c, note="", total=n, segments=(("count", n),)) for c, n in self.categories.most_common()
         ]
 
     def dead_domains(self, limit: int = 15) -> list[tuple[str, int, int]]:
@@ -170,11 +197,39 @@ def _tally_of(all_rows: Sequence[LinkRow]) -> Tally:
 
 
 def top_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[Bar]:
+    """Most-cited domains; the bars count links, in a neutral colour: no status is implied."""
     return _tally_of(all_rows).top_domains(limit)
 
 
 def top_categories(all_rows: Sequence[LinkRow]) -> list[Bar]:
     return _tally_of(all_rows).top_categories()
+
+
+def check_label(rows: Sequence[ArticleRow]) -> str:
+    """What the index must say before its counts when links were not checked live."""
+    totals = Totals()
+    for row in rows:
+        totals.add(row)
+    return totals.check_label()
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'s' if n != 1 else ''}"
+
+
+def failure_sources(failures: Sequence[tuple[str, str]], audits: Sequence[Audit]) -> list[tuple[str, str]]:
+    """Failures named as the articles are, relative to a batch's folder (never a full path)."""
+    folders = [a.run for a in audits if a.run is not None and a.run.folder]
+    return failures_named(failures, folders[0] if folders else None)
+
+
+def failures_named(failures: Sequence[tuple[str, str]], run: RunInfo | None) -> list[tuple[str, str]]:
+    """``failure_sources`` given the run whose folder names them (a streamed index keeps one)."""
+    named = []
+    for source, error in failure_rows(failures):
+        shown = display_source(source, run)
+        named.append((shown, error.replace(source, shown)))
+    return named
 
 
 def dead_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[tuple[str, int, int]]:

@@ -13,7 +13,7 @@ import base64
 import hashlib
 import os
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
+from auditor import __version__
 from auditor.models import Audit
-from auditor.report import corpus, views
+from auditor.report import chain, corpus, runinfo, sentence, standing, views
 from auditor.report.slug import slug_for
 
 if TYPE_CHECKING:
@@ -70,20 +71,32 @@ def render_article(audit: Audit) -> str:
     rows = views.link_rows(audit)
     statuses = sorted({r.status for r in rows})
     shown = sorted(rows, key=lambda r: (r.region != "body", r.position))  # the author's links first
+    verdict = views.verdict(audit, rows)
+    found = standing.standings(audit.article)
+    meta = audit.article.metadata
     return (
         _env()
         .get_template("article.html.j2")
         .render(
             article=audit.article,
-            meta=audit.article.metadata,
-            verdict=views.verdict(audit, rows),
-            chain=views.chain_nodes(audit),
+            meta=meta,
+            source=runinfo.display_source(audit.article.source, audit.run),
+            verdict=verdict,
+            sentence=sentence.verdict_sentence(audit, verdict),
+            mode_label=runinfo.mode_label(verdict, audit.run),
+            outlet_standing=found.get(meta.outlet_domain or ""),
+            standings=standing.notable(
+                found, [meta.outlet_domain or ""], standing.cited_domains(audit.article)
+            ),
+            chain=chain.chain_nodes(audit),
+            timeline=chain.timeline(audit),
             sources=views.source_rows(audit),
             unnamed=views.source_rows(audit, unnamed=True),
             links=shown,
             statuses=statuses,
             regions=sorted({r.region for r in rows}),
             bars=views.domain_bars(rows),
+            footer=runinfo.footer(audit.run, __version__),
             generated=_generated(),
         )
     )
@@ -107,15 +120,17 @@ def render_index_page(
         .render(
             articles=rows,
             totals=tally.totals,
+            check_label=tally.totals.check_label(),
             top_domains=tally.top_domains(),
             categories=tally.top_categories(),
             dead_domains=tally.dead_domains(),
             network=corpus.layout(tally.edges),
-            failures=corpus.failure_rows(failures),
+            failures=corpus.failures_named(failures, tally.run),
             page=page,
             articles_per_page=PAGE,
             pages=[(n, page_name(n)) for n in range(1, pages + 1)] if pages > 1 else [],
             generated=_generated(),
+            version=__version__,
         )
     )
 
@@ -155,20 +170,29 @@ def write_index(audits: Sequence[Audit], failures: Sequence[tuple[str, str]], ou
 
 
 def write_corpus_index(
-    store: Store, out_dir: Path, *, each: Iterable[Audit] | None = None, page: int = PAGE
+    store: Store,
+    out_dir: Path,
+    *,
+    each: Iterable[Audit] | None = None,
+    on_row: Callable[[Audit, corpus.ArticleRow], None] | None = None,
+    page: int = PAGE,
 ) -> Path:
     """Write the index of every stored article: ``index.html`` and a page per ``page`` more.
 
     Articles stream from the store a page at a time and leave only their tallies behind, so
     memory stays flat in corpus size. Pages after the first are written as they fill (the
     totals they show are the first page's business); the first, with the corpus figures,
-    last. ``each`` replaces the store's stream (a caller that also writes every report).
+    last. ``each`` replaces the store's stream (a caller that also writes every report);
+    ``on_row`` hears of each article with its row (a batch counts what --fail-on looks for).
     """
     out = Path(out_dir)
     pages = max(1, -(-store.article_count() // page))
     tally, first, current, number = corpus.Tally(), [], [], 1
     for audit in store.iter_audits() if each is None else each:
-        current.append(tally.add(audit))
+        row = tally.add(audit)
+        current.append(row)
+        if on_row is not None:
+            on_row(audit, row)
         if len(current) == page:
             if number == 1:
                 first = current

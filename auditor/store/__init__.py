@@ -9,29 +9,34 @@ questions users ask most. The package is split by concern, and ``Store`` joins t
 - ``queries``: what the checker's cache, a batch's resume and the reports read back
   (streamed a page of articles at a time where a corpus is walked);
 - ``signatures``: near-duplicate signatures and band keys, and the candidates they find;
-- ``rows``: records to rows and back; ``base``: the connection and one-line errors.
+- ``probes``: how each site answers a path that cannot exist (the checker's site probes);
+- ``rows``: records to rows and back; ``base``: the connection and one-line errors;
+- ``metadata``: the Datasette ``metadata.json`` written beside the database.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
+from auditor import __version__
 from auditor.errors import StoreError
-from auditor.models import CheckResult
-from auditor.store import schema
+from auditor.models import CheckOptions, CheckResult, SiteProbe
+from auditor.store import metadata, schema
 from auditor.store.base import Busy, explain
+from auditor.store.probes import PROBE_TTL_HOURS, Probes
 from auditor.store.queries import Queries
 from auditor.store.writes import RUN_STATUSES, Writes
 
 SCHEMA_VERSION = schema.VERSION
 
-__all__ = ["RUN_STATUSES", "SCHEMA_VERSION", "Busy", "CheckCache", "Store", "explain"]
+__all__ = ["RUN_STATUSES", "SCHEMA_VERSION", "Busy", "CheckCache", "ProbeCache", "Store", "explain"]
 
 
-class Store(Writes, Queries):
+class Store(Writes, Queries, Probes):
     """An audit database; build with ``Store.open``. Not shared across threads."""
 
     @classmethod
@@ -54,6 +59,8 @@ class Store(Writes, Queries):
                 db.enable_wal()
             store = cls(db, path)
             schema.create(db)
+            if not memory:
+                metadata.write_beside(path, __version__)
         except sqlite3.Error as exc:
             raise StoreError(explain(path, exc, "open")) from exc
         except OSError as exc:
@@ -90,9 +97,18 @@ class CheckCache:
         self.store = store
         self.run_id = run_id
         self.ttl_hours = ttl_hours
+        self.history = False
+
+    @classmethod
+    def for_run(cls, store: Store, run_id: int, options: CheckOptions) -> CheckCache:
+        """Offline, any real check answers, however old (the report shows its date): an
+        ``--offline`` re-audit keeps what was known instead of turning it into ``unchecked``."""
+        cache = cls(store, run_id, math.inf if options.offline else options.cache_ttl_hours)
+        cache.history = options.offline  # what a report of the last run shows, timeouts and all
+        return cache
 
     def get(self, key: str) -> CheckResult | None:
-        return self.store.cached_check(key, self.ttl_hours)
+        return self.store.cached_check(key, self.ttl_hours, history=self.history)
 
     def put(self, result: CheckResult) -> None:
         self.store.save_checks([result], self.run_id)
@@ -100,3 +116,17 @@ class CheckCache:
     def recall(self, key: str) -> CheckResult | None:
         """What this run already found for ``key`` (stored with an article, or cached)."""
         return self.store.run_check(key, self.run_id)
+
+
+class ProbeCache:
+    """The checker's probe cache over a store (``check.probe.ProbeCache``): a week's freshness."""
+
+    def __init__(self, store: Store, ttl_hours: float = PROBE_TTL_HOURS) -> None:
+        self.store = store
+        self.ttl_hours = ttl_hours
+
+    def get(self, key: str) -> SiteProbe | None:
+        return self.store.cached_probe(key, self.ttl_hours)
+
+    def put(self, probe: SiteProbe) -> None:
+        self.store.save_probe(probe)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import threading
@@ -38,6 +39,7 @@ from auditor.store import Store
 from tests.integration.test_batch import WORDS, _body, _page, snapshot, wait_for
 
 HOSTS = [f"127.0.0.{n}" for n in range(21, 25)]
+_PROBE = re.compile(r"/\d{9}$")  # a site probe's path that cannot exist (issue 13): nine digits
 PER_HOST = 2
 
 
@@ -51,6 +53,16 @@ class _Web:
         # Called with (URL, the requester's port) before a request is answered; True: the
         # requester is gone, the request is left unanswered.
         self.on_request: Callable[[str, int], bool] | None = None
+
+    def links(self) -> Counter[str]:
+        """Requests for the articles' links, site probes left out."""
+        with self.lock:
+            return Counter({u: n for u, n in self.seen.items() if not _PROBE.search(u)})
+
+    def probes(self) -> Counter[str]:
+        """Site probes: a host's owner asks once per section, as the default engine does."""
+        with self.lock:
+            return Counter({u: n for u, n in self.seen.items() if _PROBE.search(u)})
 
     def reset(self) -> None:
         with self.lock:
@@ -160,7 +172,7 @@ def reference(
     web.reset()
     stats = run_batch(options(folder, tmp / "local"), Recorder())
     assert stats.audited == 32 and stats.failed == 0 and stats.near_duplicates == 2
-    assert set(web.seen.values()) == {1}
+    assert set(web.links().values()) == {1} and set(web.probes().values()) == {1}
     return folder, snapshot(tmp / "local" / "audit.db")
 
 
@@ -173,8 +185,11 @@ def test_a_local_cluster_ends_with_the_same_database_each_url_once_and_polite(
     stats = run_batch(options(folder, tmp_path, engine="dask", ship_files=ship), Recorder())
     assert stats.audited == 32 and stats.failed == 0 and stats.near_duplicates == 2
     assert snapshot(tmp_path / "audit.db") == expected
-    assert len(web.seen) == 40 + 32 - 2 and set(web.seen.values()) == {1}, web.seen.most_common(3)
-    assert stats.urls_checked == len(web.seen)
+    links = web.links()
+    assert len(links) == 40 + 32 - 2 and set(links.values()) == {1}, links.most_common(3)
+    assert stats.urls_checked == len(links)
+    probes = web.probes()  # one per host and section (all links under /p/ or /gone/), once each
+    assert set(probes.values()) == {1} and len(probes) <= 2 * len(HOSTS), probes
     assert max(web.peak.values()) == PER_HOST and set(web.peak) == set(
         HOSTS
     )  # the limit was reached, never passed
@@ -282,7 +297,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
     assert snapshot(tmp_path / "audit.db") == expected
     sources = [json.loads(line)["source"] for line in jsonl.read_text().splitlines()]
     assert len(sources) == 32 and len(set(sources)) == 32
-    assert len(web.seen) == 40 + 32 - 2  # every URL was asked, none lost with the worker
+    assert len(web.links()) == 40 + 32 - 2  # every URL was asked, none lost with the worker
     assert all(web.seen[url] == 2 for url in killer.lost), [(u, web.seen[u]) for u in killer.lost]
     assert max(web.seen.values()) <= 2
 

@@ -113,8 +113,14 @@ def test_audit_sample_offline_shows_chain_and_placeholders(tmp_path: Path) -> No
     chain = BeautifulSoup(report, "lxml").select_one("ol.chain")
     assert chain is not None
     steps = [li.get_text(" ") for li in chain.find_all("li", recursive=False)]
-    assert "Indian Punchline" in steps[0] and "2021-11-22" in steps[0]
+    assert "Indian Punchline" in steps[0] and "22 Nov 2021" in steps[0]
     assert "Global Research" in steps[-1]
+    sentence = BeautifulSoup(report, "lxml").select_one("#verdict .sentence").get_text()
+    assert sentence.startswith("Re-post of Indian Punchline (22 Nov 2021).")
+    assert "Published by Global Research, rated generally unreliable and blacklisted" in sentence
+    assert "Cites 13 sources, 2 of them Russian state media (RT, Tass)." in sentence
+    assert sentence.endswith("22 links are placeholders; none could be checked.")
+    assert f"verdict: {sentence}"[:60] in " ".join(result.stdout.split())
     data = json.loads(run_cli("extract", str(SAMPLE)).stdout)
     assert data["links"] and all(link["kind"] == "placeholder" for link in data["links"])
 
@@ -123,7 +129,8 @@ def test_check_json_is_one_line_per_distinct_url(tmp_path: Path) -> None:
     result = run_cli(
         "check", str(EXAMPLES), "--replay", str(CASSETTE), "--json", "--domains", str(EXAMPLE_DOMAINS)
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # the examples cite broken links: a link checker says so
+    assert "broken URL(s)" in result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     urls = [r["url"] for r in rows]
     assert len(urls) == len(set(urls))
@@ -177,7 +184,7 @@ def test_check_folder_skips_a_broken_file_and_goes_on(tmp_path: Path) -> None:
 
 def test_check_reports_a_malformed_url_as_invalid_not_a_traceback() -> None:
     result = run_cli("check", "http://[::1", "--offline", "--json")
-    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr  # an invalid URL is broken
     [row] = [json.loads(line) for line in result.stdout.splitlines()]
     assert row["status"] == "invalid-url"
 
@@ -193,7 +200,7 @@ def test_unusable_record_target_fails_before_any_work(tmp_path: Path) -> None:
 
 def test_check_refuses_fail_on_values_it_cannot_judge() -> None:
     result = run_cli("check", str(EXAMPLES), "--offline", "--fail-on", "state-media")
-    assert result.returncode == 2 and "--fail-on broken" in result.stderr
+    assert result.returncode == 2 and "--fail-on broken or placeholder" in result.stderr
 
 
 def test_allow_private_alone_keeps_metadata_addresses_closed(cli) -> None:  # type: ignore[no-untyped-def]
