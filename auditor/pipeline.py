@@ -27,8 +27,10 @@ from auditor.models import (
     Audit,
     Budget,
     CheckOptions,
+    CheckResult,
     Link,
     LinkKind,
+    QuoteCheck,
     RawArticle,
     Region,
 )
@@ -101,12 +103,31 @@ def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
 
 
 def check_article(article: Article, options: CheckOptions, *, cache: ResultCache | None = None) -> Audit:
-    """Check every distinct web URL of one article (each once) and pair the results with it."""
-    from auditor.check.checker import check_all
+    """Check every distinct web URL of one article (each once) and pair the results with it;
+    then look each linked quote up at its page (unless ``options.quotes`` is off)."""
+    from auditor.check.checker import run_sync
 
     urls, published = _check_inputs(article)
-    checks = check_all(urls, options, published=published, cache=cache) if urls else []
-    return Audit(article=article, checks=tuple(checks))
+    if not urls:
+        return Audit(article=article)
+    checks, quotes = run_sync(_check_and_quote(article, urls, published, options, cache))
+    return Audit(article=article, checks=tuple(checks), quotes=quotes)
+
+
+async def _check_and_quote(
+    article: Article, urls: list[str], published: dict[str, str], options: CheckOptions,
+    cache: ResultCache | None,
+) -> tuple[list[CheckResult], tuple[QuoteCheck, ...]]:  # fmt: skip
+    from auditor.check.checker import CheckSession
+
+    async with CheckSession(options, cache=cache) as session:
+        if not options.quotes:
+            return await session.check(urls, published=published), ()
+        from auditor.quotes.lookup import check_quotes, wanted_keys
+
+        session.want_pages(wanted_keys([article]))
+        checks = await session.check(urls, published=published)
+        return checks, await check_quotes(session, article, {c.url: c for c in checks})
 
 
 def load_source(source: str, options: CheckOptions, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:

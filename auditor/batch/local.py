@@ -16,7 +16,7 @@ from auditor.batch.options import BatchOptions
 from auditor.batch.pool import ParsePool
 from auditor.batch.sink import Sink, by_key, wanted
 from auditor.check import CheckSession
-from auditor.models import Article, CheckResult
+from auditor.models import Article, CheckResult, QuoteCheck
 from auditor.store import CheckCache
 
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
@@ -64,8 +64,9 @@ class LocalEngine:
                     self.sink.failed(str(path), result)
             articles = [r for r in results if isinstance(r, Article)]
             checked = await self._check(session, articles)
-            for article in articles:  # no await below: a cancellation cannot split a commit
-                self.sink.commit(article, checked)
+            quotes = await self._quotes(session, articles, checked)
+            for article, found in zip(articles, quotes, strict=True):  # no await below: a
+                self.sink.commit(article, checked, found)  # cancellation cannot split a commit
         finally:
             slots.release()
 
@@ -74,4 +75,19 @@ class LocalEngine:
         keys, published = wanted(articles)
         if not keys:
             return {}
+        if self.opts.check.quotes:
+            from auditor.quotes.lookup import wanted_keys
+
+            session.want_pages(wanted_keys(articles))  # their check is the page's one request
         return by_key(keys, await session.check(keys, published=published))
+
+    async def _quotes(
+        self, session: CheckSession, articles: list[Article], checked: dict[str, CheckResult]
+    ) -> list[tuple[QuoteCheck, ...]]:
+        """Each article's linked quotes judged against the pages its check just read."""
+        if not self.opts.check.quotes:
+            return [() for _ in articles]
+        from auditor.quotes.lookup import check_quotes
+
+        by_checker_key = {c.url: c for c in checked.values()}
+        return list(await asyncio.gather(*(check_quotes(session, a, by_checker_key) for a in articles)))

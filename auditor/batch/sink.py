@@ -15,7 +15,7 @@ from typing import IO
 
 from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
 from auditor.batch.work import one_line
-from auditor.models import Article, Audit, CheckResult, LinkKind
+from auditor.models import Article, Audit, CheckResult, LinkKind, QuoteCheck
 from auditor.store import Store
 from auditor.urls import check_key
 
@@ -36,11 +36,14 @@ class Sink:
         self.stats.urls_checked += 1
         self.progress(self.stats, Event.URL)
 
-    def commit(self, article: Article, checked: dict[str, CheckResult]) -> None:
+    def commit(
+        self, article: Article, checked: dict[str, CheckResult], quotes: tuple[QuoteCheck, ...] = ()
+    ) -> None:
         """Report, ``--jsonl`` line, then the article's rows in one transaction."""
         from auditor.report.render import write_report  # Jinja2 only where reports are written
 
-        audit = Audit(article=article, checks=tuple(checked[k] for k in web_keys(article) if k in checked))
+        checks = tuple(checked[k] for k in web_keys(article) if k in checked)
+        audit = Audit(article=article, checks=checks, quotes=quotes)
         try:
             write_report(audit, self.opts.out_dir)
         except OSError:
@@ -65,7 +68,8 @@ class Sink:
         if self.jsonl is None:
             self.opts.jsonl.parent.mkdir(parents=True, exist_ok=True)
             self.jsonl = self.opts.jsonl.open("a", encoding="utf-8")
-        self.jsonl.write(json.dumps(article_json(audit.article, audit.checks), ensure_ascii=False) + "\n")
+        line = article_json(audit.article, audit.checks, audit.quotes)
+        self.jsonl.write(json.dumps(line, ensure_ascii=False) + "\n")
         self.jsonl.flush()
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ import asyncio
 import random
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -106,6 +106,7 @@ class _Trace:
     requests: int = 0
     spent: float = 0.0
     hops: list[Hop] = field(default_factory=list)
+    options: CheckOptions | None = None  # this check's own options (a larger body cap)
 
     def left(self) -> float:
         if self.spent >= self.budget:
@@ -127,6 +128,15 @@ class _Run:
     sleep: Sleep
     published: Mapping[str, str]
     vetted: set[tuple[str, int]] = field(default_factory=set)
+    # Pages a caller will read after the check (quotes looked up at their source): their
+    # final answer is kept, read up to the larger ``quote_max_body`` cap, until taken.
+    wanted: set[str] = field(default_factory=set)
+    pages: dict[str, tuple[Answer, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.page_options = replace(
+            self.options, max_body=max(self.options.max_body, self.options.quote_max_body)
+        )
 
     async def request(self, trace: _Trace, method: str, url: str, body: client.BodyWanted | None) -> Answer:
         """One request with retries: connection errors, 429 and 503 (``Retry-After`` honoured)."""
@@ -162,7 +172,7 @@ class _Run:
         sent = time.monotonic()
         try:
             return await self.http.fetch(
-                method, url, self.options, body=body, timeout=min(self.options.timeout, left)
+                method, url, trace.options or self.options, body=body, timeout=min(self.options.timeout, left)
             )
         finally:
             trace.spent += time.monotonic() - sent
@@ -181,6 +191,8 @@ class _Run:
         if isinstance(ended, CheckResult):
             return ended
         answer, url = ended
+        if key in self.wanted:
+            self.pages[key] = (answer, url)
         st, why = status.classify(key, url, answer, tuple(trace.hops), self.options.retries)
         return _result(key, st, why, trace, http_status=answer.status, final_url=url)
 
@@ -225,7 +237,7 @@ class _Run:
 
     async def check(self, key: str) -> CheckResult:
         opts = self.options
-        trace = _Trace(budget=check_budget(opts))
+        trace = _Trace(budget=check_budget(opts), options=self.page_options if key in self.wanted else None)
         started = time.monotonic()
         try:
             host = _host(key)
@@ -385,8 +397,9 @@ class CheckSession:
                 on_result(result)
         return results
 
-    async def fetch_page(self, url: str) -> tuple[Answer, str] | CheckResult:
-        """Follow ``url`` to its final answer, body included (for an article given as a URL).
+    async def fetch_page(self, url: str, *, for_quotes: bool = False) -> tuple[Answer, str] | CheckResult:
+        """Follow ``url`` to its final answer, body included (for an article given as a URL,
+        or with ``for_quotes`` a page a quote is looked up in, under ``quote_max_body``).
 
         The same guard, redirects, retries and cassettes as link checks. Raises ``Refused``,
         ``FetchError`` (``timeout`` when its time budget runs out) or ``HostTooSlow``; a walk that
@@ -394,8 +407,25 @@ class CheckSession:
         """
         if self._run is None:
             raise FetchError("offline", "no network with --offline")
-        trace = _Trace(budget=self.options.timeout * 3)
+        options = self._run.page_options if for_quotes else None
+        trace = _Trace(budget=self.options.timeout * 3, options=options)
         return await self._run.chase(url, trace, lambda code, _ct: code == 200)
+
+    def want_pages(self, keys: Iterable[str]) -> None:
+        """Keep the final answer of these check keys when they are checked, for :meth:`take_page`.
+
+        Such a key is checked afresh (the cache cannot give its page back), with GET and the
+        larger ``quote_max_body`` cap: the check is the one request its page costs.
+        """
+        if self._run is not None:
+            self._run.wanted.update(keys)
+
+    def take_page(self, key: str) -> tuple[Answer, str] | None:
+        """The kept final answer and URL of a wanted key checked in this session, once."""
+        if self._run is None:
+            return None
+        self._run.wanted.discard(key)
+        return self._run.pages.pop(key, None)
 
     def _future(self, key: str, invalid: str | None) -> asyncio.Future[CheckResult]:
         found = self._inflight.get(key)
@@ -409,7 +439,8 @@ class CheckSession:
         return found
 
     async def _check_one(self, key: str, invalid: str | None) -> CheckResult:
-        hit = self._cache.get(key) if self._cache is not None and not invalid else None
+        fresh = self._run is not None and key in self._run.wanted  # its page is wanted
+        hit = self._cache.get(key) if self._cache is not None and not invalid and not fresh else None
         if self._run is None:
             result = _result(key, Status.INVALID_URL if invalid else Status.UNCHECKED, invalid or "offline")
         elif hit is not None:

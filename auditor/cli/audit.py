@@ -23,9 +23,11 @@ from auditor.cli.options import (
     MaxBytes,
     MaxWait,
     NoArchive,
+    NoQuotes,
     Offline,
     Out,
     PerHost,
+    QuoteMaxBytes,
     Recheck,
     Record,
     Replay,
@@ -61,6 +63,8 @@ def audit(
     allow_private: AllowPrivate = False,
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
+    no_quotes: NoQuotes = False,
+    quote_max_bytes: QuoteMaxBytes = 2 * 1024 * 1024,
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
@@ -78,6 +82,7 @@ def audit(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
         domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        no_quotes=no_quotes, quote_max_bytes=quote_max_bytes,
     )  # fmt: skip
     with interruptible():
         outcome = run_audit(
@@ -87,7 +92,9 @@ def audit(
     if as_json:
         typer.echo(
             json.dumps(
-                article_json(outcome.audit.article, outcome.audit.checks), ensure_ascii=False, indent=2
+                article_json(outcome.audit.article, outcome.audit.checks, outcome.audit.quotes),
+                ensure_ascii=False,
+                indent=2,
             )
         )
     else:

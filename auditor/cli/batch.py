@@ -20,9 +20,11 @@ from auditor.cli.options import (
     MaxBytes,
     MaxWait,
     NoArchive,
+    NoQuotes,
     Offline,
     Out,
     PerHost,
+    QuoteMaxBytes,
     Recheck,
     Record,
     Replay,
@@ -67,6 +69,8 @@ def batch(
     allow_private: AllowPrivate = False,
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
+    no_quotes: NoQuotes = False,
+    quote_max_bytes: QuoteMaxBytes = 2 * 1024 * 1024,
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
@@ -82,6 +86,7 @@ def batch(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
         domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        no_quotes=no_quotes, quote_max_bytes=quote_max_bytes,
     )  # fmt: skip
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),

@@ -9,9 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from auditor.models import Audit, CheckResult
+from auditor.models import Audit, CheckResult, QuoteCheck
 from auditor.store import rows
 from auditor.store.base import StoreBase, mapped
+
+_QUOTES_SQL = """
+SELECT quote_checks.*, attributions.position AS attribution_position FROM quote_checks
+LEFT JOIN attributions ON attributions.id = quote_checks.attribution_id
+ORDER BY quote_checks.article_id, quote_checks.position"""
 
 
 class Queries(StoreBase):
@@ -56,13 +61,17 @@ class Queries(StoreBase):
             for row in self.db.query(f"SELECT * FROM {table} ORDER BY article_id, position"):
                 by_article.setdefault(row["article_id"], {}).setdefault(table, []).append(row)
         latest = {r["url"]: rows.check_from_row(r) for r in self.db.query("SELECT * FROM latest_checks")}
+        quotes: dict[int, list[QuoteCheck]] = {}
+        for row in self.db.query(_QUOTES_SQL):
+            quotes.setdefault(row["article_id"], []).append(rows.quote_from_row(row))
         result = []
         for row in self.db.query("SELECT * FROM articles ORDER BY source"):
             parts = by_article.get(row["id"], {})
             article = rows.article_from_rows(row, parts)
             keys = dict.fromkeys(r["check_url"] for r in parts.get("links", []) if r["check_url"])
             checks = tuple(latest[k] for k in keys if k in latest)
-            result.append(Audit(article=article, checks=checks, run_id=row["run_id"]))
+            found = tuple(quotes.get(row["id"], ()))
+            result.append(Audit(article=article, checks=checks, quotes=found, run_id=row["run_id"]))
         return result
 
     @mapped

@@ -1,0 +1,207 @@
+"""Does a page's text hold a quotation? Pure functions over two strings.
+
+A quote as an article prints it is rarely byte-identical to its source: curly or straight
+quotation marks, another dash, a capital at the start, "…" where the writer cut words out,
+"[the minister]" where they put words in. So both sides become *tokens* (words, case-folded,
+apostrophes unified, punctuation gone), the quote is cut into *segments* at each ellipsis or
+bracketed insertion, and each segment is looked for in the page's tokens:
+
+1. word for word (``found``);
+2. else the page's best passage: candidate windows where the segment's words gather, each
+   aligned to the segment with ``difflib`` (tokens, not characters, so a changed word is one
+   difference, not a dozen). A passage holding at least ``EDITED_MIN`` of the segment's words
+   in order is the same passage, edited (``found-edited``), and what changed is listed;
+3. else ``not-found``, with the closest passage when there is one worth showing.
+
+Segments under ``MIN_WORDS`` words are not judged alone (a two-word fragment is found
+anywhere); a quote with no segment that long is not checked at all (see :func:`checkable`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from auditor.models import QuoteVerdict
+
+MIN_WORDS = 4  # a quote shorter than this is a phrase, not a checkable quotation
+EDITED_MIN = 0.75  # share of a segment's words a passage must hold, in order, to be it
+SHOWN_MIN = 0.4  # a closer passage than this is shown beside a not-found verdict
+_PASSAGE_MAX = 400  # characters of page text kept as the matched passage
+_CANDIDATES = 4  # windows aligned in full per segment
+
+_WORD = re.compile(r"[\w'’ʼ`´]+")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
+# Where a writer cut or inserted words: "...", "…", ". . .", "[…]", "[the minister]", "(sic)".
+_GAP = re.compile(r"\.\s?\.\s?\.|…|\[[^\]]{0,80}\]|\((?:sic|emphasis added)\)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """A text's words, normalised, with where each one sits in the original text."""
+
+    words: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    verdict: QuoteVerdict
+    similarity: float
+    differences: tuple[str, ...] = ()
+    passage: str = ""
+
+
+def _norm(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).casefold().translate(_APOSTROPHES).strip("'")
+
+
+def tokens(text: str) -> Tokens:
+    words: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for m in _WORD.finditer(text):
+        word = _norm(m.group())
+        if word:
+            words.append(word)
+            spans.append(m.span())
+    return Tokens(tuple(words), tuple(spans), text)
+
+
+def segments(quote: str) -> list[Tokens]:
+    """The quote's runs of words between the writer's cuts and insertions."""
+    return [t for part in _GAP.split(quote) if (t := tokens(part)).words]
+
+
+def checkable(quote: str) -> bool:
+    """True when some segment is long enough to be judged against a page."""
+    return any(len(s.words) >= MIN_WORDS for s in segments(quote))
+
+
+def find_quote(quote: str, page: Tokens) -> Match:
+    """How well ``page`` holds ``quote``: the verdict, the words' share, and what differs."""
+    parts = [s for s in segments(quote) if len(s.words) >= MIN_WORDS] or segments(quote)
+    found = [_segment(seg, page) for seg in parts]
+    total = sum(len(seg.words) for seg in parts) or 1
+    similarity = sum(m.similarity * len(seg.words) for m, seg in zip(found, parts, strict=True)) / total
+    order = (QuoteVerdict.FOUND, QuoteVerdict.FOUND_EDITED, QuoteVerdict.NOT_FOUND)
+    verdict = max((m.verdict for m in found), key=order.index, default=QuoteVerdict.NOT_FOUND)
+    passages = [m.passage for m in found if m.passage]
+    return Match(
+        verdict=verdict,
+        similarity=round(similarity, 3),
+        differences=tuple(d for m in found for d in m.differences),
+        passage=" … ".join(passages)[:_PASSAGE_MAX],
+    )
+
+
+def _segment(seg: Tokens, page: Tokens) -> Match:
+    n = len(seg.words)
+    at = _exact(seg.words, page.words)
+    if at is not None:
+        return Match(QuoteVerdict.FOUND, 1.0, passage=_passage(page, at, at + n))
+    best: _Aligned | None = None
+    for start in _candidates(seg.words, page.words):
+        lo = max(0, start - n // 2)
+        aligned = _align(seg.words, page.words, lo, min(len(page.words), start + n + n // 2))
+        if aligned is not None and (best is None or aligned.share > best.share):
+            best = aligned
+    if best is None:
+        return Match(QuoteVerdict.NOT_FOUND, 0.0)
+    passage = _passage(page, best.first, best.last)
+    if best.share >= EDITED_MIN and n >= MIN_WORDS:
+        return Match(
+            QuoteVerdict.FOUND_EDITED, round(best.share, 3), _differences(seg, page, best.ops), passage
+        )
+    return Match(
+        QuoteVerdict.NOT_FOUND, round(best.share, 3), passage=passage if best.share >= SHOWN_MIN else ""
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Aligned:
+    share: float  # the segment's words matched in order, over the longer of segment and passage
+    first: int  # the passage's first and last word (exclusive) in the page
+    last: int
+    ops: tuple[tuple[str, int, int, int, int], ...]  # difflib opcodes, page indexes absolute
+
+
+def _exact(words: tuple[str, ...], page: tuple[str, ...]) -> int | None:
+    """The index of the first word-for-word occurrence of ``words`` in ``page``."""
+    sep = "\x1f"
+    hay = sep + sep.join(page) + sep
+    pos = hay.find(sep + sep.join(words) + sep)
+    return None if pos < 0 else hay.count(sep, 0, pos + 1) - 1
+
+
+def _candidates(words: tuple[str, ...], page: tuple[str, ...]) -> list[int]:
+    """Starts of the page windows where most of the segment's words gather.
+
+    Each page position holding one of the segment's words starts a window the segment's
+    length plus a quarter; the windows holding the most such positions are aligned in full.
+    """
+    wanted = set(words)
+    hits = [i for i, w in enumerate(page) if w in wanted]
+    if not hits:
+        return []
+    span = len(words) + len(words) // 4
+    counts = [(bisect_left(hits, h + span) - k, h) for k, h in enumerate(hits)]
+    counts.sort(key=lambda c: (-c[0], c[1]))
+    floor = max(2, int(len(words) * SHOWN_MIN))
+    chosen: list[int] = []
+    for count, start in counts:
+        if count < floor or len(chosen) == _CANDIDATES:
+            break
+        if all(abs(start - c) > len(words) for c in chosen):  # one candidate per region
+            chosen.append(start)
+    return chosen
+
+
+def _align(words: tuple[str, ...], page: tuple[str, ...], lo: int, hi: int) -> _Aligned | None:
+    """The segment aligned to the page between ``lo`` and ``hi``.
+
+    The first alignment finds where the matched words sit; the passage is then widened by
+    the segment's unmatched words at either end (the quote's first word lines up with the
+    page word in its place), and aligned again, so a changed first or last word is one
+    replacement and not a run of the page's earlier words.
+    """
+    window = page[lo:hi]
+    blocks = [b for b in SequenceMatcher(None, words, window, autojunk=False).get_matching_blocks() if b.size]
+    if not blocks:
+        return None
+    lead, trail = blocks[0].a, len(words) - (blocks[-1].a + blocks[-1].size)
+    first = max(0, lo + blocks[0].b - lead)
+    last = min(len(page), lo + blocks[-1].b + blocks[-1].size + trail)
+    sm = SequenceMatcher(None, words, page[first:last], autojunk=False)
+    matched = sum(b.size for b in sm.get_matching_blocks())
+    ops = tuple((t, a, b, first + c, first + d) for t, a, b, c, d in sm.get_opcodes() if t != "equal")
+    return _Aligned(matched / max(len(words), last - first), first, last, ops)
+
+
+def _differences(
+    seg: Tokens, page: Tokens, ops: tuple[tuple[str, int, int, int, int], ...]
+) -> tuple[str, ...]:
+    """Each change as the article prints it against what the page says."""
+
+    def quoted(toks: Tokens, a: int, b: int) -> str:
+        return "‘" + toks.text[toks.spans[a][0] : toks.spans[b - 1][1]] + "’"
+
+    out = []
+    for tag, a, b, c, d in ops:
+        if tag == "replace":
+            out.append(f"{quoted(seg, a, b)} → {quoted(page, c, d)}")
+        elif tag == "delete":
+            out.append(f"added in the quote: {quoted(seg, a, b)}")
+        elif tag == "insert":
+            out.append(f"left out of the quote: {quoted(page, c, d)}")
+    return tuple(out[:12])
+
+
+def _passage(page: Tokens, first: int, last: int) -> str:
+    if first >= last:
+        return ""
+    text = page.text[page.spans[first][0] : page.spans[last - 1][1]]
+    return " ".join(text.split())[:_PASSAGE_MAX]
