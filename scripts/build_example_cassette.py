@@ -60,6 +60,7 @@ BOT_WALL = (
     "<p>Enable JavaScript and cookies to continue.</p></body></html>"
 )
 
+
 def quoting_page(title: str, *paragraphs: str) -> str:
     """A source page of ours whose main text says what an example article quotes from it."""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
@@ -199,7 +200,9 @@ def entries_for(url: str, published: str | None) -> list[dict[str, object]]:
                     "headers": {"content-type": "application/json"}, "body": json.dumps(snapshot)})  # fmt: skip
         if url in ARCHIVED_PAGES:  # the copy a quote is looked up in, as Wayback serves it raw
             copy = f"https://web.archive.org/web/{stamp}id_/{url}"
-            out.append({"method": "GET", "url": copy, "status": 200, "headers": HTML, "body": ARCHIVED_PAGES[url]})
+            out.append(
+                {"method": "GET", "url": copy, "status": 200, "headers": HTML, "body": ARCHIVED_PAGES[url]}
+            )
     return out
 
 

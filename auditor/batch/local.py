@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.batch.options import BatchOptions
 from auditor.batch.pool import ParsePool
@@ -19,12 +20,16 @@ from auditor.check import CheckSession
 from auditor.models import Article, CheckResult, QuoteCheck
 from auditor.store import CheckCache
 
+if TYPE_CHECKING:
+    from auditor.quotes.lookup import PageMemo
+
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
 
 
 class LocalEngine:
     def __init__(self, opts: BatchOptions, sink: Sink) -> None:
         self.opts, self.sink = opts, sink
+        self.pages: PageMemo | None = None  # the batch's quoted pages, read once each
         self.cache = CheckCache(sink.store, sink.run_id, opts.check.cache_ttl_hours)
 
     def run(self, files: list[Path]) -> None:
@@ -87,7 +92,9 @@ class LocalEngine:
         """Each article's linked quotes judged against the pages its check just read."""
         if not self.opts.check.quotes:
             return [() for _ in articles]
-        from auditor.quotes.lookup import check_quotes
+        from auditor.quotes.lookup import PageMemo, check_quotes
 
+        self.pages = self.pages or PageMemo()
         by_checker_key = {c.url: c for c in checked.values()}
-        return list(await asyncio.gather(*(check_quotes(session, a, by_checker_key) for a in articles)))
+        found = [check_quotes(session, a, by_checker_key, self.pages) for a in articles]
+        return list(await asyncio.gather(*found))

@@ -16,8 +16,10 @@ caption is still on the page, and says so).
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from auditor.check.checker import CheckSession
@@ -101,15 +103,46 @@ def judge(target: Target, page: PageText | str, cap: int) -> QuoteCheck:
     )  # fmt: skip
 
 
+class PageMemo:
+    """The pages a run has read for quotes, by check key: the last ``size`` of them, and
+    those being read. A page many articles quote (a batch's popular sources) is read once,
+    however many chunks cite it; the checker gives its page back only to the first."""
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._done: OrderedDict[str, PageText | str] = OrderedDict()
+        self._reading: dict[str, asyncio.Future[PageText | str]] = {}
+
+    async def get(self, key: str, read: Callable[[], Awaitable[PageText | str]]) -> PageText | str:
+        if key in self._done:
+            self._done.move_to_end(key)
+            return self._done[key]
+        if key in self._reading:
+            return await asyncio.shield(self._reading[key])
+        future = asyncio.ensure_future(read())
+        self._reading[key] = future
+        try:
+            page = await asyncio.shield(future)
+        finally:
+            self._reading.pop(key, None)
+        self._done[key] = page
+        while len(self._done) > self.size:
+            self._done.popitem(last=False)
+        return page
+
+
 async def check_quotes(
-    session: CheckSession, article: Article, checks: Mapping[str, CheckResult]
+    session: CheckSession, article: Article, checks: Mapping[str, CheckResult], memo: PageMemo | None = None
 ) -> tuple[QuoteCheck, ...]:
     """Every linked quote of ``article`` judged against its page; ``checks`` by check key."""
     targets = quote_targets(article)
     if not targets:
         return ()
+    memo = memo or PageMemo()
     keys = list(dict.fromkeys(t.key for t in targets))
-    pages = await asyncio.gather(*(_page(session, key, checks.get(key)) for key in keys))
+    pages = await asyncio.gather(
+        *(memo.get(key, functools.partial(_page, session, key, checks.get(key))) for key in keys)
+    )
     by_key = dict(zip(keys, pages, strict=True))
     cap = session.options.quote_max_body
     return tuple(judge(t, by_key[t.key], cap) for t in targets)

@@ -111,6 +111,8 @@ def _segment(seg: Tokens, page: Tokens) -> Match:
             best = aligned
     if best is None:
         return Match(QuoteVerdict.NOT_FOUND, 0.0)
+    if best.share >= EDITED_MIN and n >= MIN_WORDS:
+        best = _stretch(best, page, n)
     passage = _passage(page, best.first, best.last)
     if best.share >= EDITED_MIN and n >= MIN_WORDS:
         return Match(
@@ -127,6 +129,38 @@ class _Aligned:
     first: int  # the passage's first and last word (exclusive) in the page
     last: int
     ops: tuple[tuple[str, int, int, int, int], ...]  # difflib opcodes, page indexes absolute
+
+
+_PUNCT = re.compile(r"[.,;:!?()\[\]—–]|\s-\s")
+_STRETCH = 3  # page words a changed last (or first) word may stand for
+
+
+def _stretch(best: _Aligned, page: Tokens, n: int) -> _Aligned:
+    """A changed last word of the quote stands for the page's words to the end of its
+    clause ("by half" against "by a third."), not only the one word in its place; the same
+    for a changed first word, back to the start of its clause."""
+    ops = list(best.ops)
+    first, last = best.first, best.last
+    if ops and ops[-1][0] == "replace" and ops[-1][2] == n and ops[-1][4] == last:
+        tag, a, b, c, d = ops[-1]
+        while d < len(page.words) and d - c < (b - a) + _STRETCH and not _pause(page, d - 1, d):
+            d += 1
+        if d < len(page.words) and not _pause(page, d - 1, d):
+            d = ops[-1][4]  # no clause end near: keep the word for word replacement
+        ops[-1], last = (tag, a, b, c, d), d
+    if ops and ops[0][0] == "replace" and ops[0][1] == 0 and ops[0][3] == first:
+        tag, a, b, c, d = ops[0]
+        while c > 0 and (d - c) < (b - a) + _STRETCH and not _pause(page, c - 1, c):
+            c -= 1
+        if c > 0 and not _pause(page, c - 1, c):
+            c = ops[0][3]
+        ops[0], first = (tag, a, b, c, d), c
+    return _Aligned(best.share, first, last, tuple(ops))
+
+
+def _pause(page: Tokens, i: int, j: int) -> bool:
+    """True when punctuation stands between page words ``i`` and ``j`` (a clause boundary)."""
+    return bool(_PUNCT.search(page.text, page.spans[i][1], page.spans[j][0]))
 
 
 def _exact(words: tuple[str, ...], page: tuple[str, ...]) -> int | None:

@@ -10,12 +10,13 @@ when there is one. One target per distinct (quote, link) pair; quotes too short 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from auditor.check.checker import key_of
 from auditor.extract.attribution.text import unquote
 from auditor.extract.text import quote_spans
-from auditor.models import Article, LinkKind, Region
-from auditor.quotes.match import checkable
+from auditor.models import Article, Attribution, LinkKind, Region
+from auditor.quotes.match import checkable, tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +27,36 @@ class Target:
     source: str | None
 
 
+def _opening(text: str, n: int = 6) -> str:
+    return " ".join(tokens(text).words[:n])
+
+
+def _together(at: Attribution, contexts: list[str]) -> bool:
+    """False when the link's sentence quotes something else: the source's quote is then
+    from another passage, and that sentence's own quotation is looked up at the link instead.
+
+    A link in a sentence with no quotation of its own backs the source's quote ("…," she
+    said. She was writing in [the Review].), as does one in the quote's own sentence or in
+    its lead-in ("She wrote [link]:" and the quoted paragraph).
+    """
+    quote = _opening(at.quote or "")
+    for context in contexts:
+        spans = quote_spans(context)
+        if not spans or quote in " ".join(tokens(context).words):
+            return True
+        lead = _opening(context, 8)
+        if any(lead in " ".join(tokens(a).words) and _opening(b) == quote for a, b in pairwise(at.mentions)):
+            return True
+    return not contexts
+
+
 def quote_targets(article: Article) -> list[Target]:
     """Every checkable (quote, link) pair of the article, sources first, in article order."""
     web = {lk.url: key_of(lk.url)[0] for lk in article.links if lk.kind is LinkKind.WEB}
+    contexts: dict[str, list[str]] = {}
+    for lk in article.links:
+        if lk.kind is LinkKind.WEB:
+            contexts.setdefault(lk.url, []).append(lk.context)
     by_key: dict[str, int] = {}
     out: dict[tuple[str, str], Target] = {}
     for index, at in enumerate(article.attributions):
@@ -36,7 +64,7 @@ def quote_targets(article: Article) -> list[Target]:
         if key is None:
             continue
         by_key.setdefault(key, index)
-        if at.quote and checkable(at.quote):
+        if at.quote and checkable(at.quote) and _together(at, contexts.get(at.url or "", [])):
             out.setdefault((at.quote, key), Target(at.quote, key, index, at.source))
     for lk in article.links:
         key = web.get(lk.url)
