@@ -132,6 +132,11 @@ class _Run:
     # final answer is kept, read up to the larger ``quote_max_body`` cap, until taken.
     wanted: set[str] = field(default_factory=set)
     pages: dict[str, tuple[Answer, str]] = field(default_factory=dict)
+    # The last pages read with GET, whoever wanted them, within RECENT_BYTES: a batch's
+    # later chunk may quote a page an earlier one only linked, and it costs no new request.
+    recent: OrderedDict[str, tuple[Answer, str]] = field(default_factory=OrderedDict)
+    recent_bytes: int = 0
+    keep_recent: bool = False  # once a caller wants pages at all
 
     def __post_init__(self) -> None:
         self.page_options = replace(
@@ -193,8 +198,25 @@ class _Run:
         answer, url = ended
         if key in self.wanted:
             self.pages[key] = (answer, url)
+        elif self.keep_recent and answer.body and answer.status == 200:
+            self.remember(key, answer, url)
         st, why = status.classify(key, url, answer, tuple(trace.hops), self.options.retries)
         return _result(key, st, why, trace, http_status=answer.status, final_url=url)
+
+    def remember(self, key: str, answer: Answer, url: str) -> None:
+        self.recent[key] = (answer, url)
+        self.recent_bytes += len(answer.body)
+        while self.recent_bytes > RECENT_BYTES:
+            _old, (dropped, _url) = self.recent.popitem(last=False)
+            self.recent_bytes -= len(dropped.body)
+
+    def take(self, key: str) -> tuple[Answer, str] | None:
+        self.wanted.discard(key)
+        kept = self.pages.pop(key, None)
+        if kept is None and key in self.recent:
+            kept = self.recent.pop(key)
+            self.recent_bytes -= len(kept[0].body)
+        return kept
 
     async def chase(
         self, key: str, trace: _Trace, body: client.BodyWanted
@@ -320,6 +342,7 @@ _NOT_CACHED = frozenset(
     {Status.UNCHECKED, Status.INVALID_URL, Status.TIMEOUT, Status.CONNECTION_ERROR, Status.DNS_ERROR}
 )
 DONE_MAX = 200_000  # results a session keeps in memory (about 0.5 KB each)
+RECENT_BYTES = 16 * 1024 * 1024  # bodies of the last pages read, kept for quotes
 
 
 class CheckSession:
@@ -419,13 +442,12 @@ class CheckSession:
         """
         if self._run is not None:
             self._run.wanted.update(keys)
+            self._run.keep_recent = True
 
     def take_page(self, key: str) -> tuple[Answer, str] | None:
-        """The kept final answer and URL of a wanted key checked in this session, once."""
-        if self._run is None:
-            return None
-        self._run.wanted.discard(key)
-        return self._run.pages.pop(key, None)
+        """The kept final answer and URL of a key checked in this session, once: a wanted
+        key's, or one of the last pages read (read under ``max_body``: see ``truncated``)."""
+        return None if self._run is None else self._run.take(key)
 
     def _future(self, key: str, invalid: str | None) -> asyncio.Future[CheckResult]:
         found = self._inflight.get(key)

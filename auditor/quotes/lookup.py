@@ -167,8 +167,8 @@ async def _page(session: CheckSession, key: str, check: CheckResult | None) -> P
     if check.status not in _READABLE:
         why = check.reason
         return f"the link is {check.status.value}" + (f" ({why})" if why else "")
-    if kept is not None:
-        answer, url = kept
+    if kept is not None and not (kept[0].truncated and len(kept[0].body) < session.options.quote_max_body):
+        answer, url = kept  # the check's own read (a page cut at the checker's cap is read again)
         return await asyncio.to_thread(page_text, answer, url)
     return await _fetch(session, key, archived=False)
 
