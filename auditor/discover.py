@@ -7,6 +7,7 @@ for the batch's imports (process pools, the store, near-duplicate detection) to 
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -42,3 +43,43 @@ def discover(
 
 def _matches(rel: str, name: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def skipped(
+    folder: Path, include: Sequence[str] = (), exclude: Sequence[str] = (), *, skip: Path | None = None
+) -> Iterator[tuple[Path, str]]:
+    """What ``discover`` leaves out of ``folder``, each with why, so a batch can say so.
+
+    A hidden folder or the report folder is one entry, not one per file inside it.
+    """
+    if not folder.is_dir():
+        return
+    skipped_dir = skip.resolve() if skip is not None else None
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        for name in sorted(dirs):
+            path = here / name
+            if name.startswith("."):
+                dirs.remove(name)
+                yield path, "a hidden folder"
+            elif skipped_dir is not None and path.resolve() == skipped_dir:
+                dirs.remove(name)
+                yield path, "the reports folder (--out)"
+        dirs.sort()
+        for name in sorted(files):
+            path = here / name
+            why = _why_not(path, path.relative_to(folder).as_posix(), include, exclude)
+            if why:
+                yield path, why
+
+
+def _why_not(path: Path, rel: str, include: Sequence[str], exclude: Sequence[str]) -> str:
+    if path.name.startswith("."):
+        return "a hidden file"
+    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        return f"not an article format ({path.suffix or 'no extension'}; audited: .html, .htm, .md, .txt)"
+    if include and not _matches(rel, path.name, include):
+        return "not matched by --include"
+    if _matches(rel, path.name, exclude):
+        return "matched by --exclude"
+    return ""

@@ -257,6 +257,7 @@ class CrossPost:
     outlet_domain: str | None = None
     methods: tuple[CrossPostMethod, ...] = ()  # every method that found this step
     similarity: float | None = None  # near-duplicate only
+    title: str | None = None  # the original's headline, when known (a near-duplicate's is)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -287,6 +288,9 @@ class Article:
     attributions: tuple[Attribution, ...] = ()
     content_hash: str = ""
     text: str = ""  # body text, for near-duplicate detection
+    # What the domain tables say of each domain it names (its outlet's, its links', its
+    # sources' outlets'), sorted by domain: standing travels with the article it was judged for.
+    domains: tuple[DomainInfo, ...] = ()
 
 
 # --------------------------------------------------------------------------- classify
@@ -299,6 +303,8 @@ class DomainInfo:
     name: str | None = None
     state: str | None = None  # for state-media: the state that funds or controls it
     source: str = ""  # where the classification comes from (reference URL or rule)
+    reliability: str | None = None  # Wikipedia's perennial-sources status, as the list words it
+    reliability_as_of: str | None = None  # the date of that list (YYYY-MM-DD)
 
 
 # --------------------------------------------------------------------------- check
@@ -352,6 +358,11 @@ class CheckOptions:
     quotes: bool = True  # look each linked quote up at its page (--no-quotes)
     quote_max_body: int = 2 * 1024 * 1024  # body cap for pages a quote is looked up in
 
+    @property
+    def mode(self) -> CheckMode:
+        """How these options check links, as every output must say before any count."""
+        return CheckMode.OFFLINE if self.offline else CheckMode.REPLAY if self.replay else CheckMode.LIVE
+
 
 OFFLINE_REASON = "not fetched (--offline)"  # a quote's reason when the run fetched nothing
 
@@ -378,6 +389,27 @@ class QuoteCheck:
     reason: str = ""  # why unavailable; where on the page otherwise
 
 
+class CheckMode(StrEnum):
+    """How a run's links were checked: what a report must say before any count."""
+
+    LIVE = "live"
+    OFFLINE = "offline"  # no network: links show their last real check, if any, with its date
+    REPLAY = "replay"  # answered from a recorded cassette, not the web as it is today
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunInfo:
+    """The run that audited an article, as its report's footer and labels describe it."""
+
+    id: int | None = None
+    command: str = "audit"
+    version: str = ""
+    started_at: str = ""  # ISO 8601 UTC
+    mode: CheckMode = CheckMode.LIVE
+    options: tuple[tuple[str, str], ...] = ()  # every option of the run, flattened, as text
+    folder: str | None = None  # a batch's folder: reports name files relative to it
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Audit:
     """An article with the check result of each of its distinct URLs."""
@@ -386,6 +418,7 @@ class Audit:
     checks: tuple[CheckResult, ...] = ()
     quotes: tuple[QuoteCheck, ...] = ()
     run_id: int | None = None
+    run: RunInfo | None = None
     _by_url: dict[str, CheckResult] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:

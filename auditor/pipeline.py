@@ -28,6 +28,7 @@ from auditor.models import (
     Budget,
     CheckOptions,
     CheckResult,
+    DomainInfo,
     Link,
     LinkKind,
     QuoteCheck,
@@ -40,6 +41,7 @@ from auditor.urls import check_key
 
 if TYPE_CHECKING:  # the checker (and httpx) only when something is checked
     from auditor.check.checker import ResultCache
+    from auditor.store import Store
 
 
 def extract_raw(raw: RawArticle, *, base_url: str | None = None, table: DomainTable | None = None) -> Article:
@@ -89,11 +91,22 @@ def classify_article(article: Article, table: DomainTable) -> Article:
             return replace(at, outlet_category=table.categorise(at.outlet_domain))
         return at
 
-    return replace(
+    classified = replace(
         article,
         links=tuple(link(lk) for lk in article.links),
         attributions=tuple(attribution(a) for a in article.attributions),
     )
+    return replace(classified, domains=describe_domains(classified, table))
+
+
+def describe_domains(article: Article, table: DomainTable) -> tuple[DomainInfo, ...]:
+    """What the tables say of each domain the article names, sorted by domain."""
+    named = {lk.domain for lk in article.links if lk.kind is LinkKind.WEB and lk.domain}
+    named |= {a.outlet_domain for a in article.attributions if a.outlet_domain}
+    named |= {c.outlet_domain for c in article.crossposts if c.outlet_domain}
+    named.add(article.metadata.outlet_domain or "")
+    found = (table.describe(d) for d in sorted(named - {""}))
+    return tuple(info for info in found if info is not None)
 
 
 def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
@@ -146,6 +159,13 @@ class AuditOutcome:
     audit: Audit
     report: Path
     db: Path
+    verdict: str = ""  # the report's verdict sentence
+    index_note: str = ""  # what became of an index.html in the reports folder, if there is one
+
+
+# An index re-rendered after one audit loads every stored article; past this many, say how
+# to rebuild it instead of making one audit take minutes.
+INDEX_REFRESH_MAX = 2000
 
 
 def audit(
@@ -171,10 +191,10 @@ def audit(
     run_id: int | None = None
     try:
         run_id = store.start_run("audit", {"source": source, **asdict(options)}, __version__)
-        result = check_article(article, options, cache=CheckCache(store, run_id, options.cache_ttl_hours))
-        result = replace(result, run_id=run_id)
-        store.save_audit(result, run_id)
+        result = check_article(article, options, cache=CheckCache.for_run(store, run_id, options))
+        result = replace(result, run_id=run_id, run=store.run_info(run_id))
         report = write_report(result, out_dir)
+        store.save_audit(result, run_id, report=report)
         store.finish_run(run_id, {"articles": 1, "links": len(article.links), "urls": len(result.checks)})
     except BaseException as exc:
         if run_id is not None:  # an interrupted run says so; its article was not kept
@@ -183,6 +203,32 @@ def audit(
                     run_id, {}, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
                 )
         raise
+    else:  # the article is kept whatever becomes of the index
+        note = refresh_index(store, out_dir)
     finally:
         store.close()
-    return AuditOutcome(audit=result, report=report, db=db_path)
+    return AuditOutcome(audit=result, report=report, db=db_path, verdict=sentence_of(result), index_note=note)
+
+
+def sentence_of(audit: Audit) -> str:
+    from auditor.report import views
+    from auditor.report.sentence import verdict_sentence
+
+    return verdict_sentence(audit, views.verdict(audit, views.link_rows(audit)))
+
+
+def refresh_index(store: Store, out_dir: Path) -> str:
+    """Bring ``out_dir/index.html`` up to date when there is one; one line saying what was done."""
+    from auditor.report.render import write_index
+
+    index = out_dir / "index.html"
+    if not index.exists():
+        return ""
+    stored = store.article_count()
+    if stored > INDEX_REFRESH_MAX:
+        return f"index: {index} not updated ({stored} articles); `auditor report` rebuilds it"
+    try:
+        write_index(store.audits(), store.failures(), out_dir)
+    except (AuditorError, OSError) as exc:
+        return f"index: {index} not updated ({exc}); `auditor report` rebuilds it"
+    return f"index: {index} (updated)"

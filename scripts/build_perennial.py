@@ -89,6 +89,7 @@ OVERRIDES = {
     "swarajyamag.com": True, "theepochtimes.com": True, "thehill.com": True, "wnd.com": True,
     "dailykos.com": True, "rappler.com": True, "reuters.com": True, "theintercept.com": True, "snopes.com": False, "politifact.com": False, "theneedledrop.com": False, "crunchbase.com": False, "ign.com": True, "sherdog.com": True, "idolator.com": True,
 }  # fmt: skip
+SPELLED = re.compile(r"^(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 QUALIFIER = re.compile(
     r"^(UK|US|[a-z].*|.*\b(topics|politics|present|excluding|shows|content|reviews|pre-\d{4}|"
     r"\d{4}–present)\b.*)$"
@@ -141,6 +142,18 @@ def domains_for(urls: list[str], name: str) -> list[str]:
     return kept
 
 
+def spelled_domains(names: list[str]) -> list[str]:
+    """Domains an entry spells in its own name when its infobox gives none:
+    "Centre for Research on Globalization (CRG, Global Research, globalresearch.ca)"."""
+    found = []
+    for name in names:
+        if SPELLED.match(name.strip()):
+            domain = registrable_domain(name.strip().lower())
+            if domain and domain not in NOT_OUTLET:
+                found.append(domain)
+    return list(dict.fromkeys(found))
+
+
 def news_like(domain: str, info: str) -> bool:
     if domain in OVERRIDES:
         return OVERRIDES[domain]
@@ -156,7 +169,8 @@ def build(src: Path) -> list[dict[str, str]]:
             status = "; ".join(statuses) or "Under discussion"
             if qualifiers:
                 status += f" ({', '.join(dict.fromkeys(qualifiers))})"
-            for domain in domains_for(json.loads(row["urls"]), base + " " + " ".join(aliases)):
+            domains = domains_for(json.loads(row["urls"]), base + " " + " ".join(aliases))
+            for domain in domains or spelled_domains([base, *aliases]):
                 out = merged.setdefault(
                     domain,
                     {"domain": domain, "name": base, "aliases": "", "status": "", "wiki_url": row["wiki_url"],

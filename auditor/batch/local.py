@@ -30,7 +30,7 @@ class LocalEngine:
     def __init__(self, opts: BatchOptions, sink: Sink) -> None:
         self.opts, self.sink = opts, sink
         self.pages: PageMemo | None = None  # the batch's quoted pages, read once each
-        self.cache = CheckCache(sink.store, sink.run_id, opts.check.cache_ttl_hours)
+        self.cache = CheckCache.for_run(sink.store, sink.run_id, opts.check)  # offline: last real checks
 
     def run(self, files: list[Path]) -> None:
         opts = self.opts

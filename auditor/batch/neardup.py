@@ -114,16 +114,22 @@ def _originals(
 
 
 def _crosspost(original: _Entry, similarity: float) -> CrossPost:
+    """The earlier copy named as a reader knows it, by outlet and headline; its address is
+    its own URL, else its source (the report links that copy's own report)."""
     meta = original.metadata
+    named = meta.outlet or meta.outlet_domain or "an unnamed outlet"
+    title = f"“{meta.title}”" if meta.title else "an untitled article"
+    dated = f", {meta.published}" if meta.published else ""
     return CrossPost(
-        original_outlet=meta.outlet or meta.title,
+        original_outlet=meta.outlet or meta.outlet_domain or meta.title,
         original_url=_own_address(meta) or original.source,
         published=meta.published,
         method=CrossPostMethod.NEAR_DUPLICATE,
         methods=(CrossPostMethod.NEAR_DUPLICATE,),
         outlet_domain=meta.outlet_domain,
-        evidence=f"{similarity:.0%} of the body text's word 5-shingles match {original.source}",
+        evidence=f"near-duplicate: {similarity:.0%} of the body text's word 5-shingles match {title} ({named}{dated})",
         similarity=similarity,
+        title=meta.title,
     )
 
 

@@ -25,6 +25,7 @@ class Sink:
         self, opts: BatchOptions, store: Store, run_id: int, stats: BatchStats, progress: Progress
     ) -> None:
         self.opts, self.store, self.run_id, self.stats, self.progress = opts, store, run_id, stats, progress
+        self.run = store.run_info(run_id)  # what each report says of the run (mode, options, folder)
         self.jsonl: IO[str] | None = None
 
     def failed(self, source: str, reason: str) -> None:
@@ -43,9 +44,9 @@ class Sink:
         from auditor.report.render import write_report  # Jinja2 only where reports are written
 
         checks = tuple(checked[k] for k in web_keys(article) if k in checked)
-        audit = Audit(article=article, checks=checks, quotes=quotes)
+        audit = Audit(article=article, checks=checks, quotes=quotes, run_id=self.run_id, run=self.run)
         try:
-            write_report(audit, self.opts.out_dir)
+            report = write_report(audit, self.opts.out_dir)
         except OSError:
             raise  # a full disk is the batch's problem, not this article's
         except Exception as exc:  # a report bug on one odd article: recorded, not committed
@@ -55,7 +56,7 @@ class Sink:
             )
             return
         self._write_jsonl(audit)
-        self.store.save_audit(audit, self.run_id)
+        self.store.save_audit(audit, self.run_id, report=report)
         self.stats.audited += 1
         self.stats.links += len(article.links)
         self.progress(self.stats, Event.ARTICLE, article.source)

@@ -463,10 +463,10 @@ class CheckSession:
     async def _check_one(self, key: str, invalid: str | None) -> CheckResult:
         fresh = self._run is not None and key in self._run.wanted  # its page is wanted
         hit = self._cache.get(key) if self._cache is not None and not invalid and not fresh else None
-        if self._run is None:
-            result = _result(key, Status.INVALID_URL if invalid else Status.UNCHECKED, invalid or "offline")
-        elif hit is not None:
+        if hit is not None:  # offline too: the last real check, with its date, beats "unchecked"
             result = hit  # answered by an earlier run: not a new row of history
+        elif self._run is None:
+            result = _result(key, Status.INVALID_URL if invalid else Status.UNCHECKED, invalid or "offline")
         else:
             result = await _one(self._run, key, invalid, None)
             if self._store is not None and result.requests and result.status not in _NOT_CACHED:

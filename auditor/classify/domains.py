@@ -24,7 +24,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -259,6 +259,23 @@ class DomainTable:
                 return per.status
         return None
 
+    def describe(self, domain: str | None) -> DomainInfo | None:
+        """Everything the tables say of ``domain``: its row (or rule) with the perennial-sources
+        status and the list's date, filed under ``domain`` itself; None when nothing knows it."""
+        host = _host(domain)
+        if host is None:
+            return None
+        info = self.info(host)
+        status = self.reliability(host)
+        if info is None and status is None:
+            return None
+        if info is None:  # listed, but nothing classifies it: rare (the list is a fallback)
+            info = DomainInfo(
+                domain=host, category=Category.OTHER, source=f"Wikipedia perennial sources: {status}"
+            )
+        as_of = perennial_as_of() if status else None
+        return replace(info, domain=host, reliability=status, reliability_as_of=as_of)
+
     def outlet(self, name: str) -> DomainInfo | None:
         """The table row of an outlet (or organisation) named in an article, or None."""
         found = self.characterised_outlet(name)
@@ -339,6 +356,12 @@ def _bundled_rows() -> list[tuple[DomainInfo, tuple[str, ...]]]:
     return list(_parse_rows(_data_text("domains.csv"), "bundled domains.csv", default_source="curated"))
 
 
+def _as_of(text: str) -> str | None:
+    """The list's date, from the header comment ("... as of 2021-03-17, ...")."""
+    found = re.search(r"as of (\d{4}-\d{2}-\d{2})", text)
+    return found.group(1) if found else None
+
+
 def _bundled_perennial() -> list[_Perennial]:
     rows = csv.DictReader(_uncommented(_data_text("perennial-sources.csv")))
     return [
@@ -411,6 +434,12 @@ def _parse_row(
         source=field("source") or default_source,
     )
     return info, _aliases(field("aliases"))
+
+
+@cache
+def perennial_as_of() -> str | None:
+    """The date of the bundled perennial-sources list, as its header states it."""
+    return _as_of(_data_text("perennial-sources.csv"))
 
 
 @cache

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     AllowLinkLocal,
     AllowPrivate,
@@ -27,21 +27,24 @@ from auditor.cli.options import (
     Offline,
     Out,
     PerHost,
+    Quiet,
     QuoteMaxBytes,
     Recheck,
     Record,
     Replay,
     Timeout,
+    Verbose,
     base_url_option,
     check_options,
     fail_on_values,
     interruptible,
+    verbosity,
 )
 from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
 
 
-@app.command()
+@command()
 def audit(
     source: Annotated[str, typer.Argument(help="An article file (HTML, Markdown, text) or an http(s) URL.")],
     out: Out = Path("reports"),
@@ -54,7 +57,8 @@ def audit(
     ] = False,
     fail_on: FailOn = None,
     base_url: Annotated[
-        str | None, typer.Option("--base-url", callback=base_url_option, help="The page's URL.")
+        str | None,
+        typer.Option("--base-url", metavar="URL", callback=base_url_option, help="The page's URL."),
     ] = None,
     timeout: Timeout = 10.0,
     concurrency: Concurrency = 64,
@@ -71,13 +75,19 @@ def audit(
     article_seconds: ArticleSeconds = 20.0,
     article_mb: ArticleMb = 512,
     article_links: ArticleLinks = 50_000,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Audit one article: extract, check its links, store it and write its HTML report."""
+    """Audit one article: extract, check its links, store it and write its HTML report.
+
+    An index.html already in --out is brought up to date with the article.
+    """
     from auditor.cli.jsonout import article_json
     from auditor.cli.terminal import fail_reasons, print_summary
     from auditor.pipeline import audit as run_audit
 
     wanted = fail_on_values(fail_on)
+    level = verbosity(quiet, verbose)
     options = check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
@@ -90,15 +100,12 @@ def audit(
             budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
         )  # fmt: skip
     if as_json:
-        typer.echo(
-            json.dumps(
-                article_json(outcome.audit.article, outcome.audit.checks, outcome.audit.quotes),
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        print_summary(outcome.audit, str(outcome.report))
+        data = article_json(outcome.audit.article, outcome.audit.checks, outcome.audit.quotes)
+        typer.echo(json.dumps({**data, "verdict": outcome.verdict}, ensure_ascii=False, indent=2))
+    elif level >= 0:
+        print_summary(outcome.audit, str(outcome.report), verbose=level > 0)
+        if outcome.index_note:
+            print(outcome.index_note)
     found = fail_reasons(outcome.audit, wanted)
     if found:
         print(f"auditor: --fail-on: {', '.join(found)}", file=sys.stderr)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     AllowLinkLocal,
     AllowPrivate,
@@ -24,19 +24,22 @@ from auditor.cli.options import (
     Offline,
     Out,
     PerHost,
+    Quiet,
     QuoteMaxBytes,
     Recheck,
     Record,
     Replay,
     Timeout,
+    Verbose,
     check_options,
     interruptible,
+    verbosity,
 )
 from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
 
 
-@app.command()
+@command()
 def batch(
     folder: Annotated[
         Path, typer.Argument(help="A folder of articles, searched recursively.", readable=False)
@@ -44,10 +47,10 @@ def batch(
     out: Out = Path("reports"),
     db: Db = Path("reports/audit.db"),
     include: Annotated[
-        list[str] | None, typer.Option("--include", help="Only files matching this glob.")
+        list[str] | None, typer.Option("--include", metavar="GLOB", help="Only files matching this glob.")
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="Skip files matching this glob.")
+        list[str] | None, typer.Option("--exclude", metavar="GLOB", help="Skip files matching this glob.")
     ] = None,
     resume: Annotated[
         bool,
@@ -56,7 +59,10 @@ def batch(
         ),
     ] = True,
     jsonl: Annotated[
-        Path | None, typer.Option("--jsonl", help="Also append one JSON object per article.", readable=False)
+        Path | None,
+        typer.Option(
+            "--jsonl", metavar="FILE", help="Also append one JSON object per article.", readable=False
+        ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
     offline: Offline = False,
@@ -77,10 +83,22 @@ def batch(
     article_seconds: ArticleSeconds = 20.0,
     article_mb: ArticleMb = 512,
     article_links: ArticleLinks = 50_000,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="No progress bar or progress lines (for logs and CI).")
+    ] = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end."""
+    """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end.
+
+    Files left out (other formats, hidden files, the reports folder, --include/--exclude) are
+    listed with why.
+    """
     from auditor.batch import BatchOptions, run_batch
-    from auditor.cli.terminal import BatchProgress
+    from auditor.cli.terminal import URL_WORDS, BatchProgress
+    from auditor.discover import skipped
+
+    level = verbosity(quiet, verbose)
 
     options = check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
@@ -93,12 +111,20 @@ def batch(
         force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
         budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
     )  # fmt: skip
+
+    def left_out() -> list[tuple[str, str]]:  # listed once the batch has started, not if refused
+        return [(str(p.relative_to(folder) if p.is_relative_to(folder) else p), why)
+                for p, why in skipped(folder, opts.include, opts.exclude, skip=out)]  # fmt: skip
+
+    progress = BatchProgress(progress=not no_progress, level=level, left_out=left_out, mode=options.mode)
     with interruptible():  # the progress display says how far it got and how to resume
-        stats = run_batch(opts, BatchProgress())
-    print(
-        f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
-        f" {stats.urls_checked} distinct URLs answered; {stats.near_duplicates} near-duplicate copies."
-        f"\nindex: {out / 'index.html'}  database: {db}"
-    )
+        stats = run_batch(opts, progress)
+    if level >= 0:
+        print(
+            f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
+            f" {stats.urls_checked} distinct URLs {URL_WORDS[options.mode]};"
+            f" {stats.near_duplicates} near-duplicate copies."
+            f"\nindex: {out / 'index.html'}  database: {db}"
+        )
     if stats.failed:
         raise typer.Exit(1)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.cli.app import app
+from auditor.cli.app import command
 from auditor.cli.options import (
     AllowLinkLocal,
     AllowPrivate,
@@ -17,17 +17,20 @@ from auditor.cli.options import (
     NoArchive,
     Offline,
     PerHost,
+    Quiet,
     Recheck,
     Record,
     Replay,
     Timeout,
+    Verbose,
     check_options,
     fail_on_values,
     interruptible,
+    verbosity,
 )
 
 
-@app.command()
+@command()
 def check(
     sources: Annotated[list[str], typer.Argument(help="Article files, folders, or URLs to check directly.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per distinct URL.")] = False,
@@ -44,11 +47,17 @@ def check(
     no_archive: NoArchive = False,
     domains: Domains = None,
     recheck: Recheck = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Check links alone: every link of the given articles and every URL given directly."""
+    """Check links alone: every link of the given articles and every URL given directly.
+
+    Prints the counts by status and the broken and blocked URLs; -v lists every URL.
+    """
     from auditor.cli.linkcheck import check_sources, print_check
 
     wanted = fail_on_values(fail_on)
+    level = verbosity(quiet, verbose)
     if set(wanted) - {"broken"}:
         raise typer.BadParameter("`check` knows links, not sources: use --fail-on broken (or `audit`)")
     options = check_options(
@@ -58,6 +67,7 @@ def check(
     )  # fmt: skip
     with interruptible():
         results = check_sources(sources, options)
-    print_check(results, as_json=as_json)
+    if as_json or level >= 0:
+        print_check(results, as_json=as_json, every=level > 0)
     if "broken" in wanted and any(r.broken for r in results):
         raise typer.Exit(1)

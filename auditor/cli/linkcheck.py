@@ -71,7 +71,9 @@ def check_sources(sources: list[str], options: CheckOptions) -> list[Cited]:
     return [Cited(result=r, articles=tuple(dict.fromkeys(by_key.get(r.url, [])))) for r in results]
 
 
-def print_check(results: list[Cited], *, as_json: bool) -> None:
+def print_check(results: list[Cited], *, as_json: bool, every: bool = False) -> None:
+    """JSON lines, or the counts and a table: of the broken and blocked URLs, or with ``every``
+    of all of them, in the order the checker returned them."""
     if as_json:
         for c in results:
             row = {"url": c.result.url, **check_json(c.result), "articles": list(c.articles)}
@@ -87,9 +89,10 @@ def print_check(results: list[Cited], *, as_json: bool) -> None:
     out.print(
         f"{len(results)} distinct URLs: " + ", ".join(f"{s.value} {n}" for s, n in sorted(counts.items()))
     )
-    problems = [c for c in results if c.broken or c.result.status is Status.BLOCKED]
+    problems = [c for c in results if every or c.broken or c.result.status is Status.BLOCKED]
     if problems:
-        table = Table("status", "URL", "reason", "cited by", title="problems", title_justify="left")
+        title = "every URL" if every else "problems"
+        table = Table("status", "URL", "reason", "cited by", title=title, title_justify="left")
         for c in problems:
             table.add_row(
                 plain(c.result.status.value),

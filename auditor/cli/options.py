@@ -18,12 +18,16 @@ from auditor.models import CheckOptions
 from auditor.outputs import check_file_target
 
 MaxBytes = Annotated[
-    int, typer.Option("--max-bytes", min=1, help="Refuse articles larger than this many bytes.")
+    int,
+    typer.Option("--max-bytes", min=1, metavar="BYTES", help="Refuse articles larger than this many bytes."),
 ]
 ArticleSeconds = Annotated[
     float,
     typer.Option(
-        "--article-seconds", min=0, help="CPU seconds one article may take to extract (0: no limit)."
+        "--article-seconds",
+        min=0,
+        metavar="SECONDS",
+        help="CPU seconds one article may take to extract (0: no limit).",
     ),
 ]
 ArticleLinks = Annotated[
@@ -31,7 +35,12 @@ ArticleLinks = Annotated[
 ]
 ArticleMb = Annotated[
     int,
-    typer.Option("--article-mb", min=0, help="Memory (MB) one article's extraction may add (0: no limit)."),
+    typer.Option(
+        "--article-mb",
+        min=0,
+        metavar="MB",
+        help="Memory (MB) one article's extraction may add (0: no limit).",
+    ),
 ]
 
 
@@ -48,12 +57,19 @@ def base_url_option(value: str | None) -> str | None:
 
 
 # Declared once and shared by `check`, `audit` and `batch`.
-Timeout = Annotated[float, typer.Option("--timeout", min=0.1, max=600, help="Seconds per request.")]
+Timeout = Annotated[
+    float, typer.Option("--timeout", min=0.1, max=600, metavar="SECONDS", help="Seconds per request.")
+]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Requests in flight at once.")]
 PerHost = Annotated[int, typer.Option("--per-host", min=1, help="Requests in flight per host name.")]
 MaxWait = Annotated[
     float,
-    typer.Option("--max-wait", min=1, help="Seconds a link may queue for its host; then it is unchecked."),
+    typer.Option(
+        "--max-wait",
+        min=1,
+        metavar="SECONDS",
+        help="Seconds a link may queue for its host; then it is unchecked.",
+    ),
 ]
 AllowPrivate = Annotated[
     bool, typer.Option("--allow-private", help="Also fetch loopback and private-network addresses.")
@@ -77,23 +93,45 @@ QuoteMaxBytes = Annotated[
     ),
 ]  # fmt: skip
 Domains = Annotated[
-    Path | None, typer.Option("--domains", help="A CSV extending the domain table.", readable=False)
+    Path | None,
+    typer.Option("--domains", metavar="CSV", help="A CSV extending the domain table.", readable=False),
 ]
 Recheck = Annotated[bool, typer.Option("--recheck", help="Ignore cached check results.")]
 Offline = Annotated[bool, typer.Option("--offline", help="No network at all: links stay unchecked.")]
 Replay = Annotated[
-    Path | None, typer.Option("--replay", help="Answer every request from this cassette.", readable=False)
+    Path | None,
+    typer.Option(
+        "--replay", metavar="CASSETTE", help="Answer every request from this cassette.", readable=False
+    ),
 ]
 Record = Annotated[
-    Path | None, typer.Option("--record", help="Write every exchange to this cassette.", readable=False)
+    Path | None,
+    typer.Option(
+        "--record", metavar="CASSETTE", help="Write every exchange to this cassette.", readable=False
+    ),
 ]
-Out = Annotated[Path, typer.Option("--out", help="Folder for the HTML reports.", readable=False)]
-Db = Annotated[Path, typer.Option("--db", help="The SQLite database.", readable=False)]
+Out = Annotated[
+    Path, typer.Option("--out", metavar="FOLDER", help="Folder for the HTML reports.", readable=False)
+]
+Db = Annotated[Path, typer.Option("--db", metavar="FILE", help="The SQLite database.", readable=False)]
 FailOn = Annotated[
     list[str] | None,
-    typer.Option("--fail-on", help="Exit 1 when found: broken, placeholder, state-media (repeatable)."),
+    typer.Option(
+        "--fail-on", metavar="WHAT", help="Exit 1 when found: broken, placeholder, state-media (repeatable)."
+    ),
 ]
 FAIL_ON = {"broken", "placeholder", "state-media"}
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print nothing but errors: the exit status says the rest.")
+]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Print more: every item, not a summary.")]
+
+
+def verbosity(quiet: bool, verbose: bool) -> int:
+    """-1 quiet, 0 normal, 1 verbose; both at once is a usage error."""
+    if quiet and verbose:
+        raise typer.BadParameter("--quiet and --verbose contradict each other; give one")
+    return -1 if quiet else 1 if verbose else 0
 
 
 def regular_file(path: Path, what: str) -> None:

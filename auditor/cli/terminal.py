@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -25,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from auditor.models import Audit
+from auditor.models import Audit, CheckMode
 from auditor.report import views
 
 if TYPE_CHECKING:
@@ -35,6 +36,12 @@ err = Console(stderr=True, highlight=False, emoji=False)
 out = Console(highlight=False, emoji=False)
 
 MAX_PROBLEMS = 40
+# What the URLs a run resolved were, by how it checks: an offline batch checked none of them.
+URL_WORDS = {
+    CheckMode.LIVE: "checked",
+    CheckMode.REPLAY: "from the cassette",
+    CheckMode.OFFLINE: "not checked (offline)",
+}
 MAX_REASON = 80
 # C0 and C1 control characters, DEL, and the bidi overrides and isolates that can reorder
 # what a terminal shows ("Trojan source"). Rich's Text keeps ESC, so OSC 8 links, title
@@ -71,7 +78,7 @@ def fail_reasons(audit: Audit, fail_on: list[str]) -> list[str]:
     for kind, n, phrase in (
         ("broken", v.counts["broken"], "broken link(s)"),
         ("placeholder", v.counts["placeholder"], "placeholder link(s)"),
-        ("state-media", len(v.state_media), "state-media source(s)"),
+        ("state-media", len(v.state_media) + len(v.state_media_links), "state-media citation(s)"),
     ):
         if kind in fail_on and n:
             found.append(f"{n} {phrase}")
@@ -79,30 +86,52 @@ def fail_reasons(audit: Audit, fail_on: list[str]) -> list[str]:
 
 
 def summary_lines(audit: Audit) -> list[Text]:
-    """Title, byline, provenance and the verdict counts, each a line of plain ``Text``.
+    """Title, byline, the verdict sentence, provenance and the counts, each a line of plain ``Text``.
 
     The counts are ``views.verdict``'s, in link occurrences, so they are the numbers the
-    HTML report and the index show, under the same names.
+    HTML report and the index show, under the same names; an offline run says so first.
     """
+    from auditor.report.runinfo import mode_label
+    from auditor.report.sentence import verdict_sentence
+
     article, meta = audit.article, audit.article.metadata
     v = views.verdict(audit, views.link_rows(audit))
     byline = ", ".join(meta.authors) or "unknown author"
     chain = " → ".join([*(c.original_outlet or "?" for c in article.crossposts), meta.outlet or "this copy"])
     c = v.counts
+    if v.not_checked:
+        checked = (
+            f"links not checked: offline ({_plural(v.web, 'web link')})"
+            if v.web
+            else "links not checked: offline"
+        )
+    else:
+        checked = (
+            f"{v.checked} of {v.web} web links checked · alive {c['alive']} · moved {c['moved']}"
+            f" · broken {c['broken']} · blocked {c['blocked']}"
+            + (f" · unchecked {c['unchecked']}" if c["unchecked"] else "")
+        )
     counts = (
-        f"{v.checked} of {v.web} web links checked · alive {c['alive']} · moved {c['moved']}"
-        f" · broken {c['broken']} · blocked {c['blocked']}"
-        + (f" · unchecked {c['unchecked']}" if c["unchecked"] else "")
-        + f" · placeholders {c['placeholder']} · sources {v.sources}"
+        f"{checked} · placeholders {c['placeholder']} · sources {v.sources}"
         + (f" ({v.unnamed} unnamed)" if v.unnamed else "")
         + f" · state-media sources {len(v.state_media)}"
+        + (f" (+{_plural(len(v.state_media_links), 'link')})" if v.state_media_links else "")
     )
-    return [
+    lines = [
         plain(meta.title or article.source, "bold"),
         plain(f"{byline} · {meta.outlet or 'unknown outlet'} · {meta.published or 'undated'}"),
-        plain(f"provenance: {chain if article.crossposts else 'no cross-post found'}"),
-        plain(counts),
+        plain(f"verdict: {verdict_sentence(audit, v)}"),
     ]
+    label = mode_label(v, audit.run)
+    if label:
+        lines.append(plain(label, "yellow"))
+    lines.append(plain(f"provenance: {chain if article.crossposts else 'no cross-post found'}"))
+    lines.append(plain(counts))
+    return lines
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def problems_table(audit: Audit) -> Table | None:
@@ -123,15 +152,48 @@ def problems_table(audit: Audit) -> Table | None:
     return table
 
 
-def print_summary(audit: Audit, report: str | None, console: Console | None = None) -> None:
+def print_summary(
+    audit: Audit, report: str | None, console: Console | None = None, *, verbose: bool = False
+) -> None:
     console = console or out
     for line in summary_lines(audit):
         console.print(line)
+    if verbose:
+        for line in detail_lines(audit):
+            console.print(line)
     table = problems_table(audit)
     if table is not None:
         console.print(table)
     if report:
         console.print(plain(f"report: {report}"))
+
+
+def print_skipped(
+    found: list[tuple[str, str]], *, limit: int | None = 20, console: Console | None = None
+) -> None:
+    """The files a batch leaves out, each with why; past ``limit``, how many more."""
+    console = console or err
+    if not found:
+        return
+    console.print(plain(f"not audited ({len(found)}):"))
+    for path, why in found[:limit]:
+        console.print(plain(f"  {path}: {why}"))
+    if limit is not None and len(found) > limit:
+        console.print(plain(f"  (+{len(found) - limit} more; --verbose lists them all)"))
+
+
+def detail_lines(audit: Audit) -> list[Text]:
+    """``-v``: the standing of every cited domain and the dates known, as the report shows them."""
+    from auditor.report.chain import timeline
+    from auditor.report.standing import cited_domains, notable, standings
+
+    meta = audit.article.metadata
+    found = notable(standings(audit.article), [meta.outlet_domain or ""], cited_domains(audit.article))
+    lines = [plain(f"standing: {s.summary}") for s in found]
+    lines += [
+        plain(f"date: {m.when} · {m.what}" + (f" · {m.detail}" if m.detail else "")) for m in timeline(audit)
+    ]
+    return lines
 
 
 class _Rate(ProgressColumn):
@@ -157,10 +219,22 @@ class BatchProgress:
     so the terminal is left clean for the CLI's last words.
     """
 
-    def __init__(self, *, every: float = 10.0, console: Console | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        every: float = 10.0,
+        console: Console | None = None,
+        progress: bool = True,
+        level: int = 0,
+        left_out: Callable[[], list[tuple[str, str]]] | None = None,
+        mode: CheckMode = CheckMode.LIVE,
+    ) -> None:
         self.console = console or err
-        self.tty = self.console.is_terminal
-        self.every = every
+        self.tty = self.console.is_terminal and progress
+        self.every = every if progress else float("inf")  # --no-progress: no bar, no periodic lines
+        self.level = level  # -1 --quiet: failures only; 1 --verbose: every article as it is stored
+        self.left_out = left_out  # the files the batch leaves out, listed once it has started
+        self.urls = URL_WORDS[mode]  # an offline batch checks nothing and never says it did
         self.start = self.last = time.monotonic()
         self.bar: Progress | None = None
         self.task: TaskID | None = None
@@ -174,8 +248,13 @@ class BatchProgress:
                 print(f"failed: {clean(detail)}", file=sys.stderr, flush=True)
         elif event in ("start", "phase"):
             self.started = True
-            self._say(self._start_line(stats) if event == "start" else detail)
-        if event == "start" and self.tty and stats.todo:
+            if event == "start" and self.left_out is not None and self.level >= 0:
+                print_skipped(self.left_out(), limit=None if self.level > 0 else 20, console=self.console)
+            if self.level >= 0:
+                self._say(self._start_line(stats) if event == "start" else detail)
+        elif event == "article" and self.level > 0:
+            self._say(f"audited: {detail}")
+        if event == "start" and self.tty and stats.todo and self.level >= 0:
             self._open(stats)
         if event == "done":
             self._close(stats)
@@ -191,7 +270,7 @@ class BatchProgress:
             self.bar.update(
                 self.task, completed=done, links=stats.links, urls=stats.urls_checked, failed=stats.failed
             )
-        elif not self.tty and event in ("article", "failed", "url"):
+        elif not self.tty and self.level >= 0 and event in ("article", "failed", "url"):
             now = time.monotonic()
             if now - self.last >= self.every:
                 self.last = now
@@ -207,8 +286,7 @@ class BatchProgress:
     def _start_line(stats: BatchStats) -> str:
         return f"{stats.found} files: {stats.todo} to audit, {stats.skipped} unchanged and skipped"
 
-    @staticmethod
-    def line(stats: BatchStats, elapsed: float) -> str:
+    def line(self, stats: BatchStats, elapsed: float) -> str:
         """The plain progress line: done/total, failures, links, URLs, rate and ETA."""
         done = stats.audited + stats.failed
         rate = done / elapsed if elapsed > 0 else 0.0
@@ -216,7 +294,7 @@ class BatchProgress:
         share = f" ({done / stats.todo:.0%})" if stats.todo else ""
         return (
             f"{done}/{stats.todo} articles{share} · {stats.failed} failed · {stats.links} links"
-            f" · {stats.urls_checked} URLs checked · {rate:.1f} articles/s · ETA {eta}"
+            f" · {stats.urls_checked} URLs {self.urls} · {rate:.1f} articles/s · ETA {eta}"
         )
 
     def _open(self, stats: BatchStats) -> None:
@@ -225,7 +303,9 @@ class BatchProgress:
             BarColumn(bar_width=24),
             MofNCompleteColumn(),
             TextColumn(
-                "· {task.fields[links]} links · {task.fields[urls]} URLs · {task.fields[failed]} failed ·"
+                "· {task.fields[links]} links · {task.fields[urls]} URLs "
+                + self.urls
+                + " · {task.fields[failed]} failed ·"
             ),
             _Rate(),
             TextColumn("· ETA"),
@@ -243,5 +323,5 @@ class BatchProgress:
             )
             self.bar.stop()
             self.bar = self.task = None
-        elif not self.tty and self.started:  # a batch refused before it began has only its error
+        elif not self.tty and self.started and self.level >= 0:  # a refused batch has only its error
             print(self.line(stats, time.monotonic() - self.start), file=sys.stderr, flush=True)

@@ -188,9 +188,6 @@ def _merge(mentions: list[Mention], resolve: OutletResolver | None) -> tuple[Att
     out: list[Attribution] = []
     for group in groups.values():
         first = group[0]
-        # A quote and its link from the same mention when one has both: the quote is then
-        # looked up at the page that mention cites, not at a link from another sentence.
-        paired = next((m for m in group if m.quote and m.url), None)
         venue = next((m.venue for m in group if m.venue), None)
         if venue is None and first.phrase.kind is SourceKind.OUTLET:
             venue = Venue(first.phrase.name, None)
@@ -206,8 +203,8 @@ def _merge(mentions: list[Mention], resolve: OutletResolver | None) -> tuple[Att
                 outlet_domain=info.domain if info else None,
                 outlet_category=info.category if info else None,
                 characterisation=venue.characterisation if venue else None,
-                quote=(paired or next((m for m in group if m.quote), first)).quote,
-                url=(paired or next((m for m in group if m.url), first)).url,
+                quote=next((m.quote for m in group if m.quote), None),
+                url=next((m.url for m in group if m.url), None),
                 mentions=tuple(dict.fromkeys(_evidence(group))),
             )
         )

@@ -123,7 +123,8 @@ def _step(group: list[Signal], resolve: OutletResolver | None, describe: DomainL
     if name is None:
         # found by address alone: the table's name for the domain, else the domain
         name = _outlet_of(domain, describe) or group[0].name
-    evidence = " | ".join(dict.fromkeys(s.evidence for s in group))
+    # one line per signal, led by the method that read it: "dateline: Indian Punchline 22 …"
+    evidence = "\n".join(dict.fromkeys(_line(s) for s in group))
     return CrossPost(
         original_outlet=name,
         original_url=url,
@@ -133,6 +134,12 @@ def _step(group: list[Signal], resolve: OutletResolver | None, describe: DomainL
         outlet_domain=domain,
         methods=methods,
     )
+
+
+def _line(signal: Signal) -> str:
+    method = str(signal.method)
+    text = signal.evidence.strip()
+    return text if text.startswith(f"{method}: ") else f"{method}: {text}"
 
 
 def _datelines(doc: Document, own: Own) -> Iterator[Signal]:

@@ -154,6 +154,8 @@ def wanted_keys(articles: Sequence[Article]) -> list[str]:
 
 
 async def _page(session: CheckSession, key: str, check: CheckResult | None) -> PageText | str:
+    if session.options.offline:  # a check may be the last real one, from the database; no page
+        return OFFLINE_REASON
     if check is None:
         session.take_page(key)
         return "the link was not checked"
@@ -163,7 +165,7 @@ async def _page(session: CheckSession, key: str, check: CheckResult | None) -> P
             return f"the link is {check.status.value} ({check.reason}) and no archived copy was found"
         return await _fetch(session, archived_copy(check.archive_url), archived=True)
     if check.status is Status.UNCHECKED:
-        return OFFLINE_REASON if session.options.offline else f"not fetched ({check.reason})"
+        return f"not fetched ({check.reason})"
     if check.status not in _READABLE:
         why = check.reason
         return f"the link is {check.status.value}" + (f" ({why})" if why else "")

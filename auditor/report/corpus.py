@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from auditor.models import Audit, Category
+from auditor.models import Audit, Category, CheckMode
+from auditor.report.runinfo import display_source
 from auditor.report.slug import slug_for
 from auditor.report.views import Bar, LinkRow, Verdict, link_rows, verdict
 
@@ -21,7 +22,7 @@ NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 190, 34, 110, 16, 12
 @dataclass(frozen=True, slots=True)
 class ArticleRow:
     href: str
-    source: str
+    source: str  # relative to its batch's folder, or the file name: the index can be shared
     title: str
     outlet: str
     published: str
@@ -71,11 +72,12 @@ def article_rows(audits: Sequence[Audit]) -> list[tuple[ArticleRow, list[LinkRow
         v = verdict(audit, rows)
         meta, chain = audit.article.metadata, audit.article.crossposts
         flags = [f for f, on in (("broken", v.counts["broken"]), ("crossposted", v.crossposted)) if on]
-        flags += ["state-media"] if v.state_media else []
+        flags += ["state-media"] if v.any_state_media else []
+        flags += ["offline"] if v.mode is CheckMode.OFFLINE else []
         flags += ["placeholders"] if v.counts["placeholder"] else []
         row = ArticleRow(
             href=slug_for(audit.article.source) + ".html",
-            source=audit.article.source,
+            source=display_source(audit.article.source, audit.run),
             title=meta.title or audit.article.source,
             outlet=meta.outlet or meta.outlet_domain or "",
             published=meta.published or "",
@@ -88,17 +90,51 @@ def article_rows(audits: Sequence[Audit]) -> list[tuple[ArticleRow, list[LinkRow
 
 
 def top_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[Bar]:
+    """Most-cited domains; the bars count links, in a neutral colour: no status is implied."""
     counts = Counter(r.domain for r in all_rows if r.domain and r.category != Category.SELF)
     category = {r.domain: r.category for r in all_rows if r.domain}
     return [
-        Bar(label=d, note=category[d], total=n, segments=(("alive", n),))
+        Bar(label=d, note=category[d], total=n, segments=(("count", n),))
         for d, n in counts.most_common(limit)
     ]
 
 
 def top_categories(all_rows: Sequence[LinkRow]) -> list[Bar]:
     counts = Counter(r.category or "unclassified" for r in all_rows if r.domain)
-    return [Bar(label=c, note="", total=n, segments=(("moved", n),)) for c, n in counts.most_common()]
+    return [Bar(label=c, note="", total=n, segments=(("count", n),)) for c, n in counts.most_common()]
+
+
+def check_label(rows: Sequence[ArticleRow]) -> str:
+    """What the index must say before its counts when links were not checked live."""
+    offline = sum(1 for r in rows if r.verdict.mode is CheckMode.OFFLINE)
+    replay = sum(1 for r in rows if r.verdict.mode is CheckMode.REPLAY)
+    unchecked = sum(1 for r in rows if r.verdict.not_checked and r.verdict.web)
+    if rows and unchecked == len(rows):
+        return "Links not checked: offline."
+    said = []
+    if offline:
+        said.append(
+            f"{_articles(offline)} audited offline: links show their last real check where there is one"
+            + (f" ({unchecked} with none)" if unchecked else "")
+        )
+    if replay:
+        said.append(f"{_articles(replay)} checked from a recording (replay), not the live web")
+    return "; ".join(said) + "." if said else ""
+
+
+def _articles(n: int) -> str:
+    return f"{n} article{'s' if n != 1 else ''}"
+
+
+def failure_sources(failures: Sequence[tuple[str, str]], audits: Sequence[Audit]) -> list[tuple[str, str]]:
+    """Failures named as the articles are, relative to a batch's folder (never a full path)."""
+    folders = [a.run for a in audits if a.run is not None and a.run.folder]
+    run = folders[0] if folders else None
+    named = []
+    for source, error in failure_rows(failures):
+        shown = display_source(source, run)
+        named.append((shown, error.replace(source, shown)))
+    return named
 
 
 def dead_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[tuple[str, int, int]]:

@@ -21,8 +21,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from auditor import __version__
 from auditor.models import Audit
-from auditor.report import corpus, views
+from auditor.report import chain, corpus, runinfo, sentence, standing, views
 from auditor.report.slug import slug_for
 
 __all__ = ["render_article", "render_index", "slug_for", "write_index", "write_report"]
@@ -65,20 +66,32 @@ def render_article(audit: Audit) -> str:
     rows = views.link_rows(audit)
     statuses = sorted({r.status for r in rows})
     shown = sorted(rows, key=lambda r: (r.region != "body", r.position))  # the author's links first
+    verdict = views.verdict(audit, rows)
+    found = standing.standings(audit.article)
+    meta = audit.article.metadata
     return (
         _env()
         .get_template("article.html.j2")
         .render(
             article=audit.article,
-            meta=audit.article.metadata,
-            verdict=views.verdict(audit, rows),
-            chain=views.chain_nodes(audit),
+            meta=meta,
+            source=runinfo.display_source(audit.article.source, audit.run),
+            verdict=verdict,
+            sentence=sentence.verdict_sentence(audit, verdict),
+            mode_label=runinfo.mode_label(verdict, audit.run),
+            outlet_standing=found.get(meta.outlet_domain or ""),
+            standings=standing.notable(
+                found, [meta.outlet_domain or ""], standing.cited_domains(audit.article)
+            ),
+            chain=chain.chain_nodes(audit),
+            timeline=chain.timeline(audit),
             sources=views.source_rows(audit),
             unnamed=views.source_rows(audit, unnamed=True),
             links=shown,
             statuses=statuses,
             regions=sorted({r.region for r in rows}),
             bars=views.domain_bars(rows),
+            footer=runinfo.footer(audit.run, __version__),
             generated=_generated(),
         )
     )
@@ -88,18 +101,21 @@ def render_index(audits: Sequence[Audit], failures: Sequence[tuple[str, str]]) -
     """The corpus overview: every article's verdict, domain tallies, network, failures."""
     pairs = corpus.article_rows(audits)
     all_rows = [r for _, rows in pairs for r in rows]
+    articles = [a for a, _ in pairs]
     return (
         _env()
         .get_template("index.html.j2")
         .render(
-            articles=[a for a, _ in pairs],
+            articles=articles,
+            check_label=corpus.check_label(articles),
             top_domains=corpus.top_domains(all_rows),
             categories=corpus.top_categories(all_rows),
             dead_domains=corpus.dead_domains(all_rows),
             network=corpus.network(audits),
-            failures=corpus.failure_rows(failures),
+            failures=corpus.failure_sources(failures, audits),
             total_links=len(all_rows),
             generated=_generated(),
+            version=__version__,
         )
     )
 

@@ -10,8 +10,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditor.models import BROKEN_STATUSES, Audit, Category, CheckResult, Link, LinkKind, SourceKind, Status
+from auditor.models import (
+    BROKEN_STATUSES,
+    Audit,
+    Category,
+    CheckMode,
+    CheckResult,
+    Link,
+    LinkKind,
+    SourceKind,
+    Status,
+)
 from auditor.report.slug import safe_href
+from auditor.report.standing import Standing, standings
 from auditor.urls import check_key, host_of
 
 GROUPS = ("alive", "moved", "broken", "blocked", "unchecked", "placeholder", "skipped")
@@ -38,8 +49,8 @@ GROUP_HELP = {
 }
 CHECKED_GROUPS = ("alive", "moved", "broken", "blocked")
 STATE_MEDIA_HELP = (
-    "distinct state-media sources: an attribution to a state-media outlet counts once together "
-    "with the link that backs it; any other link to state media counts once per occurrence"
+    "sources said in state media or backed by a link to it, each counted once with its link; "
+    "a link to state media that backs no source is counted apart, once per occurrence"
 )
 
 
@@ -67,6 +78,18 @@ class LinkRow:
     hops: tuple[tuple[int, Target], ...]
     final: Target | None
     archive: Target | None
+    checked_on: str = ""  # the check's date (YYYY-MM-DD): offline, or when it predates the run
+    standing: Standing | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StateMediaCitation:
+    """One citation of state media: a source said in or backed by it, or a bare link."""
+
+    label: str  # "Glenn Diesen in RT (linked)", "link: cgtn.com"
+    outlet: str  # "RT", "CGTN"
+    state: str  # "Russia"; "" when the table names none
+    source: bool  # a cited source (a card), not a bare link
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,29 +99,30 @@ class Verdict:
     checked: int
     counts: dict[str, int]
     self_share: float | None
-    state_media: tuple[str, ...]
+    state_media: tuple[StateMediaCitation, ...]  # sources: the cards that carry the badge
+    state_media_links: tuple[StateMediaCitation, ...]  # links to state media that back no source
     crosspost: str
     crossposted: bool
+    mode: CheckMode = CheckMode.LIVE
+    checked_on: tuple[str, ...] = ()  # dates of the checks shown that this run did not make
     sources: int = 0
     unnamed: int = 0  # anonymous and generic sources ("officials", "a senior aide"), among ``sources``
 
     @property
     def unnamed_label(self) -> str:
         """ "4 of 11 sources are unnamed": how much of the article rests on people it does not name."""
-        noun = "source is" if self.sources == 1 else "sources are"
-        return f"{self.unnamed} of {self.sources} {noun} unnamed"
+        noun = "source" if self.sources == 1 else "sources"
+        verb = "is" if self.unnamed == 1 else "are"
+        return f"{self.unnamed} of {self.sources} {noun} {verb} unnamed"
 
+    @property
+    def any_state_media(self) -> bool:
+        return bool(self.state_media or self.state_media_links)
 
-@dataclass(frozen=True, slots=True)
-class ChainNode:
-    outlet: str
-    domain: str
-    published: str
-    target: Target | None
-    methods: tuple[str, ...]
-    evidence: str
-    similarity: float | None
-    this_copy: bool = False
+    @property
+    def not_checked(self) -> bool:
+        """Nothing shown was checked: an offline run with no earlier check to fall back on."""
+        return self.mode is CheckMode.OFFLINE and not self.checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +141,7 @@ class SourceRow:
     target: Target | None
     status: str
     group: str
+    standing: Standing | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +182,9 @@ def group_of(status: Status) -> str:
 
 def link_rows(audit: Audit) -> list[LinkRow]:
     rows = []
+    found = standings(audit.article)
+    started = audit.run.started_at[:10] if audit.run and audit.run.started_at else ""
+    offline = audit.run is not None and audit.run.mode is CheckMode.OFFLINE
     for link in audit.article.links:
         status, group, check = status_of(link, audit)
         hops = (
@@ -164,6 +192,7 @@ def link_rows(audit: Audit) -> list[LinkRow]:
             if check
             else ()
         )
+        on = check.checked_at[:10] if check and check.status is not Status.UNCHECKED else ""
         rows.append(
             LinkRow(
                 position=link.position,
@@ -180,6 +209,8 @@ def link_rows(audit: Audit) -> list[LinkRow]:
                 hops=hops,
                 final=target(check.final_url) if check and check.final_url != check.url else None,
                 archive=target(check.archive_url) if check and group == "broken" else None,
+                checked_on=on if on and (offline or (started and on < started)) else "",
+                standing=found.get(link.domain or ""),
             )
         )
     return rows
@@ -212,29 +243,48 @@ def _key(url: str) -> str:
         return url
 
 
-def state_media_sources(audit: Audit, rows: Sequence[LinkRow]) -> tuple[str, ...]:
-    """One entry per state-media source: see ``STATE_MEDIA_HELP``."""
-    cited, backing = [], set()
+def state_media_citations(
+    audit: Audit, rows: Sequence[LinkRow]
+) -> tuple[tuple[StateMediaCitation, ...], tuple[StateMediaCitation, ...]]:
+    """(sources, links), as ``STATE_MEDIA_HELP`` says; the database's ``state_media_citations``
+    view counts the same way."""
+    states = {i.domain: i.state or "" for i in audit.article.domains}
+    web = {_key(r.target.text): r for r in rows if r.group not in ("placeholder", "skipped")}
+    sources, backing = [], set()
     for a in audit.article.attributions:
+        link = web.get(_key(a.url)) if a.url else None
+        if a.url:
+            backing.add(_key(a.url))
         if a.outlet_category is Category.STATE_MEDIA:
-            cited.append(f"{a.source} in {a.outlet or a.outlet_domain}" + (" (linked)" if a.url else ""))
-            if a.url:
-                backing.add(_key(a.url))
-    cited += [
-        f"link: {r.domain or r.target.text}"
+            domain = a.outlet_domain or ""
+        elif link is not None and link.category == Category.STATE_MEDIA:
+            domain = link.domain  # said on state media's own pages
+        else:
+            continue
+        named = link.standing.name if link is not None and link.standing else domain
+        outlet = a.outlet or named or "state media"
+        label = f"{a.source} in {outlet}" + (" (linked)" if link is not None else "")
+        sources.append(StateMediaCitation(label, outlet, states.get(domain, ""), source=True))
+    links = [
+        StateMediaCitation(
+            label=f"link: {r.domain or r.target.text}",
+            outlet=(r.standing.name if r.standing else "") or r.domain or r.target.text,
+            state=states.get(r.domain, ""),
+            source=False,
+        )
         for r in rows
         if r.category == Category.STATE_MEDIA and _key(r.target.text) not in backing
     ]
-    return tuple(cited)
+    return tuple(sources), tuple(links)
 
 
 def verdict(audit: Audit, rows: Sequence[LinkRow]) -> Verdict:
     """The counts every view shows: link occurrences by status group, never ``unchecked``
-    among the checked ones; state media as distinct sources."""
+    among the checked ones; state media as sources, and links that back none apart."""
     counts = Counter(r.group for r in rows)
     web = [r for r in rows if r.group not in ("placeholder", "skipped")]
     own = sum(1 for r in web if r.category == Category.SELF)
-    cited = state_media_sources(audit, rows)
+    sources, links = state_media_citations(audit, rows)
     chain = audit.article.crossposts
     if chain:
         first = chain[0]
@@ -248,51 +298,22 @@ def verdict(audit: Audit, rows: Sequence[LinkRow]) -> Verdict:
         checked=sum(counts[g] for g in CHECKED_GROUPS),
         counts={g: counts[g] for g in GROUPS},
         self_share=own / len(web) if web else None,
-        state_media=tuple(cited),
+        state_media=sources,
+        state_media_links=links,
         crosspost=label,
         crossposted=bool(chain),
+        mode=audit.run.mode if audit.run else CheckMode.LIVE,
+        checked_on=tuple(sorted({r.checked_on for r in rows if r.checked_on})),
         sources=len(audit.article.attributions),
         unnamed=sum(1 for a in audit.article.attributions if a.kind is SourceKind.ANONYMOUS),
     )
 
 
-def chain_nodes(audit: Audit) -> list[ChainNode]:
-    """Original first, then each re-post, then this copy; empty when nothing was found."""
-    article = audit.article
-    if not article.crossposts:
-        return []
-    nodes = [
-        ChainNode(
-            outlet=cp.original_outlet or cp.outlet_domain or "unnamed outlet",
-            domain=cp.outlet_domain or "",
-            published=cp.published or "",
-            target=target(cp.original_url),
-            methods=tuple(str(m) for m in (cp.methods or (cp.method,))),
-            evidence=cp.evidence,
-            similarity=cp.similarity,
-        )
-        for cp in article.crossposts
-    ]
-    meta = article.metadata
-    here = meta.canonical_url or (article.source if "://" in article.source else None)
-    nodes.append(
-        ChainNode(
-            outlet=meta.outlet or meta.outlet_domain or "this copy",
-            domain=meta.outlet_domain or "",
-            published=meta.published or "",
-            target=target(here),
-            methods=(),
-            evidence="",
-            similarity=None,
-            this_copy=True,
-        )
-    )
-    return nodes
-
-
 def source_rows(audit: Audit, *, unnamed: bool = False) -> list[SourceRow]:
     """The named sources, or with ``unnamed`` the anonymous and generic ones, in text order."""
     rows = []
+    found = standings(audit.article)
+    links = {lk.url: lk for lk in audit.article.links if lk.kind is LinkKind.WEB}
     for a in audit.article.attributions:
         if (a.kind is SourceKind.ANONYMOUS) is not unnamed:
             continue
@@ -303,6 +324,10 @@ def source_rows(audit: Audit, *, unnamed: bool = False) -> list[SourceRow]:
             if check
             else ("unchecked" if web else "no link" if not a.url else "not a web link")
         )
+        category, domain = (str(a.outlet_category) if a.outlet_category else ""), a.outlet_domain or ""
+        backing = links.get(a.url or "")
+        if backing is not None and backing.category is Category.STATE_MEDIA and category != "state-media":
+            category, domain = str(Category.STATE_MEDIA), backing.domain or ""  # said on its pages
         rows.append(
             SourceRow(
                 name=a.source,
@@ -310,7 +335,7 @@ def source_rows(audit: Audit, *, unnamed: bool = False) -> list[SourceRow]:
                 role=a.role or "",
                 outlet=a.outlet or "",
                 outlet_domain=a.outlet_domain or "",
-                category=str(a.outlet_category) if a.outlet_category else "",
+                category=category,
                 characterisation=a.characterisation or "",
                 cue=a.cue,
                 quote=a.quote or "",
@@ -319,6 +344,7 @@ def source_rows(audit: Audit, *, unnamed: bool = False) -> list[SourceRow]:
                 target=target(a.url),
                 status=status,
                 group=group_of(check.status) if check else ("unchecked" if web else "skipped"),
+                standing=found.get(domain),
             )
         )
     return rows

@@ -7,19 +7,22 @@ questions users ask most. The package is split by concern, and ``Store`` joins t
 - ``schema``: tables, indexes, views and migrations;
 - ``writes``: runs and locks, one article per transaction, checks, domains, failures;
 - ``queries``: what the checker's cache, a batch's resume and the reports read back;
-- ``rows``: records to rows and back; ``base``: the connection and one-line errors.
+- ``rows``: records to rows and back; ``base``: the connection and one-line errors;
+- ``metadata``: the Datasette ``metadata.json`` written beside the database.
 """
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
+from auditor import __version__
 from auditor.errors import StoreError
-from auditor.models import CheckResult
-from auditor.store import schema
+from auditor.models import CheckOptions, CheckResult
+from auditor.store import metadata, schema
 from auditor.store.base import Busy, explain
 from auditor.store.queries import Queries
 from auditor.store.writes import RUN_STATUSES, Writes
@@ -52,6 +55,8 @@ class Store(Writes, Queries):
                 db.enable_wal()
             store = cls(db, path)
             schema.create(db)
+            if not memory:
+                metadata.write_beside(path, __version__)
         except sqlite3.Error as exc:
             raise StoreError(explain(path, exc, "open")) from exc
         except OSError as exc:
@@ -88,6 +93,13 @@ class CheckCache:
         self.store = store
         self.run_id = run_id
         self.ttl_hours = ttl_hours
+
+    @classmethod
+    def for_run(cls, store: Store, run_id: int, options: CheckOptions) -> CheckCache:
+        """Offline, any real check answers, however old (the report shows its date): an
+        ``--offline`` re-audit keeps what was known instead of turning it into ``unchecked``."""
+        ttl = math.inf if options.offline else options.cache_ttl_hours
+        return cls(store, run_id, ttl)
 
     def get(self, key: str) -> CheckResult | None:
         return self.store.cached_check(key, self.ttl_hours)

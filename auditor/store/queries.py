@@ -6,12 +6,47 @@ copy nobody may change).
 
 from __future__ import annotations
 
+import math
+import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from auditor.models import Audit, CheckResult, QuoteCheck
+from auditor.errors import StoreError
+from auditor.models import Audit, CheckResult, QuoteCheck, RunInfo
 from auditor.store import rows
 from auditor.store.base import StoreBase, mapped
+
+# What ``auditor export`` writes: one row per link, cited source or chain step, each with the
+# article it belongs to, in the order a spreadsheet reader expects (article, then page order).
+EXPORTS = {
+    "links": """
+SELECT a.title AS article_title, a.source AS article_source, a.outlet AS article_outlet,
+  a.report AS article_report, l.position + 1 AS position, l.region, l.kind, l.url, l.href,
+  l.anchor_text, l.domain, l.category, d.state, d.reliability, l.status, c.http_status, c.reason,
+  c.final_url, c.archive_url, l.checked_at, l.context
+FROM links l JOIN articles a ON a.id = l.article_id
+LEFT JOIN latest_checks c ON c.url = l.check_url LEFT JOIN domains d ON d.domain = l.domain
+ORDER BY a.source, l.position""",
+    "sources": """
+SELECT a.title AS article_title, a.source AS article_source, a.outlet AS article_outlet,
+  t.position + 1 AS position, t.source, t.kind, t.role, t.outlet, t.outlet_domain,
+  t.outlet_category, d.state, d.reliability, t.characterisation, t.cue, t.quote, t.evidence,
+  t.url, l.status AS link_status
+FROM attributions t JOIN articles a ON a.id = t.article_id
+LEFT JOIN domains d ON d.domain = t.outlet_domain
+LEFT JOIN links l ON l.article_id = t.article_id AND l.url = t.url AND l.position = (
+  SELECT MIN(position) FROM links WHERE article_id = t.article_id AND url = t.url)
+ORDER BY a.source, t.position""",
+    "chains": """
+SELECT a.title AS article_title, a.source AS article_source, a.outlet AS copy_outlet,
+  a.published AS copy_published, c.position + 1 AS step, c.original_outlet, c.title AS original_title,
+  c.original_url, c.published, c.method,
+  REPLACE(REPLACE(REPLACE(c.methods, '[', ''), ']', ''), '"', '') AS methods,
+  c.similarity, c.evidence
+FROM crossposts c JOIN articles a ON a.id = c.article_id
+ORDER BY a.source, c.position""",
+}
 
 _QUOTES_SQL = """
 SELECT quote_checks.*, attributions.position AS attribution_position FROM quote_checks
@@ -28,6 +63,12 @@ class Queries(StoreBase):
         return None if row is None else str(row[0])
 
     @mapped
+    def run_info(self, run_id: int) -> RunInfo | None:
+        """The run as reports describe it (how links were checked, options, folder)."""
+        row = next(self.db.query("SELECT * FROM runs WHERE id = ?", [run_id]), None)
+        return None if row is None else rows.run_from_row(row)
+
+    @mapped
     def cached_check(self, key: str, ttl_hours: float) -> CheckResult | None:
         """The newest real check of ``key`` younger than ``ttl_hours``; ``unchecked`` never counts."""
         row = next(
@@ -41,8 +82,10 @@ class Queries(StoreBase):
         if row is None:
             return None
         checked = rows.parse_time(row["checked_at"])
-        if checked is None or datetime.now(UTC) - checked > timedelta(hours=ttl_hours):
+        if checked is None:
             return None
+        if not math.isinf(ttl_hours) and datetime.now(UTC) - checked > timedelta(hours=ttl_hours):
+            return None  # (offline asks with an infinite TTL: any real check, whatever its age)
         return rows.check_from_row(row)
 
     @mapped
@@ -61,18 +104,42 @@ class Queries(StoreBase):
             for row in self.db.query(f"SELECT * FROM {table} ORDER BY article_id, position"):
                 by_article.setdefault(row["article_id"], {}).setdefault(table, []).append(row)
         latest = {r["url"]: rows.check_from_row(r) for r in self.db.query("SELECT * FROM latest_checks")}
+        domains = {}
+        for r in self.db.query("SELECT * FROM domains"):
+            if (info := rows.domain_from_row(r)) is not None:
+                domains[info.domain] = info
+        runs = {r["id"]: rows.run_from_row(r) for r in self.db.query("SELECT * FROM runs")}
         quotes: dict[int, list[QuoteCheck]] = {}
         for row in self.db.query(_QUOTES_SQL):
             quotes.setdefault(row["article_id"], []).append(rows.quote_from_row(row))
         result = []
         for row in self.db.query("SELECT * FROM articles ORDER BY source"):
             parts = by_article.get(row["id"], {})
-            article = rows.article_from_rows(row, parts)
+            article = rows.article_from_rows(row, parts, domains)
             keys = dict.fromkeys(r["check_url"] for r in parts.get("links", []) if r["check_url"])
             checks = tuple(latest[k] for k in keys if k in latest)
+            run = runs.get(row["run_id"])
             found = tuple(quotes.get(row["id"], ()))
-            result.append(Audit(article=article, checks=checks, quotes=found, run_id=row["run_id"]))
+            result.append(Audit(article=article, checks=checks, quotes=found, run_id=row["run_id"], run=run))
         return result
+
+    @mapped
+    def export_columns(self, table: str) -> list[str]:
+        """The header of one ``EXPORTS`` table, known without a row: an empty export still
+        tells a spreadsheet what its columns are."""
+        cursor = self.db.execute(f"SELECT * FROM ({EXPORTS[table]}) LIMIT 0")
+        return [d[0] for d in cursor.description]
+
+    def export_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of one ``EXPORTS`` table, streamed: an export never holds a corpus in memory."""
+        try:
+            yield from self.db.query(EXPORTS[table])
+        except sqlite3.Error as exc:
+            raise StoreError(self.explain(exc)) from exc
+
+    @mapped
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     @mapped
     def failures(self) -> list[tuple[str, str]]:

@@ -16,9 +16,11 @@ from auditor.models import (
     Article,
     Attribution,
     Category,
+    CheckMode,
     CheckResult,
     CrossPost,
     CrossPostMethod,
+    DomainInfo,
     Format,
     Hop,
     Link,
@@ -27,12 +29,50 @@ from auditor.models import (
     QuoteCheck,
     QuoteVerdict,
     Region,
+    RunInfo,
     SourceKind,
     Status,
 )
 from auditor.urls import check_key
 
 _R = TypeVar("_R", Attribution, CrossPost)
+
+
+def run_from_row(row: Mapping[str, Any]) -> RunInfo:
+    """A run as reports describe it: how its links were checked, its options, its folder."""
+    try:
+        options = json.loads(row["options"] or "{}")
+    except ValueError:
+        options = {}
+    flat = _flatten(options if isinstance(options, dict) else {})
+    mode = CheckMode.LIVE
+    if flat.get("offline") == "True":
+        mode = CheckMode.OFFLINE
+    elif flat.get("replay") not in (None, "None", ""):
+        mode = CheckMode.REPLAY
+    folder = flat.get("folder")
+    return RunInfo(
+        id=row["id"],
+        command=row["command"],
+        version=row["version"],
+        started_at=row["started_at"],
+        mode=mode,
+        options=tuple(sorted(flat.items())),
+        folder=folder if row["command"] == "batch" and folder not in (None, "None") else None,
+    )
+
+
+def _flatten(options: Mapping[str, Any]) -> dict[str, str]:
+    """``{"check": {"offline": true}}`` (a batch) reads as ``{"offline": "True"}`` (an audit)."""
+    flat: dict[str, str] = {}
+    for key, value in options.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value))
+        elif isinstance(value, list):
+            flat[key] = ", ".join(map(str, value))
+        else:
+            flat[key] = str(value)
+    return flat
 
 
 def now() -> str:
@@ -81,9 +121,41 @@ def link_rows(links: Sequence[Link], article_id: int) -> list[dict[str, object]]
             "category": None if lk.category is None else str(lk.category),
             "context": lk.context,
             "check_url": check_key(lk.url) if lk.kind is LinkKind.WEB else None,
+            "status": "unchecked" if lk.kind is LinkKind.WEB else str(lk.kind),
         }
         for lk in links
     ]
+
+
+UNCLASSIFIED = "unclassified: no table or rule knows it"
+BY_LINK = "the category of a link to it (no table row for the domain itself)"
+
+
+def domain_values(i: DomainInfo) -> tuple[object, ...]:
+    source = i.source or "curated"
+    return (i.domain, str(i.category), i.name, i.state, source, i.reliability, i.reliability_as_of)
+
+
+def named_domain_values(domain: str, category: Category | None) -> tuple[object, ...]:
+    """A domain only named: its link's category if that is absolute (``self`` is not)."""
+    if category is None or category is Category.SELF:
+        return (domain, None, UNCLASSIFIED)
+    return (domain, str(category), BY_LINK)
+
+
+def domain_from_row(row: Mapping[str, Any]) -> DomainInfo | None:
+    """The tables' view of a domain, or None for a row that only names one."""
+    if row["classified_by"] in (None, UNCLASSIFIED, BY_LINK) or row["category"] is None:
+        return None
+    return DomainInfo(
+        domain=row["domain"],
+        category=Category(row["category"]),
+        name=row["name"],
+        state=row["state"],
+        source=row["classified_by"],
+        reliability=row.get("reliability"),
+        reliability_as_of=row.get("reliability_as_of"),
+    )
 
 
 def record_rows(items: Sequence[Attribution | CrossPost], article_id: int) -> list[dict[str, object]]:
@@ -152,12 +224,14 @@ _DECODE: dict[str, Callable[[Any], Any]] = {
 def _record_from_row(cls: type[_R], row: Mapping[str, Any]) -> _R:
     values: dict[str, Any] = {}
     for f in fields(cls):
-        value = row[f.name]
+        value = row.get(f.name)  # a column newer than a database opened read-only reads as None
         values[f.name] = value if value is None or f.name not in _DECODE else _DECODE[f.name](value)
     return cls(**values)
 
 
-def article_from_rows(row: Mapping[str, Any], parts: Mapping[str, list[dict[str, Any]]]) -> Article:
+def article_from_rows(
+    row: Mapping[str, Any], parts: Mapping[str, list[dict[str, Any]]], domains: Mapping[str, DomainInfo]
+) -> Article:
     meta = Metadata(
         title=row["title"],
         authors=tuple(json.loads(row["authors"])),
@@ -168,15 +242,23 @@ def article_from_rows(row: Mapping[str, Any], parts: Mapping[str, list[dict[str,
         og_url=row["og_url"],
         language=row["language"],
     )
+    links = tuple(_link_from_row(r) for r in parts.get("links", []))
+    crossposts = tuple(_record_from_row(CrossPost, r) for r in parts.get("crossposts", []))
+    attributions = tuple(_record_from_row(Attribution, r) for r in parts.get("attributions", []))
+    named = {lk.domain for lk in links if lk.kind is LinkKind.WEB and lk.domain}
+    named |= {a.outlet_domain for a in attributions if a.outlet_domain}
+    named |= {c.outlet_domain for c in crossposts if c.outlet_domain}
+    named.add(meta.outlet_domain or "")
     return Article(
         source=row["source"],
         format=Format(row["format"]),
         metadata=meta,
-        links=tuple(_link_from_row(r) for r in parts.get("links", [])),
-        crossposts=tuple(_record_from_row(CrossPost, r) for r in parts.get("crossposts", [])),
-        attributions=tuple(_record_from_row(Attribution, r) for r in parts.get("attributions", [])),
+        links=links,
+        crossposts=crossposts,
+        attributions=attributions,
         content_hash=row["content_hash"],
         text=row["body_text"],
+        domains=tuple(domains[d] for d in sorted(named) if d in domains),
     )
 
 

@@ -12,7 +12,7 @@ import sqlite_utils
 from auditor.errors import StoreError
 from auditor.models import BROKEN_STATUSES
 
-VERSION = 3  # 2: runs.status, locks; 3: quote_checks
+VERSION = 3  # 2: runs.status, locks; 3: standings, link status, report paths, full-text search, quote_checks
 _BROKEN_SQL = ", ".join(f"'{s.value}'" for s in sorted(BROKEN_STATUSES))
 
 TABLES = """
@@ -26,21 +26,23 @@ CREATE TABLE IF NOT EXISTS locks (
     host TEXT NOT NULL, process TEXT NOT NULL, acquired_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS domains (
-    domain TEXT PRIMARY KEY, category TEXT, name TEXT, state TEXT, classified_by TEXT
+    domain TEXT PRIMARY KEY, category TEXT, name TEXT, state TEXT, classified_by TEXT,
+    reliability TEXT, reliability_as_of TEXT
 );
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY, source TEXT NOT NULL UNIQUE, format TEXT NOT NULL, title TEXT,
     authors TEXT NOT NULL DEFAULT '[]', published TEXT, outlet TEXT,
     outlet_domain TEXT REFERENCES domains(domain), canonical_url TEXT, og_url TEXT,
     language TEXT, content_hash TEXT NOT NULL, body_text TEXT NOT NULL DEFAULT '',
-    run_id INTEGER REFERENCES runs(id), audited_at TEXT NOT NULL
+    run_id INTEGER REFERENCES runs(id), audited_at TEXT NOT NULL, report TEXT
 );
 CREATE TABLE IF NOT EXISTS links (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     position INTEGER NOT NULL, url TEXT NOT NULL, href TEXT NOT NULL, anchor_text TEXT NOT NULL,
     region TEXT NOT NULL, kind TEXT NOT NULL, domain TEXT REFERENCES domains(domain),
-    category TEXT, context TEXT NOT NULL DEFAULT '', check_url TEXT
+    category TEXT, context TEXT NOT NULL DEFAULT '', check_url TEXT,
+    status TEXT NOT NULL DEFAULT 'unchecked', checked_at TEXT
 );
 CREATE TABLE IF NOT EXISTS checks (
     id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), url TEXT NOT NULL,
@@ -63,7 +65,7 @@ CREATE TABLE IF NOT EXISTS crossposts (
     position INTEGER NOT NULL, original_outlet TEXT, original_url TEXT, published TEXT,
     method TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '',
     outlet_domain TEXT REFERENCES domains(domain), methods TEXT NOT NULL DEFAULT '[]',
-    similarity REAL
+    similarity REAL, title TEXT
 );
 CREATE TABLE IF NOT EXISTS quote_checks (
     id INTEGER PRIMARY KEY,
@@ -82,6 +84,7 @@ CREATE INDEX IF NOT EXISTS idx_links_article ON links(article_id, position);
 CREATE INDEX IF NOT EXISTS idx_links_check_url ON links(check_url);
 CREATE INDEX IF NOT EXISTS idx_links_domain ON links(domain);
 CREATE INDEX IF NOT EXISTS idx_links_category ON links(category);
+CREATE INDEX IF NOT EXISTS idx_links_status ON links(status);
 CREATE INDEX IF NOT EXISTS idx_checks_url ON checks(url, checked_at);
 CREATE INDEX IF NOT EXISTS idx_checks_status ON checks(status);
 CREATE INDEX IF NOT EXISTS idx_attributions_article ON attributions(article_id, position);
@@ -103,29 +106,43 @@ SELECT * FROM (
   FROM checks) WHERE _rank = 1""",
     "broken_links": f"""
 SELECT articles.id AS article_id, articles.source AS article_source, articles.title AS article_title,
-  articles.outlet AS article_outlet, links.position, links.url, links.anchor_text, links.region,
-  links.domain, links.category, latest_checks.status, latest_checks.http_status,
-  latest_checks.reason, latest_checks.archive_url, latest_checks.checked_at
+  articles.outlet AS article_outlet, articles.report AS article_report, links.position, links.url,
+  links.anchor_text, links.region, links.domain, links.category, latest_checks.status,
+  latest_checks.http_status, latest_checks.reason, latest_checks.archive_url, latest_checks.checked_at
 FROM links JOIN articles ON articles.id = links.article_id
 JOIN latest_checks ON latest_checks.url = links.check_url
-WHERE latest_checks.status IN ({_BROKEN_SQL})""",
+WHERE latest_checks.status IN ({_BROKEN_SQL})
+ORDER BY articles.source, links.position""",
+    # One row per citation: an attribution to a state-media outlet, or backed by a link to one
+    # (the link then is that citation, not a second one), and any other state-media link.
     "state_media_citations": """
 SELECT articles.id AS article_id, articles.source AS article_source, articles.title AS article_title,
-  'link' AS cited_as, links.anchor_text AS cited, links.domain, links.url, links.context AS evidence
-FROM links JOIN articles ON articles.id = links.article_id WHERE links.category = 'state-media'
-UNION ALL
-SELECT articles.id, articles.source, articles.title, 'attribution',
-  attributions.source || COALESCE(' (' || attributions.outlet || ')', ''),
-  attributions.outlet_domain, attributions.url, attributions.evidence
+  'source' AS cited_as, attributions.source || COALESCE(' (' || attributions.outlet || ')', '') AS cited,
+  COALESCE(attributions.outlet_domain, backing.domain) AS domain, domains.state, attributions.url,
+  attributions.evidence
 FROM attributions JOIN articles ON articles.id = attributions.article_id
-WHERE attributions.outlet_category = 'state-media'""",
+LEFT JOIN links AS backing ON backing.article_id = attributions.article_id AND backing.url = attributions.url
+  AND backing.position = (SELECT MIN(position) FROM links l WHERE l.article_id = attributions.article_id
+    AND l.url = attributions.url)
+LEFT JOIN domains ON domains.domain = COALESCE(attributions.outlet_domain, backing.domain)
+WHERE attributions.outlet_category = 'state-media' OR backing.category = 'state-media'
+UNION ALL
+SELECT articles.id, articles.source, articles.title, 'link', links.anchor_text, links.domain,
+  domains.state, links.url, links.context
+FROM links JOIN articles ON articles.id = links.article_id
+LEFT JOIN domains ON domains.domain = links.domain
+WHERE links.category = 'state-media' AND NOT EXISTS (
+  SELECT 1 FROM attributions a WHERE a.article_id = links.article_id AND a.url = links.url)""",
+    # Who is re-posted most: the first step of each article's chain is its original outlet;
+    # an article that is no re-post counts as its own outlet's original.
     "articles_by_original_outlet": """
 SELECT COALESCE(crossposts.original_outlet, articles.outlet, '(unknown)') AS original_outlet,
-  COUNT(*) AS articles, SUM(crossposts.id IS NOT NULL) AS reposts,
-  GROUP_CONCAT(DISTINCT articles.outlet) AS published_by, MIN(COALESCE(crossposts.published,
-  articles.published)) AS first_published, GROUP_CONCAT(articles.source, ' | ') AS sources
+  SUM(crossposts.id IS NOT NULL) AS reposts, COUNT(*) AS articles,
+  GROUP_CONCAT(DISTINCT CASE WHEN crossposts.id IS NOT NULL THEN articles.outlet END) AS reposted_by,
+  MIN(COALESCE(crossposts.published, articles.published)) AS first_published,
+  GROUP_CONCAT(articles.source, ' | ') AS sources
 FROM articles LEFT JOIN crossposts ON crossposts.article_id = articles.id AND crossposts.position = 0
-GROUP BY 1 ORDER BY articles DESC, original_outlet""",
+GROUP BY 1 ORDER BY reposts DESC, articles DESC, original_outlet""",
     "quotes_not_found": """
 SELECT articles.id AS article_id, articles.source AS article_source, articles.title AS article_title,
   quote_checks.source, attributions.role, quote_checks.quote, quote_checks.url, quote_checks.verdict,
@@ -144,12 +161,35 @@ WHERE links.domain IS NOT NULL AND latest_checks.status != 'unchecked'
 GROUP BY links.domain ORDER BY dead_share DESC, broken DESC, links.domain""",
 }
 
-# Version 1 databases gain the run status (a run never finished was interrupted) and locks.
-_MIGRATE_FROM_1 = """
-ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'running';
-UPDATE runs SET status = CASE WHEN finished_at IS NULL THEN 'interrupted' ELSE 'finished' END
-"""
-MIGRATIONS = {1: _MIGRATE_FROM_1}  # from version N to N + 1
+# Columns each version added, so that an older database gains them: (version, table, column
+# declaration). Added only where missing, so a migration interrupted half-way simply reruns.
+COLUMNS = (
+    (2, "runs", "status TEXT NOT NULL DEFAULT 'running'"),
+    (3, "domains", "reliability TEXT"),
+    (3, "domains", "reliability_as_of TEXT"),
+    (3, "articles", "report TEXT"),
+    (3, "links", "status TEXT NOT NULL DEFAULT 'unchecked'"),
+    (3, "links", "checked_at TEXT"),
+    (3, "crossposts", "title TEXT"),
+)
+# What to do once the columns of a version exist.
+_AFTER = {
+    # A run never finished was interrupted.
+    2: "UPDATE runs SET status = CASE WHEN finished_at IS NULL THEN 'interrupted' ELSE 'finished' END",
+    # Non-web links are their kind; web links their newest real check (kept current by writes).
+    3: """UPDATE links SET status = CASE WHEN check_url IS NULL THEN kind ELSE
+      COALESCE((SELECT c.status FROM checks c WHERE c.url = links.check_url
+        ORDER BY (c.status = 'unchecked'), c.checked_at DESC, c.id DESC LIMIT 1), 'unchecked') END,
+    checked_at = (SELECT c.checked_at FROM checks c WHERE c.url = links.check_url
+        ORDER BY (c.status = 'unchecked'), c.checked_at DESC, c.id DESC LIMIT 1)""",
+}
+# Full-text search (sqlite-utils ``enable_fts``, FTS5, kept current by triggers): article text,
+# what sources said, and the evidence of cross-posts.
+FTS = {
+    "articles": ("title", "outlet", "body_text"),
+    "attributions": ("source", "role", "outlet", "quote", "evidence"),
+    "crossposts": ("original_outlet", "title", "evidence"),
+}
 
 
 def readable(version: int) -> bool:
@@ -158,10 +198,11 @@ def readable(version: int) -> bool:
 
 
 def create(db: sqlite_utils.Database) -> None:
-    """Create or upgrade the schema to ``VERSION`` in one transaction.
+    """Create or upgrade the schema to ``VERSION``.
 
     A database already at ``VERSION`` is left untouched, without taking the write lock, so a
-    reader may open while a batch is writing.
+    reader may open while a batch is writing. Every step is idempotent and the version is
+    written last, so an upgrade interrupted at any point is finished by the next open.
     """
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > VERSION:
@@ -169,13 +210,25 @@ def create(db: sqlite_utils.Database) -> None:
     if version == VERSION:
         return
     with db.atomic():
-        for step in range(version, VERSION) if version else ():  # 0: a new, empty file
-            for statement in MIGRATIONS.get(step, "").split(";"):
-                if statement.strip():
-                    db.execute(statement)
+        if version:  # 0 is a new, empty file: its tables are made whole below
+            _upgrade(db, version)
         for statement in TABLES.split(";"):
             if statement.strip():
                 db.execute(statement)
         for name, sql in VIEWS.items():
-            db.execute(f"CREATE VIEW IF NOT EXISTS {name} AS {sql}")
+            db.execute(f"DROP VIEW IF EXISTS {name}")  # a view may change between versions
+            db.execute(f"CREATE VIEW {name} AS {sql}")
+    for table, columns in FTS.items():  # enable_fts commits as it goes: outside the transaction
+        if not db[f"{table}_fts"].exists():
+            db.table(table).enable_fts(columns, create_triggers=True)
     db.execute(f"PRAGMA user_version = {VERSION}")
+
+
+def _upgrade(db: sqlite_utils.Database, version: int) -> None:
+    for step in range(version + 1, VERSION + 1):
+        for added, table, declaration in COLUMNS:
+            name = declaration.split()[0]
+            if added == step and name not in {c.name for c in db.table(table).columns}:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {declaration}")
+        if step in _AFTER:
+            db.execute(_AFTER[step])

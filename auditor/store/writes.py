@@ -13,6 +13,7 @@ import json
 import os
 import socket
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from auditor.models import OFFLINE_REASON, Article, Audit, Category, CheckResult, DomainInfo, QuoteCheck
@@ -23,6 +24,24 @@ from auditor.store.base import Busy, StoreBase
 RUN_STATUSES = ("running", "finished", "interrupted", "failed")
 _VERDICT_COLUMNS = ("verdict", "similarity", "differences", "passage", "page_url", "archived", "reason",
                     "run_id", "checked_at")  # fmt: skip
+
+_UPSERT_DOMAIN = """INSERT INTO domains (domain, category, name, state, classified_by, reliability,
+  reliability_as_of) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(domain) DO UPDATE SET
+  category = excluded.category, name = excluded.name, state = excluded.state,
+  classified_by = excluded.classified_by, reliability = excluded.reliability,
+  reliability_as_of = excluded.reliability_as_of"""
+# A domain the tables do not know: a row for the foreign keys, saying so, never overwriting
+# what a table said of it before.
+_NAMED_DOMAIN = """INSERT INTO domains (domain, category, classified_by) VALUES (?, ?, ?)
+  ON CONFLICT(domain) DO UPDATE SET category = COALESCE(domains.category, excluded.category),
+  classified_by = COALESCE(domains.classified_by, excluded.classified_by)"""
+# A saved article's web links take the newest real check of their URL (an `unchecked` one
+# only when there was never a real one), from the index on checks(url, checked_at).
+_LINK_STATUS_OF_ARTICLE = """UPDATE links SET (status, checked_at) = (
+  SELECT c.status, c.checked_at FROM checks c WHERE c.url = links.check_url
+  ORDER BY (c.status = 'unchecked'), c.checked_at DESC, c.id DESC LIMIT 1)
+WHERE article_id = ? AND check_url IS NOT NULL
+  AND EXISTS (SELECT 1 FROM checks c WHERE c.url = links.check_url)"""
 
 
 class Writes(StoreBase):
@@ -85,16 +104,17 @@ class Writes(StoreBase):
 
     # ------------------------------------------------------------------ articles
 
-    def save_audit(self, audit: Audit, run_id: int) -> int:
+    def save_audit(self, audit: Audit, run_id: int, *, report: str | Path | None = None) -> int:
         """Write one article and its checks atomically; returns the article id.
 
         A source audited before keeps its id and has its links, attributions and cross-posts
-        replaced; a recorded failure for it is cleared, since it has now succeeded.
+        replaced; a recorded failure for it is cleared, since it has now succeeded. ``report``
+        is where its HTML report is (kept as it was when not given).
         """
         article = audit.article
         with self._writing():
             self._save_domains_of(article)
-            article_id = self._upsert_article(article, run_id)
+            article_id = self._upsert_article(article, run_id, self._report_path(report))
             kept = self._kept_quotes(article_id, audit.quotes)
             for table in ("quote_checks", "links", "attributions", "crossposts"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
@@ -103,6 +123,7 @@ class Writes(StoreBase):
             self.db.table("crossposts").insert_all(rows.record_rows(article.crossposts, article_id))
             self._insert_quotes(article_id, audit.quotes, kept, run_id)
             self._insert_checks(audit.checks, run_id)
+            self.db.execute(_LINK_STATUS_OF_ARTICLE, [article_id])
             self.db.execute("DELETE FROM failures WHERE source = ?", [article.source])
         return article_id
 
@@ -135,19 +156,34 @@ class Writes(StoreBase):
                 row.update({k: old[k] for k in _VERDICT_COLUMNS})
         self.db.table("quote_checks").insert_all(new)
 
-    def _upsert_article(self, article: Article, run_id: int) -> int:
+    def _upsert_article(self, article: Article, run_id: int, report: str | None) -> int:
         row = rows.article_row(article, run_id)
+        if report is not None:
+            row["report"] = report
         found = self.db.execute("SELECT id FROM articles WHERE source = ?", [article.source]).fetchone()
         if found is None:
             return self._insert("articles", row)
         self.db.table("articles").update(found[0], row)
         return int(found[0])
 
+    def _report_path(self, report: str | Path | None) -> str | None:
+        """Relative to the database's folder when under it, so the pair can be moved together."""
+        if report is None:
+            return None
+        if self.path == ":memory:":
+            return str(report)
+        here = Path(self.path).resolve().parent
+        where = Path(report).resolve()
+        return where.relative_to(here).as_posix() if where.is_relative_to(here) else str(where)
+
     def _save_domains_of(self, article: Article) -> None:
-        """Every domain an article mentions gets a row, so foreign keys always resolve.
+        """Every domain an article names gets a row, so foreign keys always resolve; the tables'
+        view of it (name, category, state, standing and where that came from) where they have one.
 
         ``self`` is relative to one article, so it never becomes a domain's category.
         """
+        infos = {i.domain: i for i in article.domains}
+        self.db.conn.executemany(_UPSERT_DOMAIN, [rows.domain_values(i) for i in infos.values()])
         pairs: list[tuple[str, Category | None]] = [
             (lk.domain, lk.category) for lk in article.links if lk.domain
         ]
@@ -156,20 +192,14 @@ class Writes(StoreBase):
         if article.metadata.outlet_domain:
             pairs.append((article.metadata.outlet_domain, None))
         self.db.conn.executemany(
-            "INSERT INTO domains (domain, category) VALUES (?, ?) ON CONFLICT(domain) DO UPDATE "
-            "SET category = COALESCE(excluded.category, domains.category)",
-            [(d, None if c in (None, Category.SELF) else str(c)) for d, c in pairs],
+            _NAMED_DOMAIN,
+            [rows.named_domain_values(d, c) for d, c in pairs if d not in infos],
         )
 
     def save_domains(self, infos: Iterable[DomainInfo]) -> None:
         """Record the classifier's view of domains (name, controlling state, reference)."""
-        domain_rows = [
-            {"domain": i.domain, "category": str(i.category), "name": i.name, "state": i.state}
-            | {"classified_by": i.source}
-            for i in infos
-        ]
         with self._writing():
-            self.db.table("domains").upsert_all(domain_rows, pk="domain")
+            self.db.conn.executemany(_UPSERT_DOMAIN, [rows.domain_values(i) for i in infos])
 
     # ------------------------------------------------------------------ checks and failures
 
@@ -178,11 +208,18 @@ class Writes(StoreBase):
             self._insert_checks(results, run_id)
 
     def _insert_checks(self, results: Sequence[CheckResult], run_id: int) -> None:
+        values = [rows.check_values(r, run_id) for r in results]
         self.db.conn.executemany(
             "INSERT OR REPLACE INTO checks (run_id, url, status, http_status, final_url, redirects,"
             " reason, archive_url, checked_at, elapsed_ms, requests)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [rows.check_values(r, run_id) for r in results],
+            values,
+        )
+        # links.status follows the newest real check of its URL, as latest_checks does
+        self.db.conn.executemany(
+            "UPDATE links SET status = ?, checked_at = ? WHERE check_url = ?"
+            " AND (? != 'unchecked' OR status = 'unchecked')",
+            [(v[2], v[8], v[1], v[2]) for v in values],
         )
 
     def record_failure(self, source: str, error: str, run_id: int) -> None:

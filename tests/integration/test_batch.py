@@ -213,7 +213,7 @@ def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
                 f" ORDER BY articles.source, {table}.position"
             )
             names = [d[0] for d in cursor.description]
-            keep = [i for i, n in enumerate(names) if n not in ("id", "article_id")]
+            keep = [i for i, n in enumerate(names) if n not in ("id", "article_id", "checked_at")]
             out[table] = [tuple(row[i] for i in keep) for row in cursor.fetchall()]
     finally:
         con.close()

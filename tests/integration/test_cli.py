@@ -113,8 +113,14 @@ def test_audit_sample_offline_shows_chain_and_placeholders(tmp_path: Path) -> No
     chain = BeautifulSoup(report, "lxml").select_one("ol.chain")
     assert chain is not None
     steps = [li.get_text(" ") for li in chain.find_all("li", recursive=False)]
-    assert "Indian Punchline" in steps[0] and "2021-11-22" in steps[0]
+    assert "Indian Punchline" in steps[0] and "22 Nov 2021" in steps[0]
     assert "Global Research" in steps[-1]
+    sentence = BeautifulSoup(report, "lxml").select_one("#verdict .sentence").get_text()
+    assert sentence.startswith("Re-post of Indian Punchline (22 Nov 2021).")
+    assert "Published by Global Research, rated generally unreliable and blacklisted" in sentence
+    assert "Cites 13 sources, 2 of them Russian state media (RT, Tass)." in sentence
+    assert sentence.endswith("22 links are placeholders; none could be checked.")
+    assert f"verdict: {sentence}"[:60] in " ".join(result.stdout.split())
     data = json.loads(run_cli("extract", str(SAMPLE)).stdout)
     assert data["links"] and all(link["kind"] == "placeholder" for link in data["links"])
 

@@ -146,7 +146,7 @@ def test_unnamed_sources_are_counted_in_the_verdict_and_kept_out_of_the_named_li
         audit, article=replace(audit.article, attributions=(*audit.article.attributions, officials))
     )
     soup = BeautifulSoup(render_article(audit), "lxml")
-    assert "1 of 4 sources are unnamed" in soup.select_one("#verdict").get_text(" ")
+    assert "1 of 4 sources is unnamed" in soup.select_one("#verdict").get_text(" ")
     assert "officials" not in [
         s.select_one(".who").contents[0].strip() for s in soup.select("#sources .source")
     ]

@@ -70,7 +70,21 @@ def test_declared_credit_lines(line: str, outlet: str) -> None:
     doc = _doc(_b(BODY, Region.BODY), _b(line, Region.FOOTER))
     chain = _chain(doc, Metadata(outlet="Harbour Wire"))
     assert [(c.original_outlet, c.method) for c in chain] == [(outlet, CrossPostMethod.DECLARED)]
-    assert chain[0].evidence.startswith(line.rstrip(".")[:20])
+    assert chain[0].evidence.startswith("declared: " + line.rstrip(".")[:20])  # the line, led by its method
+
+
+def test_evidence_is_one_line_per_signal_led_by_its_method() -> None:
+    doc = _doc(
+        _b("Coastline Weekly, 2 May 2024", Region.HEADER),
+        _b("Harbour Wire, 3 May 2024", Region.HEADER),
+        _b(BODY, Region.BODY),
+        _b("The original source of this article is Coastline Weekly", Region.FOOTER),
+    )
+    (step,) = _chain(doc, Metadata(outlet="Harbour Wire"))
+    assert step.evidence.splitlines() == [
+        "declared: The original source of this article is Coastline Weekly",
+        "dateline: Coastline Weekly, 2 May 2024",
+    ]
 
 
 def test_declared_date_is_kept() -> None:

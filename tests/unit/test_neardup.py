@@ -105,3 +105,18 @@ def test_an_unchanged_record_is_not_reported_again() -> None:
         source="b.html", text=body, metadata=Metadata(published="2024-01-02"), near=first["b.html"]
     )]  # fmt: skip
     assert near_duplicates(again) == {}
+
+
+def test_the_original_is_named_by_outlet_and_headline_never_by_its_path() -> None:
+    body = prose(7)
+    original = Candidate(
+        source="/home/ana/corpus/herald/original.html",
+        text=body,
+        metadata=Metadata(published="2024-05-01", outlet="Harbour Herald", title="Ferry wages rise"),
+    )
+    (cross,) = near_duplicates([original, row("/home/ana/corpus/copy.html", body, "2024-05-02")])[
+        "/home/ana/corpus/copy.html"
+    ]
+    assert cross.title == "Ferry wages rise" and cross.original_outlet == "Harbour Herald"
+    assert "“Ferry wages rise” (Harbour Herald, 2024-05-01)" in cross.evidence
+    assert "/home/ana" not in cross.evidence

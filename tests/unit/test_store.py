@@ -166,15 +166,27 @@ def test_broken_links_follow_the_latest_real_check(store: Store) -> None:
     assert statuses["https://slow.example.com/x"] == "timeout"  # going offline hides no rot
 
 
-def test_state_media_view_finds_links_and_attributions(store: Store) -> None:
+def test_state_media_view_lists_each_citation_once(store: Store) -> None:
     store.save_audit(make_audit(), store.start_run("audit", {}, "0.1.0"))
     store.save_audit(plain_audit("b.txt", "Beta"), 1)
     rows = list(store.db.query("SELECT * FROM state_media_citations ORDER BY cited_as, cited"))
+    # the RT and TASS links back the two sources: they are those citations, not two more
     assert [(r["cited_as"], r["cited"], r["domain"]) for r in rows] == [
-        ("attribution", "Glenn Diesen (RT)", "rt.com"),
-        ("attribution", "TASS (TASS)", "tass.example"),
-        ("link", "TASS", "tass.example"),
-        ("link", "a column for RT", "rt.com"),
+        ("source", "Glenn Diesen (RT)", "rt.com"),
+        ("source", "TASS (TASS)", "tass.example"),
+    ]
+
+
+def test_state_media_view_keeps_a_link_no_source_stands_on(store: Store) -> None:
+    audit = make_audit()
+    unbacked = dataclasses.replace(audit.article.attributions[0], url=None)
+    article = dataclasses.replace(audit.article, attributions=(unbacked, *audit.article.attributions[1:]))
+    store.save_audit(dataclasses.replace(audit, article=article), store.start_run("audit", {}, "0.1.0"))
+    rows = list(store.db.query("SELECT cited_as, cited FROM state_media_citations ORDER BY cited_as, cited"))
+    assert [(r["cited_as"], r["cited"]) for r in rows] == [
+        ("link", "a column for RT"),
+        ("source", "Glenn Diesen (RT)"),
+        ("source", "TASS (TASS)"),
     ]
 
 
@@ -186,7 +198,9 @@ def test_articles_by_original_outlet_groups_reposts(store: Store) -> None:
     rows = {r["original_outlet"]: r for r in store.db.query("SELECT * FROM articles_by_original_outlet")}
     assert rows["Origin Post"]["articles"] == 3
     assert rows["Origin Post"]["reposts"] == 2
-    assert set(rows["Origin Post"]["published_by"].split(",")) == {"Origin Post", "Copy One", "Copy Two"}
+    assert set(rows["Origin Post"]["reposted_by"].split(",")) == {"Copy One", "Copy Two"}
+    first = next(iter(store.db.query("SELECT original_outlet FROM articles_by_original_outlet")))
+    assert first["original_outlet"] == "Origin Post"  # most re-posted first
 
 
 def test_domains_by_dead_share(store: Store) -> None:

@@ -109,7 +109,7 @@ def test_terminal_report_and_index_give_the_same_numbers(offline: bool) -> None:
 
 def test_fail_on_counts_as_the_summary_does() -> None:
     found = fail_reasons(make_audit(), ["broken", "placeholder", "state-media"])
-    assert found == ["4 broken link(s)", "1 placeholder link(s)", "2 state-media source(s)"]
+    assert found == ["4 broken link(s)", "1 placeholder link(s)", "2 state-media citation(s)"]
 
 
 def many_problems(n: int, reason: str = "404 Not Found") -> Audit:
