@@ -387,6 +387,7 @@ class QuoteCheck:
     page_url: str | None = None
     archived: bool = False
     reason: str = ""  # why unavailable; where on the page otherwise
+    checked_at: str = ""  # when an earlier run looked it up (an offline run shows that verdict)
 
 
 class CheckMode(StrEnum):

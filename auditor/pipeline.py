@@ -193,6 +193,12 @@ def audit(
         run_id = store.start_run("audit", {"source": source, **asdict(options)}, __version__)
         result = check_article(article, options, cache=CheckCache.for_run(store, run_id, options))
         result = replace(result, run_id=run_id, run=store.run_info(run_id))
+        if options.offline and result.quotes:
+            from auditor.quotes.lookup import with_last_verdicts
+
+            result = replace(
+                result, quotes=with_last_verdicts(result.quotes, store.last_quotes(article.source))
+            )
         report = write_report(result, out_dir)
         store.save_audit(result, run_id, report=report)
         store.finish_run(run_id, {"articles": 1, "links": len(article.links), "urls": len(result.checks)})

@@ -44,6 +44,10 @@ class Sink:
         from auditor.report.render import write_report  # Jinja2 only where reports are written
 
         checks = tuple(checked[k] for k in web_keys(article) if k in checked)
+        if self.opts.check.offline and quotes:
+            from auditor.quotes.lookup import with_last_verdicts
+
+            quotes = with_last_verdicts(quotes, self.store.last_quotes(article.source))
         audit = Audit(article=article, checks=checks, quotes=quotes, run_id=self.run_id, run=self.run)
         try:
             report = write_report(audit, self.opts.out_dir)

@@ -71,6 +71,7 @@ def quote_json(q: QuoteCheck) -> dict[str, Any]:
         "page_url": q.page_url,
         "archived": q.archived,
         "reason": q.reason,
+        "checked_at": q.checked_at or None,  # set when an offline run shows an earlier verdict
     }
 
 

@@ -148,6 +148,17 @@ async def check_quotes(
     return tuple(judge(t, by_key[t.key], cap) for t in targets)
 
 
+def with_last_verdicts(quotes: Sequence[QuoteCheck], earlier: Sequence[QuoteCheck]) -> tuple[QuoteCheck, ...]:
+    """An offline run's quotes, each "not fetched" one answered by an earlier run's verdict
+    for the same words at the same link (with its date), as its links show their last checks."""
+    last = {(q.quote, q.url): q for q in earlier}
+    out = []
+    for q in quotes:
+        old = last.get((q.quote, q.url)) if q.reason == OFFLINE_REASON else None
+        out.append(replace(old, attribution=q.attribution, source=q.source) if old else q)
+    return tuple(out)
+
+
 def wanted_keys(articles: Sequence[Article]) -> list[str]:
     """The check keys whose pages these articles' quotes will be looked up in."""
     return list(dict.fromkeys(t.key for a in articles for t in quote_targets(a)))

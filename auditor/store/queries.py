@@ -142,5 +142,16 @@ class Queries(StoreBase):
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     @mapped
+    def last_quotes(self, source: str) -> list[QuoteCheck]:
+        """The real verdicts stored for an article's quotes (an offline re-audit shows them)."""
+        found = self.db.query(
+            "SELECT quote_checks.*, NULL AS attribution_position FROM quote_checks JOIN articles"
+            " ON articles.id = quote_checks.article_id WHERE articles.source = ?"
+            " AND quote_checks.verdict != 'unavailable' ORDER BY quote_checks.position",
+            [source],
+        )
+        return [rows.quote_from_row(r) for r in found]
+
+    @mapped
     def failures(self) -> list[tuple[str, str]]:
         return [(r["source"], r["error"]) for r in self.db.query("SELECT * FROM failures ORDER BY source")]

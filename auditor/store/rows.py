@@ -283,7 +283,7 @@ def quote_rows(
             "archived": int(q.archived),
             "reason": q.reason,
             "run_id": run_id,
-            "checked_at": stamp,
+            "checked_at": q.checked_at or stamp,
         }
         for position, q in enumerate(quotes)
     ]
@@ -303,4 +303,5 @@ def quote_from_row(row: Mapping[str, Any]) -> QuoteCheck:
         page_url=row["page_url"],
         archived=bool(row["archived"]),
         reason=row["reason"],
+        checked_at=row["checked_at"],
     )

@@ -14,16 +14,13 @@ import os
 import socket
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
-from auditor.models import OFFLINE_REASON, Article, Audit, Category, CheckResult, DomainInfo, QuoteCheck
+from auditor.models import Article, Audit, Category, CheckResult, DomainInfo, QuoteCheck
 from auditor.procs import process_identity, same_process
 from auditor.store import rows
 from auditor.store.base import Busy, StoreBase
 
 RUN_STATUSES = ("running", "finished", "interrupted", "failed")
-_VERDICT_COLUMNS = ("verdict", "similarity", "differences", "passage", "page_url", "archived", "reason",
-                    "run_id", "checked_at")  # fmt: skip
 
 _UPSERT_DOMAIN = """INSERT INTO domains (domain, category, name, state, classified_by, reliability,
   reliability_as_of) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(domain) DO UPDATE SET
@@ -115,46 +112,25 @@ class Writes(StoreBase):
         with self._writing():
             self._save_domains_of(article)
             article_id = self._upsert_article(article, run_id, self._report_path(report))
-            kept = self._kept_quotes(article_id, audit.quotes)
             for table in ("quote_checks", "links", "attributions", "crossposts"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
             self.db.table("links").insert_all(rows.link_rows(article.links, article_id))
             self.db.table("attributions").insert_all(rows.record_rows(article.attributions, article_id))
             self.db.table("crossposts").insert_all(rows.record_rows(article.crossposts, article_id))
-            self._insert_quotes(article_id, audit.quotes, kept, run_id)
+            self._insert_quotes(article_id, audit.quotes, run_id)
             self._insert_checks(audit.checks, run_id)
             self.db.execute(_LINK_STATUS_OF_ARTICLE, [article_id])
             self.db.execute("DELETE FROM failures WHERE source = ?", [article.source])
         return article_id
 
-    def _kept_quotes(
-        self, article_id: int, quotes: Sequence[QuoteCheck]
-    ) -> dict[tuple[str, str], dict[str, Any]]:
-        """Stored verdicts a run that fetched nothing keeps: an ``--offline`` re-audit says
-        "not fetched" for every quote, and must not erase what an earlier run found."""
-        if not any(q.reason == OFFLINE_REASON for q in quotes):
-            return {}
-        found = self.db.execute_returning_dicts(
-            "SELECT * FROM quote_checks WHERE article_id = ? AND verdict != 'unavailable'", [article_id]
-        )
-        return {(r["quote"], r["url"]): r for r in found}
-
-    def _insert_quotes(
-        self, article_id: int, quotes: Sequence[QuoteCheck], kept: Mapping[tuple[str, str], dict[str, Any]],
-        run_id: int,
-    ) -> None:  # fmt: skip
+    def _insert_quotes(self, article_id: int, quotes: Sequence[QuoteCheck], run_id: int) -> None:
         ids = {
             position: row_id
             for row_id, position in self.db.execute(
                 "SELECT id, position FROM attributions WHERE article_id = ?", [article_id]
             ).fetchall()
         }
-        new = rows.quote_rows(quotes, article_id, ids, run_id)
-        for row, quote in zip(new, quotes, strict=True):
-            old = kept.get((quote.quote, quote.url)) if quote.reason == OFFLINE_REASON else None
-            if old is not None:  # the last real verdict, with its run and time
-                row.update({k: old[k] for k in _VERDICT_COLUMNS})
-        self.db.table("quote_checks").insert_all(new)
+        self.db.table("quote_checks").insert_all(rows.quote_rows(quotes, article_id, ids, run_id))
 
     def _upsert_article(self, article: Article, run_id: int, report: str | None) -> int:
         row = rows.article_row(article, run_id)

@@ -113,6 +113,13 @@ def test_every_verdict_over_a_recorded_web(tmp_path: Path) -> None:
     ).fetchall()
     assert sorted(rows) == [("Dana Moe", "found-edited"), ("Eli Strand", "not-found"),
                             ("Gro Vang", "unavailable"), ("Hal Oss", "unavailable")]  # fmt: skip
+    assert got["verdict"].startswith("No sign it was first published elsewhere.")  # type: ignore[attr-defined]
+    assert "1 of 10 linked quotes not found at their source (1 edited, 2 not checkable)." in got["verdict"]  # type: ignore[operator]
+    html = next(p for p in (tmp_path / "r").glob("*.html") if p.name != "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "1 of 10 linked quotes not found at their source" in html
+    assert "‘half’ → ‘a third’" in html and "the page says:" in html
 
 
 def test_no_quotes_turns_it_off_and_offline_keeps_the_last_verdicts(tmp_path: Path) -> None:
@@ -120,7 +127,11 @@ def test_no_quotes_turns_it_off_and_offline_keeps_the_last_verdicts(tmp_path: Pa
     assert _audit(tmp_path, "--replay", cassette, "--no-quotes")["quote_checks"] == []
     _audit(tmp_path, "--replay", cassette)
     offline = _audit(tmp_path, "--offline")
-    assert {q["verdict"] for q in offline["quote_checks"]} == {"unavailable"}  # type: ignore[attr-defined]
+    shown = {q["url"]: q for q in offline["quote_checks"]}  # type: ignore[attr-defined]
+    assert shown[SITE + "/edited"]["verdict"] == "found-edited"  # the last real verdict, dated
+    assert shown[SITE + "/edited"]["checked_at"]
+    assert shown[SITE + "/paywalled"]["reason"] == "not fetched (--offline)"  # nothing earlier to show
+    assert "not in this run" in offline["verdict"]  # type: ignore[operator]
     db = sqlite3.connect(tmp_path / "a.db")
     kept = dict(db.execute("SELECT url, verdict FROM quote_checks").fetchall())
     assert kept[SITE + "/edited"] == "found-edited"  # an offline run erased nothing it could not redo
