@@ -198,24 +198,29 @@ class _Run:
         answer, url = ended
         if key in self.wanted:
             self.pages[key] = (answer, url)
-        elif self.keep_recent and answer.body and answer.status == 200:
+        elif self.keep_recent and answer.status == 200:  # a PDF's headers say "not text" too
             self.remember(key, answer, url)
         st, why = status.classify(key, url, answer, tuple(trace.hops), self.options.retries)
         return _result(key, st, why, trace, http_status=answer.status, final_url=url)
 
     def remember(self, key: str, answer: Answer, url: str) -> None:
+        if key in self.recent:
+            self.recent.move_to_end(key)
+            return
         self.recent[key] = (answer, url)
         self.recent_bytes += len(answer.body)
-        while self.recent_bytes > RECENT_BYTES:
+        while self.recent_bytes > RECENT_BYTES or len(self.recent) > RECENT_PAGES:
             _old, (dropped, _url) = self.recent.popitem(last=False)
             self.recent_bytes -= len(dropped.body)
 
     def take(self, key: str) -> tuple[Answer, str] | None:
         self.wanted.discard(key)
         kept = self.pages.pop(key, None)
-        if kept is None and key in self.recent:
-            kept = self.recent.pop(key)
-            self.recent_bytes -= len(kept[0].body)
+        if kept is not None and kept[0].status == 200:
+            self.remember(key, *kept)  # later articles quoting it need no new request either
+        elif kept is None and key in self.recent:
+            kept = self.recent[key]
+            self.recent.move_to_end(key)
         return kept
 
     async def chase(
@@ -343,6 +348,7 @@ _NOT_CACHED = frozenset(
 )
 DONE_MAX = 200_000  # results a session keeps in memory (about 0.5 KB each)
 RECENT_BYTES = 16 * 1024 * 1024  # bodies of the last pages read, kept for quotes
+RECENT_PAGES = 20_000  # and at most this many answers (a PDF's is its headers alone)
 
 
 class CheckSession:
@@ -445,8 +451,8 @@ class CheckSession:
             self._run.keep_recent = True
 
     def take_page(self, key: str) -> tuple[Answer, str] | None:
-        """The kept final answer and URL of a key checked in this session, once: a wanted
-        key's, or one of the last pages read (read under ``max_body``: see ``truncated``)."""
+        """The kept final answer and URL of a key checked in this session: a wanted key's,
+        or one of the last pages read (read under ``max_body``: see ``truncated``)."""
         return None if self._run is None else self._run.take(key)
 
     def _future(self, key: str, invalid: str | None) -> asyncio.Future[CheckResult]:

@@ -46,15 +46,32 @@ _ARCHIVED = frozenset({Status.DEAD, Status.SOFT_404})
 _WAYBACK = re.compile(r"^(https://web\.archive\.org/web/\d{1,14})(?:[a-z]{2}_)?/", re.I)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PageText:
-    """What a quote is looked for in: the page's main text, the rest, and where it was read."""
+    """What a quote is looked for in: the page's main text, the rest, and where it was read.
 
-    main: Tokens
-    rest: Tokens
+    Kept as text (a run remembers many pages); the words are cut once per article that
+    quotes the page (:meth:`words`) and let go after it (:meth:`forget`).
+    """
+
+    main_text: str
+    rest_text: str
     url: str
     truncated: bool
     archived: bool
+    _words: tuple[Tokens, Tokens] | None = None
+
+    def words(self) -> tuple[Tokens, Tokens]:
+        if self._words is None:
+            self._words = (tokens(self.main_text), tokens(self.rest_text))
+        return self._words
+
+    def forget(self) -> None:
+        self._words = None
+
+    @property
+    def size(self) -> int:
+        return len(self.main_text) + len(self.rest_text)
 
 
 def page_text(answer: Answer, url: str, *, archived: bool = False) -> PageText | str:
@@ -70,7 +87,7 @@ def page_text(answer: Answer, url: str, *, archived: bool = False) -> PageText |
     doc = parse_document(load_bytes(answer.body, url, url=url, fmt=fmt))
     main = "\n".join(b.text for b in doc.blocks if b.region is Region.BODY)
     rest = "\n".join([doc.meta.title or ""] + [b.text for b in doc.blocks if b.region is not Region.BODY])
-    return PageText(tokens(main), tokens(rest), url, answer.truncated, archived)
+    return PageText(main, rest, url, answer.truncated, archived)
 
 
 def archived_copy(archive_url: str) -> str:
@@ -86,9 +103,10 @@ def judge(target: Target, page: PageText | str, cap: int) -> QuoteCheck:
     )  # fmt: skip
     if isinstance(page, str):
         return replace(base, reason=page)
-    where, match = "in its main text", find_quote(target.quote, page.main)
-    if match.verdict is not QuoteVerdict.FOUND and page.rest.words:
-        other = find_quote(target.quote, page.rest)
+    main, rest = page.words()
+    where, match = "in its main text", find_quote(target.quote, main)
+    if match.verdict is not QuoteVerdict.FOUND and rest.words:
+        other = find_quote(target.quote, rest)
         if other.similarity > match.similarity:
             where, match = "on the page, outside its main text", other
     copy = " (archived copy)" if page.archived else ""
@@ -104,12 +122,12 @@ def judge(target: Target, page: PageText | str, cap: int) -> QuoteCheck:
 
 
 class PageMemo:
-    """The pages a run has read for quotes, by check key: the last ``size`` of them, and
-    those being read. A page many articles quote (a batch's popular sources) is read once,
-    however many chunks cite it; the checker gives its page back only to the first."""
+    """The pages a run has read for quotes, by check key: the last of them, up to ``chars``
+    characters of text in all, and those being read. A page many articles quote (a batch's
+    popular sources) is fetched and parsed once, however many chunks cite it."""
 
-    def __init__(self, size: int = 128) -> None:
-        self.size = size
+    def __init__(self, chars: int = 8_000_000) -> None:
+        self.chars, self._held = chars, 0
         self._done: OrderedDict[str, PageText | str] = OrderedDict()
         self._reading: dict[str, asyncio.Future[PageText | str]] = {}
 
@@ -126,8 +144,10 @@ class PageMemo:
         finally:
             self._reading.pop(key, None)
         self._done[key] = page
-        while len(self._done) > self.size:
-            self._done.popitem(last=False)
+        self._held += page.size if isinstance(page, PageText) else len(page)
+        while self._held > self.chars and len(self._done) > 1:
+            _key, old = self._done.popitem(last=False)
+            self._held -= old.size if isinstance(old, PageText) else len(old)
         return page
 
 
@@ -145,7 +165,11 @@ async def check_quotes(
     )
     by_key = dict(zip(keys, pages, strict=True))
     cap = session.options.quote_max_body
-    return tuple(judge(t, by_key[t.key], cap) for t in targets)
+    judged = tuple(judge(t, by_key[t.key], cap) for t in targets)
+    for page in by_key.values():  # no await since the words were cut: no other article shares them
+        if isinstance(page, PageText):
+            page.forget()
+    return judged
 
 
 def with_last_verdicts(quotes: Sequence[QuoteCheck], earlier: Sequence[QuoteCheck]) -> tuple[QuoteCheck, ...]:

@@ -24,6 +24,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cached_property, lru_cache
 
 from auditor.models import QuoteVerdict
 
@@ -33,19 +34,24 @@ SHOWN_MIN = 0.4  # a closer passage than this is shown beside a not-found verdic
 _PASSAGE_MAX = 400  # characters of page text kept as the matched passage
 _CANDIDATES = 4  # windows aligned in full per segment
 
-_WORD = re.compile(r"[\w'’ʼ`´]+")
+_WORD = re.compile(r"\w+(?:'\w+)*")  # after apostrophes are unified; none at either end
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
 # Where a writer cut or inserted words: "...", "…", ". . .", "[…]", "[the minister]", "(sic)".
 _GAP = re.compile(r"\.\s?\.\s?\.|…|\[[^\]]{0,80}\]|\((?:sic|emphasis added)\)", re.I)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tokens:
-    """A text's words, normalised, with where each one sits in the original text."""
+    """A text's words, normalised; where each one sits in the text is worked out only when
+    a passage is shown (most quotes are found word for word and need no offsets)."""
 
     words: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]
     text: str
+    _marked: str  # ``text`` with apostrophes unified: the same length, so offsets hold
+
+    @cached_property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return tuple(m.span() for m in _WORD.finditer(self._marked))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,24 +62,25 @@ class Match:
     passage: str = ""
 
 
-def _norm(word: str) -> str:
-    return unicodedata.normalize("NFKC", word).casefold().translate(_APOSTROPHES).strip("'")
-
-
 def tokens(text: str) -> Tokens:
-    words: list[str] = []
-    spans: list[tuple[int, int]] = []
-    for m in _WORD.finditer(text):
-        word = _norm(m.group())
-        if word:
-            words.append(word)
-            spans.append(m.span())
-    return Tokens(tuple(words), tuple(spans), text)
+    """The words of ``text``: apostrophes unified, case-folded, NFKC-normalised where not
+    plain ASCII. One ``findall`` over the folded text, since this runs over whole pages."""
+    marked = text.translate(_APOSTROPHES)
+    folded = marked.casefold()
+    if len(folded) == len(marked):
+        words = _WORD.findall(folded)
+    else:  # a character that folds to two ("ß" to "ss"): fold word by word
+        words = [w.casefold() for w in _WORD.findall(marked)]
+    if not folded.isascii():
+        words = [w if w.isascii() else unicodedata.normalize("NFKC", w) for w in words]
+    return Tokens(tuple(words), text, marked)
 
 
-def segments(quote: str) -> list[Tokens]:
-    """The quote's runs of words between the writer's cuts and insertions."""
-    return [t for part in _GAP.split(quote) if (t := tokens(part)).words]
+@lru_cache(maxsize=4096)
+def segments(quote: str) -> tuple[Tokens, ...]:
+    """The quote's runs of words between the writer's cuts and insertions (cached: a quote
+    is asked about when its targets are picked and again when it is judged)."""
+    return tuple(t for part in _GAP.split(quote) if (t := tokens(part)).words)
 
 
 def checkable(quote: str) -> bool:
@@ -83,7 +90,7 @@ def checkable(quote: str) -> bool:
 
 def find_quote(quote: str, page: Tokens) -> Match:
     """How well ``page`` holds ``quote``: the verdict, the words' share, and what differs."""
-    parts = [s for s in segments(quote) if len(s.words) >= MIN_WORDS] or segments(quote)
+    parts = [s for s in segments(quote) if len(s.words) >= MIN_WORDS] or list(segments(quote))
     found = [_segment(seg, page) for seg in parts]
     total = sum(len(seg.words) for seg in parts) or 1
     similarity = sum(m.similarity * len(seg.words) for m, seg in zip(found, parts, strict=True)) / total

@@ -10,6 +10,7 @@ when there is one. One target per distinct (quote, link) pair; quotes too short 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from auditor.check.checker import key_of
@@ -27,8 +28,15 @@ class Target:
     source: str | None
 
 
+@lru_cache(maxsize=4096)
+def _joined(text: str) -> str:
+    """A sentence's words, normalised and joined by spaces (link contexts and mentions
+    repeat across an article's links and its two passes: computed once each)."""
+    return " ".join(tokens(text).words)
+
+
 def _opening(text: str, n: int = 6) -> str:
-    return " ".join(tokens(text).words[:n])
+    return " ".join(_joined(text[: 40 * n]).split(" ")[:n])
 
 
 def _together(at: Attribution, contexts: list[str]) -> bool:
@@ -42,10 +50,10 @@ def _together(at: Attribution, contexts: list[str]) -> bool:
     quote = _opening(at.quote or "")
     for context in contexts:
         spans = quote_spans(context)
-        if not spans or quote in " ".join(tokens(context).words):
+        if not spans or quote in _joined(context):
             return True
         lead = _opening(context, 8)
-        if any(lead in " ".join(tokens(a).words) and _opening(b) == quote for a, b in pairwise(at.mentions)):
+        if any(lead in _joined(a) and _opening(b) == quote for a, b in pairwise(at.mentions)):
             return True
     return not contexts
 

@@ -193,7 +193,7 @@ def test_pages_that_cannot_be_read_say_why() -> None:
     assert page_text(_answer("%PDF-1.7", "application/pdf"), "u") == "not a text page (application/pdf)"
     assert page_text(_answer("gone", status=410), "u") == "the page answered HTTP 410"
     plain = page_text(_answer(SOURCE, "text/plain"), "u")
-    assert not isinstance(plain, str) and plain.main.words[:3] == ("the", "harbour", "master")
+    assert not isinstance(plain, str) and plain.words()[0].words[:3] == ("the", "harbour", "master")
 
 
 def test_not_found_in_a_truncated_page_is_unavailable() -> None:
