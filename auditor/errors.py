@@ -5,7 +5,8 @@
     ├── ParseError          content we cannot turn into a document
     │   └── OverBudget      an article that costs more CPU time or memory than allowed
     ├── StoreError          the database cannot be opened or written
-    └── CassetteError       a cassette file is missing or malformed
+    ├── CassetteError       a cassette file is missing or malformed
+    └── NetworkUnreachable  no host answered: links left unchecked (exit ``EXIT_NETWORK``)
 
 Link outcomes are never exceptions: they are ``Status`` values on a ``CheckResult``.
 """
@@ -35,3 +36,20 @@ class CassetteError(AuditorError):
 
 class OverBudget(ParseError):
     """Extraction of one article went over its CPU-time or memory budget (``models.Budget``)."""
+
+
+# sysexits.h EX_TEMPFAIL: "a temporary failure; the user is invited to retry". Not 1 (what
+# --fail-on found) nor 2 (usage and input): nothing is wrong with the links or the command.
+EXIT_NETWORK = 75
+
+
+class NetworkUnreachable(AuditorError):
+    """The network looked unreachable while checking; nothing about the links is known."""
+
+
+def network_message(down: str, unchecked: int) -> str:
+    """The one line a user reads when the network is gone, and what to do about it."""
+    return (
+        f"the network looks unreachable: {down}; {unchecked} link{'s' if unchecked != 1 else ''} left"
+        " unchecked, nothing cached. Check the connection and rerun, or use --offline to audit without it"
+    )

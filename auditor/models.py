@@ -78,6 +78,11 @@ BROKEN_STATUSES = frozenset(
         Status.INVALID_URL,
     }
 )
+# Outcomes a later run must find out afresh, never served from a cache: passing network
+# trouble (a name that did not resolve, a refused or timed-out connection), and no answer at all.
+UNCACHED_STATUSES = frozenset(
+    {Status.UNCHECKED, Status.INVALID_URL, Status.TIMEOUT, Status.CONNECTION_ERROR, Status.DNS_ERROR}
+)
 
 
 class Category(StrEnum):
@@ -329,6 +334,42 @@ class CheckResult:
     checked_at: str = ""  # ISO 8601 UTC
     elapsed_ms: int = 0
     requests: int = 0  # HTTP requests this check made, retries included
+    # The page as read for the verdict, only with ``CheckOptions.keep_text``; never stored.
+    page: PageText | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageText:
+    """The bounded text of the page a link led to, as the checker read it for its soft-404
+    verdict (``check/softpage.py``'s parse of the first ``max_body`` bytes): what a later
+    stage that asks what the linked page says reads, without a second request. Kept on the
+    result in memory only, and only when asked for: a batch holds many results at once."""
+
+    url: str  # where the page was read: the final URL after redirects
+    title: str
+    text: str  # the main text, whitespace collapsed, at most 20,000 characters
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteProbe:
+    """How a site answered a path that cannot exist, for one section of it (``key``).
+
+    Kept so that each link's page can be compared with it: the final status and URL after
+    redirects, and for a page, its title and a sketch of its text (the smallest hashes of its
+    word shingles, enough to estimate how similar two pages are without keeping either).
+    """
+
+    key: str  # scheme, host, section and the shape of the paths it stands for
+    url: str  # the path that cannot exist
+    status: int  # the last answer's HTTP status
+    final_url: str
+    redirects: int = 0
+    title: str = ""  # normalised
+    size: int = 0  # characters of main text
+    shingles: int = 0  # distinct shingles of the main text
+    sketch: tuple[int, ...] = ()
+    article: bool = False  # the page is marked up as an article
+    checked_at: str = ""  # ISO 8601 UTC
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -348,6 +389,8 @@ class CheckOptions:
     allow_private: bool = False  # loopback and private networks
     allow_link_local: bool = False  # link-local networks, cloud metadata services included
     archive: bool = True
+    probe: bool = True  # ask each site how it answers a path that cannot exist (soft 404s)
+    keep_text: bool = False  # keep each 2xx page's bounded title and main text on its result
     recheck: bool = False
     cache_ttl_hours: float = 24.0
     user_agent: str = "auditor-link-checker/0.1 (+https://example.invalid/auditor)"
@@ -420,6 +463,7 @@ class Audit:
     quotes: tuple[QuoteCheck, ...] = ()
     run_id: int | None = None
     run: RunInfo | None = None
+    network_down: str | None = None  # why the network looked unreachable while checking
     _by_url: dict[str, CheckResult] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -27,7 +27,6 @@ from auditor.models import (
     Audit,
     Budget,
     CheckOptions,
-    CheckResult,
     DomainInfo,
     Link,
     LinkKind,
@@ -41,6 +40,7 @@ from auditor.urls import check_key
 
 if TYPE_CHECKING:  # the checker (and httpx) only when something is checked
     from auditor.check.checker import ResultCache
+    from auditor.check.probe import ProbeCache
     from auditor.store import Store
 
 
@@ -115,32 +115,42 @@ def _check_inputs(article: Article) -> tuple[list[str], dict[str, str]]:
     return urls, ({check_key(u): published for u in urls} if published else {})
 
 
-def check_article(article: Article, options: CheckOptions, *, cache: ResultCache | None = None) -> Audit:
-    """Check every distinct web URL of one article (each once) and pair the results with it;
-    then look each linked quote up at its page (unless ``options.quotes`` is off)."""
+def check_article(
+    article: Article,
+    options: CheckOptions,
+    *,
+    cache: ResultCache | None = None,
+    probes: ProbeCache | None = None,
+) -> Audit:
+    """Check every distinct web URL of one article (each once) and pair the results with it,
+    then look each linked quote up at its page (unless ``options.quotes`` is off); ``cache``
+    answers for URLs checked lately, ``probes`` for sites asked lately."""
     from auditor.check.checker import run_sync
 
     urls, published = _check_inputs(article)
     if not urls:
         return Audit(article=article)
-    checks, quotes = run_sync(_check_and_quote(article, urls, published, options, cache))
-    return Audit(article=article, checks=tuple(checks), quotes=quotes)
+    return run_sync(_check_and_quote(article, urls, published, options, cache, probes))
 
 
 async def _check_and_quote(
     article: Article, urls: list[str], published: dict[str, str], options: CheckOptions,
-    cache: ResultCache | None,
-) -> tuple[list[CheckResult], tuple[QuoteCheck, ...]]:  # fmt: skip
+    cache: ResultCache | None, probes: ProbeCache | None,
+) -> Audit:  # fmt: skip
     from auditor.check.checker import CheckSession
 
-    async with CheckSession(options, cache=cache) as session:
-        if not options.quotes:
-            return await session.check(urls, published=published), ()
-        from auditor.quotes.lookup import check_quotes, wanted_keys
+    async with CheckSession(options, cache=cache, probes=probes) as session:
+        if options.quotes:
+            from auditor.quotes.lookup import wanted_keys
 
-        session.want_pages(wanted_keys([article]))
+            session.want_pages(wanted_keys([article]))
         checks = await session.check(urls, published=published)
-        return checks, await check_quotes(session, article, {c.url: c for c in checks})
+        quotes: tuple[QuoteCheck, ...] = ()
+        if options.quotes and not session.network_down:
+            from auditor.quotes.lookup import check_quotes
+
+            quotes = await check_quotes(session, article, {c.url: c for c in checks})
+        return Audit(article=article, checks=tuple(checks), quotes=quotes, network_down=session.network_down)
 
 
 def load_source(source: str, options: CheckOptions, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:
@@ -180,7 +190,7 @@ def audit(
 ) -> AuditOutcome:
     """The whole pipeline for one article: load, extract, check, store, report."""
     from auditor.report.render import write_report
-    from auditor.store import CheckCache, Store
+    from auditor.store import CheckCache, ProbeCache, Store
 
     prepare_dir(out_dir)
     table = DomainTable.load(options.domains_file) if options.domains_file else default_table()
@@ -191,7 +201,8 @@ def audit(
     run_id: int | None = None
     try:
         run_id = store.start_run("audit", {"source": source, **asdict(options)}, __version__)
-        result = check_article(article, options, cache=CheckCache.for_run(store, run_id, options))
+        cache = CheckCache.for_run(store, run_id, options)
+        result = check_article(article, options, cache=cache, probes=ProbeCache(store))
         result = replace(result, run_id=run_id, run=store.run_info(run_id))
         if options.offline and result.quotes:
             from auditor.quotes.lookup import with_last_verdicts

@@ -7,12 +7,16 @@
 
 Both checkers run as a user runs them, as commands over a folder of HTML articles whose links
 point at ``benchmarks/fakeweb.py`` (hosts on 127.0.0.N, fixed latency, a hanging host, a
-refused one, redirects, soft 404s...). For each, from the same run: wall time, CPU seconds
-(user + system) in all and per 1,000 distinct URLs, peak RSS, working links reported broken
-(must be 0), links classified exactly as the fake web knows them, and the requests the server
-saw. Then the politeness bound: no checker that keeps ``--per-host`` connections per host can
-beat (requests needed) / (hosts x per-host / latency) plus the slowest timeout; the share of
-it reached is bound / wall. Start-up figures (`auditor --help`, `auditor extract` of one small
+refused one, redirects, soft 404s; sites that answer a path they do not have with a real
+404, with their own not-found page at 200, or by sending the reader home). For each, from
+the same run: wall time, CPU seconds (user + system) in all and per 1,000 distinct URLs,
+peak RSS, working links reported broken (must be 0), links classified exactly as the fake
+web knows them, the requests the server saw, and of those the auditor's site probes (its
+question to each site section about a path that cannot exist; goal under 0.1 per URL; the
+bound below leaves them out; ``--probe-cost`` also runs the auditor with ``--no-probe``, for
+what they cost in time). Then the politeness bound: no checker that keeps
+``--per-host`` connections per host can beat (requests needed) / (hosts x per-host /
+latency) plus the slowest timeout; the share of it reached is bound / wall. Start-up figures (`auditor --help`, `auditor extract` of one small
 page) come last. Every figure is printed with the load average at that moment.
 """
 
@@ -22,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -44,6 +49,9 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 # requests a perfect checker needs per URL of each class (hops, the 429 retry, HEAD+GET for files)
 NEEDED = {"r": 2, "x": 2, "c": 3, "l": 2, "h": 2, "t": 2, "p": 2}
+# A site probe's path (auditor/check/probe.py): nine digits, or a slug of three random words.
+PROBE_PATH = re.compile(r"/[a-z]{0,2}(?:\d{9}|[a-z]{5}-[a-z]{6}-[a-z]{7})(?:\.\w+)?/?$")
+NO_PROBE = "auditor --no-probe"  # the same checker without site probes: what they cost in time
 WORKING = {"ok", "redirected"}  # what the fake web serves as a live page, directly or redirected
 BROKEN = {"dead", "soft-404", "parked", "server-error", "timeout", "connection-error", "dns-error",
           "tls-error", "too-many-redirects", "invalid-url", "unchecked"}  # fmt: skip
@@ -111,11 +119,12 @@ def server(web: Web, path: str) -> Counter[str]:
         return Counter(json.loads(resp.read()))
 
 
-def run_auditor(folder: Path, web: Web, args: argparse.Namespace) -> Run:
+def run_auditor(folder: Path, web: Web, args: argparse.Namespace, probe: bool = True) -> Run:
     server(web, "__reset")
     load = load_avg()
     cmd = [str(BIN / "auditor"), "check", str(folder), "--json", "--allow-private", "--no-archive",
-           "--timeout", str(args.timeout), "--concurrency", "64", "--per-host", str(args.per_host)]  # fmt: skip
+           "--timeout", str(args.timeout), "--concurrency", "64", "--per-host", str(args.per_host),
+           *([] if probe else ["--no-probe"])]  # fmt: skip
     wall, cpu, rss, proc = timed(cmd)
     classes = {}
     for line in proc.stdout.splitlines():
@@ -123,7 +132,7 @@ def run_auditor(folder: Path, web: Web, args: argparse.Namespace) -> Run:
         classes[row["url"]] = row["status"]
     if not classes:
         raise SystemExit(f"auditor check printed nothing: {proc.stderr[-500:]}")
-    return Run("auditor", wall, cpu, rss, classes, server(web, "__reset"), load)
+    return Run("auditor" if probe else NO_PROBE, wall, cpu, rss, classes, server(web, "__reset"), load)
 
 
 def lychee_class(status: dict[str, object], bucket: str) -> str:
@@ -174,14 +183,41 @@ def run_lychee(folder: Path, web: Web, args: argparse.Namespace) -> Run | None:
     return Run("lychee", wall, cpu, rss, classes, server(web, "__reset"), load)
 
 
+def needed(web: Web, url: str) -> int:
+    """Requests a perfect checker needs for one URL (without site probes)."""
+    prefix, host = url.split("/")[3], url.split("/")[2].split(":")[0]
+    if (
+        prefix in ("d", "g")
+        and host in {web.host(i) for i in range(web.hosts)}
+        and web.mode_of(host) == "home"
+    ):
+        return 2  # sent home: the redirect and the home page
+    return NEEDED.get(prefix, 1)
+
+
+def probe_requests(web: Web, truth: list[tuple[str, str]], seen: Counter[str]) -> int:
+    """Requests the server saw for site probes: their paths, and the home pages they were sent
+    to beyond those the links themselves lead to."""
+    probes = sum(n for key, n in seen.items() if PROBE_PATH.search(key))
+    homes = Counter(
+        u.split("/")[2].split(":")[0]
+        for u, _c in truth
+        if needed(web, u) == 2 and u.split("/")[3] in ("h", "d", "g")
+    )
+    extra_homes = sum(
+        max(0, n - homes[key[:-1]]) for key, n in seen.items() if key.endswith("/") and key.count("/") == 1
+    )
+    return probes + extra_homes
+
+
 def bound(web: Web, truth: list[tuple[str, str]], per_host: int, timeout: float) -> tuple[float, int]:
     """(requests needed) / (hosts x per-host / latency) + the slowest timeout, and that need."""
-    needed = sum(NEEDED.get(u.split("/")[3], 1) for u, c in truth if c not in ("timeout", "connection-error"))
+    needed_ = sum(needed(web, u) for u, c in truth if c not in ("timeout", "connection-error"))
     rate = web.hosts * per_host / web.latency
-    return needed / rate + timeout, needed
+    return needed_ / rate + timeout, needed_
 
 
-def report(run: Run, truth: list[tuple[str, str]], limit: float) -> None:
+def report(run: Run, truth: list[tuple[str, str]], limit: float, web: Web) -> None:
     n = len(truth)
     got = {u: run.classes.get(u) or run.classes.get(u.rstrip("/"), "missing") for u, _c in truth}
     exact = sum(got[u] == c for u, c in truth)
@@ -196,6 +232,9 @@ def report(run: Run, truth: list[tuple[str, str]], limit: float) -> None:
         f"  classified exactly as the fake web knows them: {exact / n:.1%}; top misses {dict(misses.most_common(4))}"
     )
     print(f"  requests the server saw: {requests} ({requests / n:.2f} per distinct URL)")
+    probes = probe_requests(web, truth, run.requests)
+    if probes:
+        print(f"  of which site probes: {probes} ({probes / n:.3f} per distinct URL; goal under 0.1)")
 
 
 def startup(page: Path, repeat: int = 5) -> None:
@@ -218,15 +257,18 @@ def rounds(
 ) -> list[tuple[int, Run]]:
     """Every checker once a round, the order rotated each round: on a shared machine the load
     drifts, and a fixed order would hand the same checker the same moments every time."""
-    names = ["auditor", *([] if args.no_lychee else ["lychee"])]
+    names = ["auditor", *([NO_PROBE] if args.probe_cost else []), *([] if args.no_lychee else ["lychee"])]
     runs: list[tuple[int, Run]] = []
     for r in range(args.repeat):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
-            run = run_lychee(folder, web, args) if name == "lychee" else run_auditor(folder, web, args)
+            if name == "lychee":
+                run = run_lychee(folder, web, args)
+            else:
+                run = run_auditor(folder, web, args, probe=name != NO_PROBE)
             if run is not None:
                 print(f"\n[round {r + 1}]", end="")
-                report(run, truth, limit)
+                report(run, truth, limit, web)
                 runs.append((r, run))
     return runs
 
@@ -234,12 +276,12 @@ def rounds(
 def summary(runs: list[tuple[int, Run]], n: int) -> None:
     """One line a run, its CPU beside the same round's lychee; then each checker's medians."""
     lychee = {r: run for r, run in runs if run.name == "lychee"}
-    print("\nround  checker            load(1m)  wall s  CPU s  CPU s/1k URLs  RSS MB  CPU / lychee's")
+    print("\nround  checker             load(1m)  wall s  CPU s  CPU s/1k URLs  RSS MB  CPU / lychee's")
     for r, run in runs:
         ref = lychee.get(r)
         ratio = f"{run.cpu / ref.cpu:.2f}x" if ref and run is not ref else "-"
         load1 = run.load.split()[2].rstrip(",")
-        print(f"{r + 1:>5}  {run.name:<17}  {load1:>8}  {run.wall:6.2f}  {run.cpu:5.2f}  {run.cpu / n * 1000:13.2f}"
+        print(f"{r + 1:>5}  {run.name:<18}  {load1:>8}  {run.wall:6.2f}  {run.cpu:5.2f}  {run.cpu / n * 1000:13.2f}"
               f"  {run.rss_mb:6.0f}  {ratio:>14}")  # fmt: skip
     print("\nmedians")
     for name in dict.fromkeys(run.name for _r, run in runs):
@@ -268,6 +310,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--burn", type=int, default=0, help="CPU burners to run beside the checkers")
     parser.add_argument("--no-lychee", action="store_true")
+    parser.add_argument(
+        "--probe-cost", action="store_true", help="also run the auditor with --no-probe (what probes cost)"
+    )
     parser.add_argument("--no-startup", action="store_true", help="skip the start-up figures")
     parser.add_argument("--repeat", type=int, default=1, help="rounds, each running every checker once")
     args = parser.parse_args()

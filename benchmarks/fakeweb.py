@@ -4,6 +4,12 @@ Checkers throttle per host *name*, so ports on one address would look like one s
 host here is 127.0.0.N (Linux routes all of 127/8 to loopback) on the same port. The corpus
 is deterministic and every URL comes with the class the fake web knows it to be.
 
+Hosts differ in how they answer a path they do not have, as real sites do (``Web.mode``):
+most with a real 404; every fifth with its own not-found page at 200, titled only with the
+site's name and saying nothing a content rule knows (a missing page there is a soft 404);
+every fifth another, by sending the reader to its home page. Articles exist only under the
+identifiers the corpus uses; each has its own text, and the home page is a front page.
+
     python benchmarks/fakeweb.py --hosts 20 --latency 0.05 --port 8765   # serve until killed
 
 Special paths: ``/__stats`` (JSON request counts per URL) and ``/__reset``.
@@ -15,6 +21,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -40,11 +47,29 @@ POPULAR = (
     + "".join(f"<li><a href='/a/p{i}'>Popular story number {i} about the harbour</a></li>" for i in range(6))
     + "</ul></aside>"
 )
-PARA = (
-    "<p>"
-    + "The council met on Tuesday to discuss the harbour plan, and residents asked questions about the timetable. "
-    * 6
-    + "</p>"
+SENTENCES = [
+    "The council met on Tuesday to discuss the harbour plan.",
+    "Residents asked questions about the ferry timetable and the cost of parking.",
+    "The port authority said dredging would start in the spring.",
+    "Fishermen want the quota rules changed before the season opens.",
+    "A survey found that most shops on the quay close before six.",
+    "The mayor promised a decision on the bridge contract by June.",
+    "Engineers warned that the north pier needs urgent repairs.",
+    "Ticket prices for the island service will rise by four per cent.",
+    "The school board voted to keep the evening bus running.",
+    "Storm damage to the sea wall was worse than first reported.",
+    "A new cargo line will call at the port twice a week.",
+    "Volunteers cleaned the beach after the autumn tide.",
+    "The hospital expects the new ward to open next year.",
+    "Wind turbine parts arrived by barge on Monday night.",
+    "The union said talks on wages would resume on Friday.",
+    "Officials published the audit of the harbour accounts.",
+]
+REAL = re.compile(r"^[a-z]{0,2}\d{1,6}$")  # identifiers the corpus uses; anything else does not exist
+SITE_MISSING = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>{site}</title></head><body>{nav}"
+    "<main><h2>We looked everywhere</h2><p>Try the search box, or start again from one of our sections.</p>"
+    "<form action='/search'><input name='q'></form></main>{popular}</body></html>"
 )
 # (path prefix, expected class, share of a normal host's URLs)
 MIX = [
@@ -79,6 +104,14 @@ class Web:
     def listen_hosts(self) -> list[str]:
         return [self.host(i) for i in range(self.hosts + 2)]  # normal, parked, hanging
 
+    @staticmethod
+    def mode(i: int) -> str:
+        """How host ``i`` answers a path it does not have: a 404, its own page at 200, or home."""
+        return {4: "soft", 3: "home"}.get(i % 5, "real")
+
+    def mode_of(self, host: str) -> str:
+        return self.mode(int(host.rsplit(".", 1)[1]) - FIRST_OCTET)
+
 
 def corpus(web: Web, urls: int, seed: int = 7) -> list[tuple[str, str]]:
     """(url, expected class) pairs; a few special hosts get a handful of URLs each."""
@@ -98,9 +131,25 @@ def corpus(web: Web, urls: int, seed: int = 7) -> list[tuple[str, str]]:
         host = web.host(i % web.hosts)
         prefix = rng.choices(prefixes, weights)[0]
         suffix = ".pdf" if prefix == "p" else ""
-        out.append((f"http://{host}:{web.port}/{prefix}/{i}{suffix}", expected[prefix]))
+        cls = expected[prefix]
+        if prefix in ("d", "g") and web.mode(i % web.hosts) != "real":
+            cls = "soft-404"  # a missing page, on a site that does not say so with its status
+        out.append((f"http://{host}:{web.port}/{prefix}/{i}{suffix}", cls))
     rng.shuffle(out)
     return out
+
+
+async def respond(
+    writer: asyncio.StreamWriter, method: str, status: int, headers: dict[str, str], body: bytes
+) -> None:
+    """One HTTP/1.1 answer on a kept-alive connection (no body for a HEAD)."""
+    lines = [
+        f"HTTP/1.1 {status} X",
+        f"Content-Length: {len(body)}",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if method == "HEAD" else body))
+    await writer.drain()
 
 
 class Server:
@@ -111,7 +160,33 @@ class Server:
     def page(self, title: str, h1: str, text: str, extra: str = "") -> bytes:
         return f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>{extra}</head><body>{NAV}<main><h1>{h1}</h1>{text}</main>{POPULAR}</body></html>".encode()
 
+    def story(self, host: str, ident: str, title: str = "", paragraphs: int = 2) -> bytes:
+        """An article with its own text: sentences drawn for this host and identifier."""
+        rng = random.Random(f"{host}/{ident}")
+        text = "".join("<p>" + " ".join(rng.sample(SENTENCES, 6)) + "</p>" for _ in range(paragraphs * 2))
+        head = title or f"Story {ident}"
+        return self.page(f"{head} | {host}", head, text, "<meta property='og:type' content='article'>")
+
+    def front(self, host: str) -> bytes:
+        items = "".join(f"<li><a href='/a/{n}'>Story {n}</a></li>" for n in range(12))
+        return self.page(f"{host} | front page", "Today", f"<ul>{items}</ul><p>{SENTENCES[0]}</p>")
+
+    def missing(self, host: str) -> tuple[int, dict[str, str], bytes]:
+        """What this host answers for a path it does not have."""
+        mode = self.web.mode_of(host)
+        if mode == "soft":
+            return 200, {}, SITE_MISSING.format(site=f"Harbour {host}", nav=NAV, popular=POPULAR).encode()
+        if mode == "home":
+            return 301, {"Location": "/"}, b""
+        return 404, {}, b"not here"
+
     def answer(self, host: str, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+        status, headers, body = self._answer(host, method, path)
+        if status in (404, 410) and host != self.web.parked_host:
+            return self.missing(host)
+        return status, headers, body
+
+    def _answer(self, host: str, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
         key = f"{host}{path}"
         n = self.seen[key]
         if host == self.web.parked_host:
@@ -123,28 +198,14 @@ class Server:
         parts = path.strip("/").split("/")
         kind, ident = ([*parts, "", ""])[:2]
         other = self.web.host((int(host.rsplit(".", 1)[1]) - FIRST_OCTET + 1) % self.web.hosts)
-        if path == "/" or kind == "a":
-            return (
-                200,
-                {},
-                self.page(
-                    f"Story {ident} | {host}",
-                    f"Story {ident}",
-                    PARA * 2,
-                    "<meta property='og:type' content='article'>",
-                ),
-            )
+        if path == "/":
+            return 200, {}, self.front(host)
+        if kind in ("a", "n", "t") and not REAL.match(ident):
+            return 404, {}, b"not here"
+        if kind == "a":
+            return 200, {}, self.story(host, ident)
         if kind == "n":
-            return (
-                200,
-                {},
-                self.page(
-                    f"Not found: the missing ferry {ident}",
-                    "Not found: the missing ferry",
-                    PARA * 3,
-                    "<meta property='og:type' content='article'>",
-                ),
-            )
+            return 200, {}, self.story(host, ident, "Not found: the missing ferry", paragraphs=3)
         if kind in ("d", "g", "e"):
             return {"d": 404, "g": 410, "e": 500}[kind], {}, b"error"
         if kind == "r":
@@ -172,7 +233,7 @@ class Server:
             return (
                 (429, {"Retry-After": "1"}, b"slow down")
                 if n == 0
-                else (200, {}, self.page("Rate", "Rate", PARA))
+                else (200, {}, self.story(host, ident, "Rate"))
             )
         if kind == "p":
             if method == "HEAD":
@@ -196,11 +257,7 @@ class Server:
                 status, headers, body = self.answer(host, method, path)
                 self.seen[f"{host}{path}"] += 1
                 headers.setdefault("Content-Type", "text/html; charset=utf-8")
-                lines = [f"HTTP/1.1 {status} X", f"Content-Length: {len(body)}"] + [
-                    f"{k}: {v}" for k, v in headers.items()
-                ]
-                writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (b"" if method == "HEAD" else body))
-                await writer.drain()
+                await respond(writer, method, status, headers, body)
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError, ValueError):
             pass
         finally:

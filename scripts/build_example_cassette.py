@@ -3,8 +3,11 @@
 The example articles and the web they link to are ours, written to behave like the real one:
 most pages answer 200, and a known set answers with every status class the checker knows
 (moved, dead, gone, soft 404 in Dutch, parked, bot wall, refused, server error, timeout, DNS
-failure, redirect loop), with Wayback answers for some dead links. Run it again after
-editing an example: ``.venv/bin/python scripts/build_example_cassette.py``.
+failure, redirect loop), with Wayback answers for some dead links, and each site's answer to
+the checker's site probe (``auditor/check/probe.py``): most sites answer a path they do not
+have with a real 404, the Dutch union site with its not-found page at 200, the wire service
+by sending it home. Run it again after editing an example:
+``.venv/bin/python scripts/build_example_cassette.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from auditor.check.archive import query_url  # noqa: E402
+from auditor.check.probe import probe_key, probe_url  # noqa: E402
 from auditor.load import load_path  # noqa: E402
 from auditor.models import LinkKind  # noqa: E402
 from auditor.pipeline import extract_raw  # noqa: E402
@@ -179,6 +183,23 @@ ARCHIVED = {
 }
 
 
+# How a site answers a path it does not have (by host; any other: a real 404).
+MISSING: dict[str, dict[str, object]] = {
+    "www.fnv-havens-example.nl": {"status": 200, "body": SOFT_404_NL},
+    "www.continental-wire.com": {"status": 301, "headers": {"location": "https://www.continental-wire.com/"}},
+}
+
+
+def probe_entry(url: str) -> dict[str, object] | None:
+    """The site's answer to the probe the checker sends for ``url`` (None for a home page)."""
+    key = probe_key(url)
+    if key is None:
+        return None
+    answer = MISSING.get(url.split("/")[2], {"status": 404, "body": "Not Found"})
+    return {"method": "GET", "url": probe_url(key), "status": answer["status"],
+            "headers": answer.get("headers", HTML), "body": answer.get("body", "")}  # fmt: skip
+
+
 def entries_for(url: str, published: str | None) -> list[dict[str, object]]:
     default = QUOTED.get(url) or article_page(url.rsplit("/", 2)[-2] or url)
     answers = SPECIAL.get(url) or [{"status": 200, "body": default}]
@@ -192,6 +213,9 @@ def entries_for(url: str, published: str | None) -> list[dict[str, object]]:
                 status=answer["status"], headers=answer.get("headers", HTML), body=answer.get("body", "")
             )
         out.append(entry)
+    probe = probe_entry(url)
+    if probe is not None:
+        out.append(probe)
     if url in ARCHIVED:
         stamp = ARCHIVED[url] + "093000"
         snapshot = {"archived_snapshots": {"closest": {"available": True, "status": "200", "timestamp": stamp,

@@ -17,8 +17,9 @@ from auditor.batch.options import BatchOptions
 from auditor.batch.pool import ParsePool
 from auditor.batch.sink import Sink, by_key, wanted
 from auditor.check import CheckSession
+from auditor.errors import NetworkUnreachable
 from auditor.models import Article, CheckResult, QuoteCheck
-from auditor.store import CheckCache
+from auditor.store import CheckCache, ProbeCache
 
 if TYPE_CHECKING:
     from auditor.quotes.lookup import PageMemo
@@ -47,7 +48,12 @@ class LocalEngine:
     async def _run(self, files: list[Path], pool: ParsePool) -> None:
         size = max(1, self.opts.chunk)
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        session = CheckSession(self.opts.check, cache=self.cache, on_checked=self.sink.checked)
+        session = CheckSession(
+            self.opts.check,
+            cache=self.cache,
+            on_checked=self.sink.checked,
+            probes=ProbeCache(self.sink.store),
+        )
         slots = asyncio.Semaphore(IN_FLIGHT)
         try:
             async with session, asyncio.TaskGroup() as group:
@@ -84,7 +90,10 @@ class LocalEngine:
             from auditor.quotes.lookup import wanted_keys
 
             session.want_pages(wanted_keys(articles))  # their check is the page's one request
-        return by_key(keys, await session.check(keys, published=published))
+        results = await session.check(keys, published=published)
+        if session.network_down:  # these articles are left for a rerun, not stored unchecked
+            raise NetworkUnreachable(session.network_down)
+        return by_key(keys, results)
 
     async def _quotes(
         self, session: CheckSession, articles: list[Article], checked: dict[str, CheckResult]

@@ -41,6 +41,11 @@ class BatchStats:
     links: int = 0
     urls_checked: int = 0  # distinct URLs resolved this run (from the network or the cache)
     near_duplicates: int = 0
+    # What --fail-on looks for, over every article of the folder (skipped ones too: an
+    # unchanged article still has its broken links), counted as the summary and report count.
+    broken: int = 0
+    placeholders: int = 0
+    state_media: int = 0
 
 
 class Event(StrEnum):

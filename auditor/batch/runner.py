@@ -64,7 +64,20 @@ def _pending(
     return todo
 
 
-def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, progress: Progress) -> None:
+def _count_problems(audits: list[Audit], sources: set[str], stats: BatchStats) -> None:
+    """What --fail-on looks for, over this folder's articles, as the summary counts it."""
+    from auditor.report import views
+
+    for audit in audits:
+        if audit.article.source in sources:
+            verdict = views.verdict(audit, views.link_rows(audit))
+            stats.broken += verdict.counts["broken"]
+            stats.placeholders += verdict.counts["placeholder"]
+            stats.state_media += len(verdict.state_media)
+
+
+def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, progress: Progress,
+            sources: set[str]) -> None:  # fmt: skip
     """Near-duplicates across the whole database, then the reports they change and the index.
 
     One full load serves both (the index needs every article anyway); near-duplicate
@@ -86,6 +99,7 @@ def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, pr
         write_report(audit, opts.out_dir)
         store.save_audit(replace(audit, checks=()), run_id)
     stats.near_duplicates = sum(1 for a in audits if _has_near_duplicate(a))
+    _count_problems(audits, sources, stats)
     progress(stats, Event.PHASE, "writing the index")
     write_index(audits, store.failures(), opts.out_dir)
 
@@ -130,7 +144,7 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
         progress(stats, Event.START)
         if todo:
             _audit_files(todo, opts, Sink(opts, store, run_id, stats, progress))
-        _finish(store, run_id, opts, stats, progress)
+        _finish(store, run_id, opts, stats, progress, {str(p) for p in files})
         store.finish_run(run_id, asdict(stats))
     except BaseException as exc:
         ending = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"

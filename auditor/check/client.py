@@ -10,6 +10,7 @@ sockets, and ``--record`` wraps whichever fetcher runs.
 Exceptions crossing this boundary::
 
     FetchError(kind)   kind in timeout | connect | dns | tls | protocol | not-in-cassette | invalid
+                       | network (not sent: the network looks unreachable)
     guard.Refused      the private-address guard said no (raised before any socket opens)
 """
 
@@ -45,12 +46,19 @@ def _codec(headers: dict[str, str], body: bytes = b"") -> str:
 
 
 class FetchError(Exception):
-    """A request ended without an answer; ``kind`` picks the status class."""
+    """A request ended without an answer; ``kind`` picks the status class.
 
-    def __init__(self, kind: str, detail: str) -> None:
+    ``answered``: something on the other side replied (a name server saying the name does
+    not exist, a refused connection, a server that went quiet after accepting): a fact about
+    the link. Unanswered failures from nearly every host are a fact about our network
+    (``check/netwatch.py``).
+    """
+
+    def __init__(self, kind: str, detail: str, *, answered: bool = False) -> None:
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
+        self.answered = answered
 
 
 class NotInCassette(Exception):

@@ -33,7 +33,12 @@ class Refused(Exception):
 
 
 class DNSFailure(Exception):
-    """The name did not resolve; mapped to ``dns-error`` by the checker."""
+    """The name did not resolve; mapped to ``dns-error`` by the checker. ``answered``: a name
+    server said so (the name does not exist), rather than none being reachable."""
+
+    def __init__(self, message: str, *, answered: bool = False) -> None:
+        super().__init__(message)
+        self.answered = answered
 
 
 def _ipv4_part(part: str) -> int:
@@ -122,7 +127,9 @@ async def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise DNSFailure(f"cannot resolve {host}: {exc}") from exc
+        from auditor.check.netwatch import dns_answered
+
+        raise DNSFailure(f"cannot resolve {host}: {exc}", answered=dns_answered(exc)) from exc
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -169,7 +176,7 @@ class Guard:
         if addrs is None:
             addrs = await self.resolver(host, port)
             if not addrs:
-                raise DNSFailure(f"cannot resolve {host}: no addresses")
+                raise DNSFailure(f"cannot resolve {host}: no addresses", answered=True)
             self._cache[host] = addrs
         for addr in addrs:
             found = refusal(ipaddress.ip_address(addr.split("%")[0]), self.opened)

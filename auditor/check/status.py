@@ -8,6 +8,7 @@ link lands on the site's home page or its error page).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from auditor.check import softpage
@@ -15,6 +16,9 @@ from auditor.check.client import Answer
 from auditor.classify.registrable import domain_of
 from auditor.models import Hop, Status
 from auditor.urls import host_of
+
+if TYPE_CHECKING:
+    from auditor.check.probe import SiteSays
 
 _HTMLISH = ("", "text/html", "application/xhtml+xml", "text/plain")
 # A home page: "/", "/index.html", "/home", or a language home such as "/en/" or "/pt-br/".
@@ -30,6 +34,16 @@ _ERROR_PATH = re.compile(
     r"(?:^|/)(?:404|not[-_]?found|page[-_]?not[-_]?found|error(?:[-_]?404)?)(?:\.\w{2,5})?/?$", re.I
 )
 _PERMANENT = frozenset({301, 308})
+
+
+def home_path(path: str) -> bool:
+    """``/``, ``/index.html``, ``/home``, or a language home (``/en/``, ``/pt-br/``)."""
+    return bool(_ROOTISH.match(path))
+
+
+def htmlish(content_type: str) -> bool:
+    """A page that can be a not-found page: HTML, plain text, or no type at all."""
+    return content_type in _HTMLISH
 
 
 def wants_body(status: int, content_type: str) -> bool:
@@ -58,16 +72,17 @@ def _landing_is_not_the_page(start: str, final: str) -> str | None:
 
 
 def classify(
-    start: str, final: str, answer: Answer, hops: tuple[Hop, ...], retries: int
+    start: str, final: str, answer: Answer, hops: tuple[Hop, ...], retries: int, site: SiteSays | None = None
 ) -> tuple[Status, str]:
-    """Status and evidence for the answer that ended the chain at ``final``."""
+    """Status and evidence for the answer that ended the chain at ``final``; ``site`` is what
+    the site's answer to an impossible path says of it (``check/probe.py``), if it was asked."""
     code = answer.status
     verdict = softpage.judge(answer.text()) if answer.body else None
     if softpage.challenge_header(answer.headers) or (verdict and verdict.kind == "challenge"):
         evidence = verdict.evidence if verdict else "cf-mitigated: challenge"
         return Status.BLOCKED, f"HTTP {code}, bot wall: {evidence}"
     if 200 <= code < 300:
-        return _classify_success(start, final, code, verdict, hops)
+        return _classify_success(start, final, code, verdict, hops, site)
     if code in (404, 410):
         return Status.DEAD, f"HTTP {code}" + (f" after {len(hops)} redirect(s)" if hops else "")
     if code in (401, 403, 407, 451):
@@ -86,17 +101,26 @@ def classify(
 
 
 def _classify_success(
-    start: str, final: str, code: int, verdict: softpage.Verdict | None, hops: tuple[Hop, ...]
-) -> tuple[Status, str]:
+    start: str, final: str, code: int, verdict: softpage.Verdict | None, hops: tuple[Hop, ...],
+    site: SiteSays | None,
+) -> tuple[Status, str]:  # fmt: skip
+    """Parked first; then the site's own answer to an impossible path; then the content rules,
+    unless the site answers unknown paths with a real 404 (a page about "404 errors" is not a
+    not-found page there); then where the redirects ended."""
     if verdict and verdict.kind == "parked":
         return Status.PARKED, verdict.evidence
     if hops and softpage.is_parking_host(host_of(final)):
         return Status.PARKED, f"redirected to a domain-parking service ({host_of(final)})"
+    if site is not None and site.kind == "same":
+        return Status.SOFT_404, f"HTTP {code} but {site.evidence}"
+    note = ""
     if verdict and verdict.kind == "soft-404":
-        return Status.SOFT_404, f"HTTP {code} but {verdict.evidence}"
+        if site is None or site.kind != "not-found":
+            return Status.SOFT_404, f"HTTP {code} but {verdict.evidence}"
+        note = f"; it reads like a not-found page, but {site.evidence}, so this is the page"
     if hops:
         landing = _landing_is_not_the_page(start, final)
         if landing:
             return Status.SOFT_404, f"HTTP {code} but {landing} ({final})"
-        return Status.REDIRECTED, redirect_reason(start, final, hops)
-    return Status.OK, f"HTTP {code}"
+        return Status.REDIRECTED, redirect_reason(start, final, hops) + note
+    return Status.OK, f"HTTP {code}{note}"

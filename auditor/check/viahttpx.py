@@ -26,6 +26,7 @@ from auditor.check.client import (
     request_headers,
 )
 from auditor.check.guard import DNSFailure
+from auditor.check.netwatch import dns_answered, os_answered
 from auditor.models import CheckOptions
 
 # httpcore tries ``import sniffio`` on every request; without sniffio installed (anyio 4.x
@@ -62,9 +63,11 @@ class ReplayTransport(httpx.AsyncBaseTransport):
 
 def _recorded_error(kind: str, detail: str) -> Exception:
     if kind == "timeout":
+        if detail.startswith("no connection"):  # as check/wire.py says it
+            return httpx.ConnectTimeout(detail)
         return httpx.ReadTimeout(detail or "recorded timeout")
     if kind == "dns":
-        return DNSFailure(detail or "recorded DNS failure")
+        return DNSFailure(detail or "recorded DNS failure", answered=dns_answered(Exception(detail)))
     if kind == "tls":
         return httpx.ConnectError(detail if "[SSL" in detail else f"[SSL] {detail or 'recorded TLS failure'}")
     if kind == "protocol":
@@ -92,6 +95,18 @@ def _error_kind(exc: BaseException) -> str:
     if _DNS_WORDS.search(str(exc)):
         return "dns"
     return "connect"
+
+
+def _answered(kind: str, exc: BaseException) -> bool:
+    """Did anything reply? A connect timeout or an unreachable network did not; a read
+    timeout did (the connection was made), and so did a refusal or a name server's NXDOMAIN."""
+    if kind == "timeout":
+        return not isinstance(exc, httpx.ConnectTimeout)
+    if kind == "dns":
+        return exc.answered if isinstance(exc, DNSFailure) else dns_answered(exc)
+    if kind == "connect":
+        return os_answered(exc)
+    return True
 
 
 class _HideLocation(httpx.AsyncBaseTransport):
@@ -139,7 +154,8 @@ class HttpxFetcher:
                 finally:
                     await response.aclose()
         except TRANSPORT_ERRORS as exc:
-            raise FetchError(_error_kind(exc), _describe(exc)) from exc
+            kind = _error_kind(exc)
+            raise FetchError(kind, _describe(exc), answered=_answered(kind, exc)) from exc
 
     async def aclose(self) -> None:
         await self.client.aclose()

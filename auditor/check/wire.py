@@ -42,6 +42,7 @@ from urllib.parse import quote, urlsplit
 
 from auditor.check.client import Answer, BodyWanted, CappedDecoder, FetchError, request_headers
 from auditor.check.guard import DNSFailure, Guard
+from auditor.check.netwatch import dns_answered, os_answered
 from auditor.models import CheckOptions
 
 KEEPALIVE = 5.0  # seconds an idle connection is kept for the next request to its origin
@@ -99,30 +100,39 @@ class Pool:
     async def fetch(
         self, method: str, url: str, options: CheckOptions, *, body: BodyWanted | None, timeout: float
     ) -> Answer:
-        """One request and its (bounded) answer; the clock runs from here to the last byte."""
+        """One request and its (bounded) answer; the clock runs from here to the last byte.
+
+        Errors become ``FetchError`` kinds here, with whether anything replied (a refused
+        connection, a name server's NXDOMAIN, a server that accepted and went quiet).
+        """
+        connected = [False]
         try:
             async with asyncio.timeout(timeout):
-                return await self._exchange(method, url, options, body)
+                return await self._exchange(method, url, options, body, connected)
         except TimeoutError as exc:  # before OSError, of which it is a subclass
-            raise FetchError("timeout", f"no complete answer within {timeout:g} s") from exc
+            if not connected[0]:
+                raise FetchError("timeout", f"no connection within {timeout:g} s") from exc
+            raise FetchError("timeout", f"no complete answer within {timeout:g} s", answered=True) from exc
         except DNSFailure as exc:
-            raise FetchError("dns", str(exc)[:200]) from exc
+            raise FetchError("dns", str(exc)[:200], answered=exc.answered) from exc
         except (ssl.SSLError, ssl.CertificateError) as exc:
-            raise FetchError("tls", _describe(exc)) from exc
+            raise FetchError("tls", _describe(exc), answered=True) from exc
         except socket.gaierror as exc:
-            raise FetchError("dns", _describe(exc)) from exc
+            raise FetchError("dns", _describe(exc), answered=dns_answered(exc)) from exc
         except (_Malformed, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
-            raise FetchError("protocol", _describe(exc)) from exc
+            raise FetchError("protocol", _describe(exc), answered=True) from exc
         except OSError as exc:
-            raise FetchError("connect", _describe(exc)) from exc
+            raise FetchError("connect", _describe(exc), answered=connected[0] or os_answered(exc)) from exc
 
     async def _exchange(
-        self, method: str, url: str, options: CheckOptions, wanted: BodyWanted | None
+        self, method: str, url: str, options: CheckOptions, wanted: BodyWanted | None, connected: list[bool]
     ) -> Answer:
         origin, host_header, target = _parse(url)
         request = f"{method} {target} HTTP/1.1\r\nHost: {host_header}\r\n{self._headers}\r\n".encode()
         while True:
+            connected[0] = False
             conn, reused = await self._connection(origin)
+            connected[0] = True  # whatever fails from here, the host was reached
             try:
                 conn.writer.write(request)
                 head = await _read_head(conn.reader, options.max_header_bytes)

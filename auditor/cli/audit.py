@@ -23,6 +23,7 @@ from auditor.cli.options import (
     MaxBytes,
     MaxWait,
     NoArchive,
+    NoProbe,
     NoQuotes,
     Offline,
     Out,
@@ -67,6 +68,7 @@ def audit(
     allow_private: AllowPrivate = False,
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
+    no_probe: NoProbe = False,
     no_quotes: NoQuotes = False,
     quote_max_bytes: QuoteMaxBytes = 2 * 1024 * 1024,
     domains: Domains = None,
@@ -92,7 +94,7 @@ def audit(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
         domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
-        no_quotes=no_quotes, quote_max_bytes=quote_max_bytes,
+        no_probe=no_probe, no_quotes=no_quotes, quote_max_bytes=quote_max_bytes,
     )  # fmt: skip
     with interruptible():
         outcome = run_audit(
@@ -106,6 +108,12 @@ def audit(
         print_summary(outcome.audit, str(outcome.report), verbose=level > 0)
         if outcome.index_note:
             print(outcome.index_note)
+    if outcome.audit.network_down:  # what --fail-on would count is unknown: say so instead
+        from auditor.errors import EXIT_NETWORK, network_message
+
+        unchecked = sum(1 for c in outcome.audit.checks if c.status.value == "unchecked")
+        print(f"auditor: {network_message(outcome.audit.network_down, unchecked)}", file=sys.stderr)
+        raise typer.Exit(EXIT_NETWORK)
     found = fail_reasons(outcome.audit, wanted)
     if found:
         print(f"auditor: --fail-on: {', '.join(found)}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -17,9 +18,11 @@ from auditor.cli.options import (
     Concurrency,
     Db,
     Domains,
+    FailOn,
     MaxBytes,
     MaxWait,
     NoArchive,
+    NoProbe,
     NoQuotes,
     Offline,
     Out,
@@ -32,6 +35,7 @@ from auditor.cli.options import (
     Timeout,
     Verbose,
     check_options,
+    fail_on_values,
     interruptible,
     verbosity,
 )
@@ -65,6 +69,7 @@ def batch(
         ),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
+    fail_on: FailOn = None,
     offline: Offline = False,
     replay: Replay = None,
     record: Record = None,
@@ -75,6 +80,7 @@ def batch(
     allow_private: AllowPrivate = False,
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
+    no_probe: NoProbe = False,
     no_quotes: NoQuotes = False,
     quote_max_bytes: QuoteMaxBytes = 2 * 1024 * 1024,
     domains: Domains = None,
@@ -92,18 +98,22 @@ def batch(
     """Audit every article in a folder: resumable, each distinct URL checked once, an index at the end.
 
     Files left out (other formats, hidden files, the reports folder, --include/--exclude) are
-    listed with why.
+    listed with why. Exits 1 when an article failed or --fail-on finds what it names (over
+    every article of the folder, unchanged ones included), 75 when the network looks
+    unreachable (the batch stops; rerun to resume).
     """
     from auditor.batch import BatchOptions, run_batch
     from auditor.cli.terminal import URL_WORDS, BatchProgress
     from auditor.discover import skipped
+    from auditor.errors import EXIT_NETWORK, NetworkUnreachable
 
     level = verbosity(quiet, verbose)
 
+    wanted = fail_on_values(fail_on)
     options = check_options(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
-        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
+        domains=domains, recheck=recheck, offline=offline, replay=replay, record=record, no_probe=no_probe,
         no_quotes=no_quotes, quote_max_bytes=quote_max_bytes,
     )  # fmt: skip
     opts = BatchOptions(
@@ -117,8 +127,17 @@ def batch(
                 for p, why in skipped(folder, opts.include, opts.exclude, skip=out)]  # fmt: skip
 
     progress = BatchProgress(progress=not no_progress, level=level, left_out=left_out, mode=options.mode)
-    with interruptible():  # the progress display says how far it got and how to resume
-        stats = run_batch(opts, progress)
+    try:
+        with interruptible():  # the progress display says how far it got and how to resume
+            stats = run_batch(opts, progress)
+    except NetworkUnreachable as exc:
+        print(
+            f"auditor: the network looks unreachable: {exc}; the batch stopped, and the articles not"
+            " yet audited are left for a rerun (nothing cached). Check the connection and rerun the same"
+            " command, or use --offline to audit without it",
+            file=sys.stderr,
+        )
+        raise typer.Exit(EXIT_NETWORK) from None
     if level >= 0:
         print(
             f"\n{stats.audited} audited, {stats.skipped} unchanged and skipped, {stats.failed} failed;"
@@ -126,5 +145,16 @@ def batch(
             f" {stats.near_duplicates} near-duplicate copies."
             f"\nindex: {out / 'index.html'}  database: {db}"
         )
-    if stats.failed:
+    found = [
+        f"{n} {phrase}"
+        for kind, n, phrase in (
+            ("broken", stats.broken, "broken link(s)"),
+            ("placeholder", stats.placeholders, "placeholder link(s)"),
+            ("state-media", stats.state_media, "state-media source(s)"),
+        )
+        if kind in wanted and n
+    ]
+    if found:
+        print(f"auditor: --fail-on: {', '.join(found)}", file=sys.stderr)
+    if stats.failed or found:
         raise typer.Exit(1)

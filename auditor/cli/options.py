@@ -82,6 +82,13 @@ AllowLinkLocal = Annotated[
     ),
 ]
 NoArchive = Annotated[bool, typer.Option("--no-archive", help="Do not look up Wayback copies of dead links.")]
+NoProbe = Annotated[
+    bool,
+    typer.Option(
+        "--no-probe",
+        help="Do not ask each site how it answers a path that cannot exist (soft 404s by content alone).",
+    ),
+]
 NoQuotes = Annotated[
     bool, typer.Option("--no-quotes", help="Do not look linked quotes up at the pages they link to.")
 ]
@@ -156,6 +163,7 @@ def check_options(
     offline: bool = False,
     replay: Path | None = None,
     record: Path | None = None,
+    no_probe: bool = False,
     no_quotes: bool = False,
     quote_max_bytes: int = 2 * 1024 * 1024,
 ) -> CheckOptions:
@@ -175,6 +183,7 @@ def check_options(
         allow_private=allow_private,
         allow_link_local=allow_link_local,
         archive=not no_archive,
+        probe=not no_probe,
         recheck=recheck,
         offline=offline,
         replay=str(replay) if replay else None,

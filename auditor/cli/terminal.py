@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.progress import (
@@ -47,6 +50,7 @@ MAX_REASON = 80
 # what a terminal shows ("Trojan source"). Rich's Text keeps ESC, so OSC 8 links, title
 # changes and screen clears in a hostile title would otherwise reach the terminal raw.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_URL = re.compile(r"https?://[^\s)]+")
 _BLANK = re.compile("[\t\n\r\v\f\u2028\u2029]")
 
 
@@ -66,6 +70,17 @@ def plain(text: object, style: str = "") -> Text:
 def shorten(text: str, limit: int) -> str:
     """Cut at ``limit`` characters, with an ellipsis so the reader knows there is more."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def shorten_reason(text: str, limit: int = MAX_REASON) -> str:
+    """A problem's reason cut at ``limit``, but never inside a URL it names (a redirect's
+    target, the home page a deep link landed on): half a URL cannot be opened or grepped."""
+    if len(text) <= limit:
+        return text
+    for m in _URL.finditer(text):
+        if m.start() < limit <= m.end():
+            return text if m.end() >= len(text) - 1 else text[: m.end()] + " …"
+    return shorten(text, limit)
 
 
 def fail_reasons(audit: Audit, fail_on: list[str]) -> list[str]:
@@ -146,22 +161,101 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
-def problems_table(audit: Audit) -> Table | None:
-    """Broken and blocked URLs, one row each, at most ``MAX_PROBLEMS``; None when none."""
-    seen: dict[str, views.LinkRow] = {}
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """One row of a problem table: a URL, or a whole host that failed the same way."""
+
+    status: str
+    url: str
+    reason: str
+    cited: int | None = None  # articles citing it (``check``); None in an audit's summary
+    urls: int = 1  # URLs this row stands for (more than one: every URL of a host)
+
+
+# Failures that are the host's, not the page's: when every URL of a host has one, one row says it.
+HOST_FAILURES = frozenset(
+    {
+        "dns-error",
+        "connection-error",
+        "tls-error",
+        "timeout",
+        "parked",
+        "blocked",
+        "server-error",
+        "unchecked",
+    }
+)
+WIDE = 120  # columns from which a table shows every URL in full; narrower or piped: one line each
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else url
+
+
+def by_host(problems: list[Problem], checked: list[str]) -> list[Problem]:
+    """A failure repeated on every URL of a host (two or more) as one row for the host."""
+    per_host = Counter(_origin(u) for u in checked)
+    groups: dict[str, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault(_origin(p.url), []).append(p)
+    rows: list[Problem] = []
+    for origin, group in groups.items():
+        first = group[0]
+        if (len(group) >= 2 and len(group) == per_host[origin] and first.status in HOST_FAILURES
+                and all(p.status == first.status for p in group)):  # fmt: skip
+            cited = None if first.cited is None else sum(p.cited or 0 for p in group)
+            rows.append(replace(first, url=origin + "/", cited=cited, urls=len(group)))
+        else:
+            rows.extend(group)
+    return rows
+
+
+def print_problems(problems: list[Problem], checked: list[str], console: Console, *, limit: int = 0,
+                   more: str = "", title: str = "problems") -> None:  # fmt: skip
+    """The problem rows: a table on a wide terminal, else one plain line each. Either way every
+    URL is shown whole (a cut URL cannot be opened, copied or grepped); reasons may be cut."""
+    rows = by_host(problems, checked)
+    if not rows:
+        return
+    shown = rows[:limit] if limit else rows
+    left = len(rows) - len(shown)
+    caption = f"(+{left} more{more})" if left > 0 else None
+    if console.is_terminal and console.width >= WIDE:
+        cited = any(r.cited is not None for r in shown)
+        table = Table("status", "URL", "reason", *(["cited by"] if cited else []), title=title,
+                      title_justify="left", caption=caption)  # fmt: skip
+        table.columns[1].overflow = table.columns[2].overflow = "fold"  # a URL in a reason stays whole
+        for r in shown:
+            cells = [plain(r.status), plain(_where(r)), plain(shorten_reason(clean(r.reason)))]
+            table.add_row(*cells, *([str(r.cited or 0)] if cited else []))
+        console.print(table)
+        return
+    console.print(plain(f"{title} ({len(rows)}):"), soft_wrap=True)
+    for r in shown:
+        by = f" (cited by {r.cited})" if r.cited is not None else ""
+        console.print(
+            plain(f"{r.status:<18} {_where(r)}  {shorten_reason(clean(r.reason))}{by}"), soft_wrap=True
+        )
+    if caption:
+        console.print(plain(caption), soft_wrap=True)
+
+
+def _where(r: Problem) -> str:
+    return f"{r.url} (all {r.urls} URLs of this host)" if r.urls > 1 else r.url
+
+
+def audit_problems(audit: Audit) -> tuple[list[Problem], list[str]]:
+    """An audit's broken and blocked URLs, once each, and every URL it checked."""
+    seen: dict[str, Problem] = {}
+    checked: dict[str, None] = {}
     for r in views.link_rows(audit):
-        if r.group in ("broken", "blocked"):
-            seen.setdefault(r.target.text, r)
-    if not seen:
-        return None
-    rows = list(seen.values())
-    more = len(rows) - MAX_PROBLEMS
-    caption = f"(+{more} more: see the report)" if more > 0 else None
-    table = Table("status", "URL", "reason", title="problems", title_justify="left", caption=caption)
-    for r in rows[:MAX_PROBLEMS]:
-        reason = r.reason or (f"HTTP {r.http_status}" if r.http_status else "")
-        table.add_row(plain(r.status), plain(r.target.text), plain(shorten(clean(reason), MAX_REASON)))
-    return table
+        if r.group in ("broken", "blocked", "alive", "moved"):
+            checked.setdefault(r.target.text)
+        if r.group in ("broken", "blocked") and r.target.text not in seen:
+            reason = r.reason or (f"HTTP {r.http_status}" if r.http_status else "")
+            seen[r.target.text] = Problem(status=r.status, url=r.target.text, reason=reason)
+    return list(seen.values()), list(checked)
 
 
 def print_summary(
@@ -173,9 +267,8 @@ def print_summary(
     if verbose:
         for line in detail_lines(audit):
             console.print(line)
-    table = problems_table(audit)
-    if table is not None:
-        console.print(table)
+    problems, checked = audit_problems(audit)
+    print_problems(problems, checked, console, limit=MAX_PROBLEMS, more=": see the report")
     if report:
         console.print(plain(f"report: {report}"))
 

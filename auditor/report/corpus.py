@@ -75,6 +75,7 @@ def article_rows(audits: Sequence[Audit]) -> list[tuple[ArticleRow, list[LinkRow
         flags += ["state-media"] if v.any_state_media else []
         flags += ["offline"] if v.mode is CheckMode.OFFLINE else []
         flags += ["placeholders"] if v.counts["placeholder"] else []
+        flags += ["unnamed"] if v.unnamed else []
         row = ArticleRow(
             href=slug_for(audit.article.source) + ".html",
             source=display_source(audit.article.source, audit.run),

@@ -7,6 +7,7 @@ questions users ask most. The package is split by concern, and ``Store`` joins t
 - ``schema``: tables, indexes, views and migrations;
 - ``writes``: runs and locks, one article per transaction, checks, domains, failures;
 - ``queries``: what the checker's cache, a batch's resume and the reports read back;
+- ``probes``: how each site answers a path that cannot exist (the checker's site probes);
 - ``rows``: records to rows and back; ``base``: the connection and one-line errors;
 - ``metadata``: the Datasette ``metadata.json`` written beside the database.
 """
@@ -21,18 +22,19 @@ import sqlite_utils
 
 from auditor import __version__
 from auditor.errors import StoreError
-from auditor.models import CheckOptions, CheckResult
+from auditor.models import CheckOptions, CheckResult, SiteProbe
 from auditor.store import metadata, schema
 from auditor.store.base import Busy, explain
+from auditor.store.probes import PROBE_TTL_HOURS, Probes
 from auditor.store.queries import Queries
 from auditor.store.writes import RUN_STATUSES, Writes
 
 SCHEMA_VERSION = schema.VERSION
 
-__all__ = ["RUN_STATUSES", "SCHEMA_VERSION", "Busy", "CheckCache", "Store", "explain"]
+__all__ = ["RUN_STATUSES", "SCHEMA_VERSION", "Busy", "CheckCache", "ProbeCache", "Store", "explain"]
 
 
-class Store(Writes, Queries):
+class Store(Writes, Queries, Probes):
     """An audit database; build with ``Store.open``. Not shared across threads."""
 
     @classmethod
@@ -93,16 +95,32 @@ class CheckCache:
         self.store = store
         self.run_id = run_id
         self.ttl_hours = ttl_hours
+        self.history = False
 
     @classmethod
     def for_run(cls, store: Store, run_id: int, options: CheckOptions) -> CheckCache:
         """Offline, any real check answers, however old (the report shows its date): an
         ``--offline`` re-audit keeps what was known instead of turning it into ``unchecked``."""
-        ttl = math.inf if options.offline else options.cache_ttl_hours
-        return cls(store, run_id, ttl)
+        cache = cls(store, run_id, math.inf if options.offline else options.cache_ttl_hours)
+        cache.history = options.offline  # what a report of the last run shows, timeouts and all
+        return cache
 
     def get(self, key: str) -> CheckResult | None:
-        return self.store.cached_check(key, self.ttl_hours)
+        return self.store.cached_check(key, self.ttl_hours, history=self.history)
 
     def put(self, result: CheckResult) -> None:
         self.store.save_checks([result], self.run_id)
+
+
+class ProbeCache:
+    """The checker's probe cache over a store (``check.probe.ProbeCache``): a week's freshness."""
+
+    def __init__(self, store: Store, ttl_hours: float = PROBE_TTL_HOURS) -> None:
+        self.store = store
+        self.ttl_hours = ttl_hours
+
+    def get(self, key: str) -> SiteProbe | None:
+        return self.store.cached_probe(key, self.ttl_hours)
+
+    def put(self, probe: SiteProbe) -> None:
+        self.store.save_probe(probe)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from auditor.errors import StoreError
-from auditor.models import Audit, CheckResult, QuoteCheck, RunInfo
+from auditor.models import UNCACHED_STATUSES, Audit, CheckResult, QuoteCheck, RunInfo
 from auditor.store import rows
 from auditor.store.base import StoreBase, mapped
 
@@ -48,6 +48,7 @@ FROM crossposts c JOIN articles a ON a.id = c.article_id
 ORDER BY a.source, c.position""",
 }
 
+_UNCACHED_SQL = ", ".join(f"'{s.value}'" for s in sorted(UNCACHED_STATUSES))
 _QUOTES_SQL = """
 SELECT quote_checks.*, attributions.position AS attribution_position FROM quote_checks
 LEFT JOIN attributions ON attributions.id = quote_checks.attribution_id
@@ -69,11 +70,19 @@ class Queries(StoreBase):
         return None if row is None else rows.run_from_row(row)
 
     @mapped
-    def cached_check(self, key: str, ttl_hours: float) -> CheckResult | None:
-        """The newest real check of ``key`` younger than ``ttl_hours``; ``unchecked`` never counts."""
+    def cached_check(self, key: str, ttl_hours: float, *, history: bool = False) -> CheckResult | None:
+        """The newest real check of ``key`` younger than ``ttl_hours``.
+
+        Passing network trouble (``UNCACHED_STATUSES``: DNS, connection, timeout) is history,
+        never an answer: an article audited with the network down keeps those rows, and the
+        next run must ask again instead of reporting them as dead links. With ``history`` (an
+        ``--offline`` run, which asks nothing and labels what it shows as the last checks,
+        dated) that history is what is shown, as ``auditor report`` shows it.
+        """
+        skip = "'unchecked'" if history else _UNCACHED_SQL
         row = next(
             self.db.query(
-                "SELECT * FROM checks WHERE url = ? AND status != 'unchecked'"
+                f"SELECT * FROM checks WHERE url = ? AND status NOT IN ({skip})"
                 " ORDER BY checked_at DESC, id DESC LIMIT 1",
                 [key],
             ),

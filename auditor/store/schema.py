@@ -12,7 +12,7 @@ import sqlite_utils
 from auditor.errors import StoreError
 from auditor.models import BROKEN_STATUSES
 
-VERSION = 3  # 2: runs.status, locks; 3: standings, link status, report paths, full-text search, quote_checks
+VERSION = 5  # 2: runs.status, locks; 3: site probes (issue 13); 4: standings, link status, report paths, full-text search; 5: quote_checks (issue 16)
 _BROKEN_SQL = ", ".join(f"'{s.value}'" for s in sorted(BROKEN_STATUSES))
 
 TABLES = """
@@ -66,6 +66,12 @@ CREATE TABLE IF NOT EXISTS crossposts (
     method TEXT NOT NULL, evidence TEXT NOT NULL DEFAULT '',
     outlet_domain TEXT REFERENCES domains(domain), methods TEXT NOT NULL DEFAULT '[]',
     similarity REAL, title TEXT
+);
+CREATE TABLE IF NOT EXISTS probes (
+    key TEXT PRIMARY KEY, url TEXT NOT NULL, status INTEGER NOT NULL, final_url TEXT NOT NULL,
+    redirects INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0,
+    shingles INTEGER NOT NULL DEFAULT 0, sketch TEXT NOT NULL DEFAULT '[]',
+    article INTEGER NOT NULL DEFAULT 0, checked_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS quote_checks (
     id INTEGER PRIMARY KEY,
@@ -165,19 +171,19 @@ GROUP BY links.domain ORDER BY dead_share DESC, broken DESC, links.domain""",
 # declaration). Added only where missing, so a migration interrupted half-way simply reruns.
 COLUMNS = (
     (2, "runs", "status TEXT NOT NULL DEFAULT 'running'"),
-    (3, "domains", "reliability TEXT"),
-    (3, "domains", "reliability_as_of TEXT"),
-    (3, "articles", "report TEXT"),
-    (3, "links", "status TEXT NOT NULL DEFAULT 'unchecked'"),
-    (3, "links", "checked_at TEXT"),
-    (3, "crossposts", "title TEXT"),
+    (4, "domains", "reliability TEXT"),
+    (4, "domains", "reliability_as_of TEXT"),
+    (4, "articles", "report TEXT"),
+    (4, "links", "status TEXT NOT NULL DEFAULT 'unchecked'"),
+    (4, "links", "checked_at TEXT"),
+    (4, "crossposts", "title TEXT"),
 )
 # What to do once the columns of a version exist.
 _AFTER = {
     # A run never finished was interrupted.
     2: "UPDATE runs SET status = CASE WHEN finished_at IS NULL THEN 'interrupted' ELSE 'finished' END",
     # Non-web links are their kind; web links their newest real check (kept current by writes).
-    3: """UPDATE links SET status = CASE WHEN check_url IS NULL THEN kind ELSE
+    4: """UPDATE links SET status = CASE WHEN check_url IS NULL THEN kind ELSE
       COALESCE((SELECT c.status FROM checks c WHERE c.url = links.check_url
         ORDER BY (c.status = 'unchecked'), c.checked_at DESC, c.id DESC LIMIT 1), 'unchecked') END,
     checked_at = (SELECT c.checked_at FROM checks c WHERE c.url = links.check_url

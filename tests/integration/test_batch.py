@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -21,11 +22,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
 from auditor.batch import BatchOptions, BatchStats, Event, run_batch
+from auditor.check.probe import probe_url
 from auditor.errors import AuditorError
 from auditor.models import Audit, CheckOptions
 from auditor.report import render as render_module
@@ -40,6 +43,8 @@ WORDS = (
 
 # ----------------------------------------------------------------------------- a local web
 
+_CORPUS_PATH = re.compile(r"^/(?:p|own|gone|gate)/\d{1,3}$")
+
 
 class _Web:
     def __init__(self) -> None:
@@ -49,6 +54,7 @@ class _Web:
         self.gate.set()
         self.waiting = threading.Semaphore(0)
         self.port = 0
+        self.strict = False  # True: only the corpus's own paths exist, the rest are real 404s
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -75,6 +81,8 @@ def _handler(web: _Web) -> type[BaseHTTPRequestHandler]:
                 web.waiting.release()
                 web.gate.wait(30)
             status = 404 if self.path.startswith("/gone/") else 200
+            if web.strict and not _CORPUS_PATH.match(self.path):
+                status = 404
             body = f"<html><head><title>Report {self.path}</title></head><body><p>{' '.join(WORDS)}</p></body></html>"
             data = body.encode()
             try:
@@ -187,7 +195,8 @@ class Recorder:
 
 
 def options(folder: Path, tmp: Path, name: str = "run", **extra: object) -> BatchOptions:
-    check = CheckOptions(allow_private=True, archive=False, timeout=5.0, retries=0)
+    # Without site probes: this web answers every path alike (see the probe test below).
+    check = CheckOptions(allow_private=True, archive=False, timeout=5.0, retries=0, probe=False)
     values: dict[str, object] = {"out_dir": tmp / name / "reports", "db_path": tmp / name / "audit.db"}
     values |= {"check": check, "chunk": 8, "workers": 2} | extra
     return BatchOptions(folder=folder, **values)  # type: ignore[arg-type]
@@ -280,6 +289,26 @@ def test_each_distinct_url_is_requested_exactly_once(web: _Web, tmp_path: Path) 
     web.reset()
     again = run_batch(options(corpus.folder, tmp_path, force=True), Recorder())
     assert again.audited == 22 and not web.seen  # --force redoes the articles; the cache answers
+
+
+def test_a_batch_asks_each_site_section_once_and_the_next_run_asks_nothing(web: _Web, tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path / "corpus", web, 20, shared=8)
+    web.reset()
+    web.strict = True
+    try:
+        probing = CheckOptions(allow_private=True, archive=False, timeout=5.0, retries=0)
+        stats = run_batch(options(corpus.folder, tmp_path, check=probing), Recorder())
+        assert stats.audited == 22 and stats.broken == 3  # the three /gone/ links, as 404s
+        probes = {path: n for path, n in web.seen.items() if not _CORPUS_PATH.match(path)}
+        sections = (web.url("/p/{num}"), web.url("/own/{num}"))  # /gone/ answered 404: nothing to ask
+        assert probes == {urlsplit(probe_url(key)).path: 1 for key in sections}
+        assert set(web.seen.values()) == {1}  # and every link once
+        assert len(probes) / stats.urls_checked < 0.1
+        web.reset()
+        again = run_batch(options(corpus.folder, tmp_path, check=probing, force=True), Recorder())
+        assert again.audited == 22 and not web.seen  # checks and probes both from the database
+    finally:
+        web.strict = False
 
 
 def test_near_duplicates_found_on_edited_copies_not_on_template_siblings(

@@ -23,7 +23,7 @@ from auditor.models import CheckOptions, CheckResult, Status
 
 NAME = "news.example.test"
 PAGE = b"<html><head><title>Harbour</title></head><body><p>A fine page.</p></body></html>"
-OPTS = CheckOptions(timeout=2.0, allow_private=True, archive=False, retries=0)
+OPTS = CheckOptions(probe=False, timeout=2.0, allow_private=True, archive=False, retries=0)
 
 
 class Site:
@@ -84,7 +84,7 @@ def test_connections_go_to_the_address_the_guard_vetted_not_to_a_new_answer() ->
 def test_a_name_that_resolves_to_loopback_is_refused_before_any_connection() -> None:
     async def go() -> tuple[Site, list[CheckResult]]:
         async with serving() as (site, port):
-            opts = CheckOptions(timeout=2.0, archive=False, retries=0)
+            opts = CheckOptions(probe=False, timeout=2.0, archive=False, retries=0)
             return site, await check_urls([f"http://{NAME}:{port}/"], opts, resolver=Resolver("127.0.0.1"))
 
     site, [result] = asyncio.run(go())

@@ -72,7 +72,7 @@ def check_queue(
 
 
 def test_hundreds_of_links_behind_one_slow_host_are_all_requested_and_none_times_out() -> None:
-    options = CheckOptions(archive=False, timeout=0.5, retries=0, per_host=1, allow_private=True)
+    options = CheckOptions(probe=False, archive=False, timeout=0.5, retries=0, per_host=1, allow_private=True)
     # 300 answers one after another take ~3 s: the last link waits twice its whole budget.
     assert 2 * check_budget(options) <= 300 * 0.01
     cache = DictCache()
@@ -84,7 +84,7 @@ def test_hundreds_of_links_behind_one_slow_host_are_all_requested_and_none_times
 
 def test_a_host_too_slow_to_reach_leaves_links_unchecked_with_the_reason_and_uncached() -> None:
     options = CheckOptions(
-        archive=False, timeout=1.0, retries=0, per_host=1, allow_private=True, max_wait=0.3
+        archive=False, timeout=1.0, retries=0, per_host=1, allow_private=True, max_wait=0.3, probe=False
     )
     cache = DictCache()
     results, host = check_queue(60, 0.02, options, cache)
@@ -112,7 +112,7 @@ def burning(processes: int) -> Iterator[None]:
 
 def test_the_checker_is_right_while_the_machine_is_busy() -> None:
     """A CPU burner per core beside the checker, and a queue longer than any link's budget."""
-    options = CheckOptions(archive=False, timeout=1.0, retries=0, per_host=2, allow_private=True)
+    options = CheckOptions(probe=False, archive=False, timeout=1.0, retries=0, per_host=2, allow_private=True)
     assert check_budget(options) < 800 * 0.008 / 2  # on an idle machine; longer on a busy one
     with burning(max(2, os.cpu_count() or 2)):
         results, host = check_queue(800, 0.008, options)

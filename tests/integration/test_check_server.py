@@ -101,7 +101,7 @@ async def serve() -> AsyncIterator[Hostile]:
 async def run(paths: list[str], **options: object) -> tuple[Hostile, dict[str, CheckResult], float]:
     async with serve() as hostile:
         base = f"http://127.0.0.1:{hostile.port}"
-        opts = CheckOptions(timeout=TIMEOUT, allow_private=True, archive=False, **options)  # type: ignore[arg-type]
+        opts = CheckOptions(probe=False, timeout=TIMEOUT, allow_private=True, archive=False, **options)  # type: ignore[arg-type]
         started = time.monotonic()
         results = await check_urls(
             [base + p if p.startswith("/") else p.format(port=hostile.port) for p in paths], opts
@@ -159,7 +159,7 @@ def test_invalid_tls_and_refused_connections() -> None:
             closed.close()
             await closed.wait_closed()
             urls = [f"https://127.0.0.1:{hostile.port}/ok", f"http://127.0.0.1:{dead_port}/"]
-            opts = CheckOptions(timeout=TIMEOUT, allow_private=True, archive=False)
+            opts = CheckOptions(probe=False, timeout=TIMEOUT, allow_private=True, archive=False)
             return await check_urls(urls, opts, sleep=_nosleep)
 
     tls, refused = asyncio.run(go())
@@ -179,7 +179,7 @@ def test_the_guard_holds_on_the_real_network_path() -> None:
                 f"http://localhost:{hostile.port}/ok",
                 f"http://2130706433:{hostile.port}/ok",
             ]
-            return hostile, await check_urls(urls, CheckOptions(timeout=TIMEOUT, archive=False))
+            return hostile, await check_urls(urls, CheckOptions(probe=False, timeout=TIMEOUT, archive=False))
 
     hostile, results = asyncio.run(go())
     assert [r.status for r in results] == [Status.UNCHECKED] * 3

@@ -19,7 +19,7 @@ from auditor.check.wire import Pool
 from auditor.models import CheckOptions, CheckResult, Status
 
 PAGE = b"<html><head><title>Harbour</title></head><body><p>A fine page.</p></body></html>"
-OPTS = CheckOptions(timeout=2.0, allow_private=True, archive=False, retries=0)
+OPTS = CheckOptions(probe=False, timeout=2.0, allow_private=True, archive=False, retries=0)
 Respond = Callable[[str, asyncio.StreamWriter], Awaitable[bool]]  # True: keep the connection
 
 
@@ -85,7 +85,7 @@ def test_a_kept_alive_connection_the_server_closed_is_replaced_without_an_error(
         await page(path, w)
         return False  # closes after each answer, though it never said "Connection: close"
 
-    options = CheckOptions(timeout=2.0, allow_private=True, archive=False, retries=0, per_host=1)
+    options = CheckOptions(probe=False, timeout=2.0, allow_private=True, archive=False, retries=0, per_host=1)
     server, results = check(once_per_connection, [f"/story/{i}" for i in range(10)], options)
     assert [r.status for r in results] == [Status.OK] * 10
     assert all(r.requests == 1 for r in results) and len(server.requests) == 10

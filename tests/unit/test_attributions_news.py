@@ -57,6 +57,54 @@ def test_initials_abbreviations_and_party_tags_never_end_a_name() -> None:
     assert not any(name.endswith((" T", " B")) or name == "Rev" for name in got)
 
 
+def test_a_suffix_is_no_organisation_and_an_honorific_no_role() -> None:
+    got = _extract("Ronald R. Easton II said the levy was dead.", "Mr. Ekwall said the rates would fall.")
+    assert got["Ronald R. Easton II"].kind is SourceKind.PERSON
+    assert got["Ekwall"].kind is SourceKind.PERSON and got["Ekwall"].role is None
+
+
+def test_an_honorific_and_a_surname_opening_a_sentence_is_a_person_with_no_role() -> None:
+    got = _extract(
+        "The vote on the levy came late.",
+        "Mr. Olsen said the rates would fall.",
+        "Ms Berg told the council that the port was idle.",
+        "Mrs. Okafor, who knew the vote would slip, warned her colleagues to wait.",
+        "“The quays are empty,” said Mx. Lee.",
+    )
+    assert list(got) == ["Olsen", "Berg", "Okafor", "Lee"]
+    for name in got:
+        assert got[name].kind is SourceKind.PERSON, name  # never an organisation called "Berg"
+        assert got[name].role is None, name  # "Mr." or "Ms" alone is no role
+
+
+def test_an_honorific_leaves_a_real_role_and_a_full_name_alone() -> None:
+    got = _extract(
+        "Ms. Berg, the director of the port, said the rates would fall.",
+        "Dr. Hallam said the clinic was full.",
+        "Jon Olsen runs the ferry line. Mr. Olsen said fares would rise.",
+    )
+    assert got["Berg"].role == "director of the port"
+    assert got["Hallam"].role == "Dr."  # a doctor's title is a role; a courtesy title is not
+    assert "Olsen" not in got and got["Jon Olsen"].role is None
+    got = _extract("“It was the least bad outcome,” Mr. Olsen of the Harbour Board said.")
+    assert got["Olsen"].role == "Harbour Board"  # the affiliation, without "Mr."
+
+
+def test_a_lone_capitalised_word_opening_a_sentence_is_still_no_source() -> None:
+    assert _extract("The vote came late.", "Operators said the port was idle.") == {}
+
+
+def test_the_sentence_splitter_does_not_cut_after_an_honorific() -> None:
+    from auditor.extract.text import sentences
+
+    text = "The vote came late. Mr. Olsen and Mx. Lee met Ms. Berg and Mrs. Okafor. Then they left."
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "The vote came late.",
+        "Mr. Olsen and Mx. Lee met Ms. Berg and Mrs. Okafor.",
+        "Then they left.",
+    ]
+
+
 def test_a_title_word_that_is_a_surname_ends_the_name() -> None:
     got = _extract(
         "Larry King said the network never edited his show.",
@@ -64,6 +112,7 @@ def test_a_title_word_that_is_a_surname_ends_the_name() -> None:
     )
     assert list(got) == ["Larry King"]
     assert len(got["Larry King"].mentions) == 2
+    assert got["Larry King"].role is None  # "Mr. King" is an honorific and a surname, no role
 
 
 def test_ages_relative_clauses_and_dash_asides_are_not_the_role() -> None:
@@ -74,7 +123,7 @@ def test_ages_relative_clauses_and_dash_asides_are_not_the_role() -> None:
         "me the show would stay.",
     )
     assert got["Mira Tan"].role == "retired nurse"
-    assert got["Olsen"].role == "Mr."
+    assert got["Olsen"].role is None  # "Mr." alone is no role
     assert got["Ivo Brandt"].role == "chief executive of Hallen Media"
 
 
@@ -170,6 +219,60 @@ def test_he_and_she_go_to_the_last_person_of_that_gender() -> None:
     assert got["Rhea Dalton"].mentions == ("She said the levy was fair.",)
     assert got["Tom Ashby"].mentions == ("He said it was not.",)
     assert len(got["Alder"].mentions) == 2
+
+
+def test_he_and_she_take_the_gender_of_an_honorific_and_surname() -> None:
+    got = _extract(
+        "Mr. Olsen said the ferry would run.",
+        "Ms. Berg said the port was idle.",
+        "He said the levy was fair. She said it was not.",
+        "Mr Lund, who runs the ferry line, arrived late on Tuesday.",
+        "He said the fares would rise.",
+    )
+    assert got["Olsen"].mentions[1:] == ("He said the levy was fair.",)
+    assert got["Berg"].mentions[1:] == ("She said it was not.",)
+    assert got["Lund"].mentions == ("He said the fares would rise.",)
+    assert got["Lund"].kind is SourceKind.PERSON
+
+
+def test_a_pronoun_finds_an_honorific_and_surname_that_cited_nothing() -> None:
+    got = _extract("The crowd cheered Mr. Olsen on the pier.", "He said the levy was fair.")
+    assert got["Olsen"].mentions == ("He said the levy was fair.",)
+    got = _extract(
+        "Another host, Abra Quill, left the channel.",
+        "The network sent Ms. Quill to the coast.",
+        "She declined that assignment.",
+    )
+    assert list(got) == ["Abra Quill"]  # the full name the article gives, not "Quill"
+    # "Mr. President" and "Miss Universe" are forms of address and titles, not surnames
+    assert _extract("The crowd cheered Miss Universe on the pier.", "She said the levy was fair.") == {}
+    assert _extract("The crowd cheered Mr. President on the pier.", "He said the levy was fair.") == {}
+
+
+def test_an_honorific_picks_the_namesake_of_its_gender() -> None:
+    got = _extract(
+        "Hillary Rodham said the plan was sound. Bill Rodham said it was not.",
+        "Mrs. Rodham said the vote would pass.",
+        "Mr. Rodham disagreed, he said.",
+    )
+    assert got["Hillary Rodham"].mentions[1:] == ("Mrs. Rodham said the vote would pass.",)
+    assert got["Bill Rodham"].mentions[1:] == ("Mr. Rodham disagreed, he said.",)
+
+
+def test_a_suffix_stays_with_the_person_the_surname_means() -> None:
+    got = _extract(
+        "Tom Verde Jr. said the levy was dead.",
+        "Mr. Verde said the council would fold. He added that nobody would stay.",
+    )
+    assert list(got) == ["Tom Verde Jr."] and len(got["Tom Verde Jr."].mentions) == 3
+    got = _extract("Tom Verde Jr. said the levy was dead.", "Tom Verde said the council would fold.")
+    assert sorted(got) == ["Tom Verde", "Tom Verde Jr."]  # father and son are two people
+
+
+def test_a_pronoun_of_the_other_gender_does_not_take_an_honorific_and_surname() -> None:
+    got = _extract("Ms. Berg said the port was idle.", "He said the levy was fair.")
+    assert got["Berg"].mentions == ("Ms. Berg said the port was idle.",)
+    assert len(got) == 1
 
 
 def test_a_pronoun_with_nobody_compatible_before_it_is_left_out() -> None:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from auditor.check import check_urls
+from auditor.check.probe import probe_key, probe_url
 from auditor.errors import CassetteError
 from auditor.models import CheckOptions, CheckResult, Status
 
@@ -37,6 +38,8 @@ def live(request: httpx.Request) -> httpx.Response:
         return httpx.Response(301, headers={"location": "https://other.example.org/new"})
     if path == "/new":
         return httpx.Response(200, html="<p>new</p>")
+    if path == "/gone":
+        return httpx.Response(404)
     if path == "/soft":
         return httpx.Response(200, html=(FIXTURES / "soft404_ru.html").read_text(encoding="utf-8"))
     if path == "/gz":
@@ -52,6 +55,8 @@ def live(request: httpx.Request) -> httpx.Response:
             if request.method == "HEAD"
             else httpx.Response(200, headers={"content-type": "application/pdf"})
         )
+    if request.url.host == "news.example.com":  # every unknown path: its not-found page, at 200
+        return httpx.Response(200, html=(FIXTURES / "soft404_ru.html").read_text(encoding="utf-8"))
     return httpx.Response(404)
 
 
@@ -76,6 +81,9 @@ def test_record_then_replay_gives_the_same_results(tmp_path: Path) -> None:
         Status.OK, Status.REDIRECTED, Status.DEAD, Status.SOFT_404, Status.OK, Status.CONNECTION_ERROR, Status.OK,
     ]  # fmt: skip
     assert comparable(replayed) == comparable(recorded)
+    probe = probe_url(probe_key(URLS[3]) or "")
+    assert probe in {json.loads(line)["url"] for line in lines}  # recorded like any request, and replayed
+    assert "the site answers a random path with the same page" in recorded[3].reason
 
 
 def test_recorded_bodies_are_decoded_text(tmp_path: Path) -> None:

@@ -13,7 +13,9 @@ from auditor.check import check_all, check_urls
 from auditor.models import CheckOptions, CheckResult, Status
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "check"
-OPTS = CheckOptions(archive=False, timeout=5)
+OPTS = CheckOptions(
+    archive=False, timeout=5, probe=False
+)  # the content rules alone: probes in test_check_probe.py
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
@@ -170,7 +172,7 @@ def test_429_honours_retry_after_capped_then_succeeds() -> None:
         ]
     )
     site = Site({"https://news.example.net/x": lambda _r: next(answers, html("<p>ok</p>"))})
-    r = one(site, "https://news.example.net/x", CheckOptions(archive=False, max_retry_after=10))
+    r = one(site, "https://news.example.net/x", CheckOptions(probe=False, archive=False, max_retry_after=10))
     assert r.status == Status.OK and r.requests == 3
     assert site.sleeps == [10, 2]  # type: ignore[attr-defined]
 
@@ -285,7 +287,7 @@ def test_redirect_loop_and_too_many_redirects() -> None:
     loop, chain = run(
         site,
         ["https://news.example.net/a", "https://news.example.net/n0"],
-        CheckOptions(archive=False, max_redirects=5),
+        CheckOptions(probe=False, archive=False, max_redirects=5),
     )
     assert loop.status == Status.TOO_MANY_REDIRECTS and "loop" in loop.reason
     assert chain.status == Status.TOO_MANY_REDIRECTS and len(chain.redirects) == 6
@@ -339,7 +341,12 @@ def test_cache_is_used_unless_recheck_and_on_result_sees_every_result() -> None:
     run(site, ["https://news.example.net/p"], cache=cache)
     run(site, ["https://news.example.net/p"], cache=cache, on_result=seen.append)
     assert sum(site.seen.values()) == 1 and [r.url for r in seen] == ["https://news.example.net/p"]
-    run(site, ["https://news.example.net/p"], CheckOptions(archive=False, recheck=True), cache=cache)
+    run(
+        site,
+        ["https://news.example.net/p"],
+        CheckOptions(probe=False, archive=False, recheck=True),
+        cache=cache,
+    )
     assert sum(site.seen.values()) == 2
 
 
@@ -362,7 +369,7 @@ def test_archive_lookup_for_dead_links_uses_publication_date() -> None:
             return httpx.Response(200, json=snapshot)
         return httpx.Response(404)
 
-    options = CheckOptions(archive=True)
+    options = CheckOptions(probe=False, archive=True)
     [r] = asyncio.run(
         check_urls(
             ["https://news.example.net/gone"],
@@ -386,7 +393,9 @@ def test_archive_failure_leaves_no_archive_url() -> None:
     [r] = asyncio.run(
         check_urls(
             ["https://news.example.net/gone"],
-            CheckOptions(),
+            CheckOptions(
+                probe=False,
+            ),
             transport=httpx.MockTransport(server),
             sleep=_nosleep,
         )
@@ -410,7 +419,7 @@ def test_per_host_limit_is_respected() -> None:
     results = asyncio.run(
         check_urls(
             urls,
-            CheckOptions(archive=False, per_host=2, concurrency=64),
+            CheckOptions(probe=False, archive=False, per_host=2, concurrency=64),
             transport=httpx.MockTransport(server),
         )
     )
@@ -429,7 +438,7 @@ def test_min_interval_spaces_requests_to_one_host() -> None:
     asyncio.run(
         check_urls(
             urls,
-            CheckOptions(archive=False, min_interval=1.0, per_host=1),
+            CheckOptions(probe=False, archive=False, min_interval=1.0, per_host=1),
             transport=httpx.MockTransport(site),
             sleep=sleep,
         )
@@ -487,7 +496,7 @@ def test_stopping_a_session_mid_check_caches_nothing_false() -> None:
     cache = DictCache()  # starts empty: every put is something the check chose to cache
 
     async def scenario() -> None:
-        options = CheckOptions(archive=False, retries=0)
+        options = CheckOptions(probe=False, archive=False, retries=0)
         async with CheckSession(options, transport=Slow(), cache=cache) as session:
             caller = asyncio.ensure_future(session.check(["https://slow.example.org/a"]))
             await started.wait()
@@ -507,7 +516,7 @@ def test_waiting_behind_a_busy_host_is_not_a_timeout_and_nothing_false_is_cached
 
     cache = DictCache()  # starts empty: every put is something the check chose to cache
 
-    options = CheckOptions(archive=False, timeout=0.5, retries=0, per_host=1)
+    options = CheckOptions(probe=False, archive=False, timeout=0.5, retries=0, per_host=1)
     urls = [f"https://slow.example.org/story/{n}" for n in range(8)]
     results = asyncio.run(check_urls(urls, options, transport=SlowHost(), cache=cache))
     assert [r.status for r in results] == [Status.OK] * 8
@@ -520,7 +529,7 @@ def test_passing_network_trouble_is_not_cached_for_the_next_run() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    options = CheckOptions(archive=False, retries=0)
+    options = CheckOptions(probe=False, archive=False, retries=0)
     [result] = asyncio.run(
         check_urls(
             ["https://down.example.org/a"], options, transport=httpx.MockTransport(refuse), cache=cache

@@ -22,13 +22,45 @@ def test_not_found_pages_in_many_languages_with_menus_are_soft_404(name: str) ->
     assert verdict is not None and verdict.kind == "soft-404", name
 
 
-def test_ten_languages_are_covered() -> None:
-    assert len(SOFT_404) >= 10
+def test_many_languages_and_shapes_are_covered() -> None:
+    assert len(SOFT_404) >= 22
 
 
 def test_an_article_about_something_not_found_is_not_a_soft_404() -> None:
     assert judge("article_about_not_found.html") is None
     assert judge("article_plain.html") is None
+    assert judge("article_oops_headline.html") is None  # "Oops" in a headline, over a real story
+    assert judge("article_script_rendered.html") is None  # a script-rendered site's real route
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "<body class='error404 wp-theme-x'>",
+        '<body id="top" class="template-404 theme">',
+        "<meta name='prerender-status-code' content='404'>",
+        '<script id="__NEXT_DATA__" type="application/json">{"page":"/404","query":{}}</script>',
+        "<script>window.__NUXT__={layout:'default',error:{statusCode:404,message:'x'}}</script>",
+        "<script src='/component---src-pages-404-js-3f2a.js'></script>",
+        "<script>dataLayer.push({'pageType': 'error404'})</script>",
+        "<link rel='canonical' href='https://x.example/404/'>",
+    ],
+)
+def test_a_page_whose_markup_marks_it_as_an_error_page_is_soft_404_with_no_text_at_all(marked: str) -> None:
+    html = f"<html><head><title>Harbour Radio</title></head>{marked}<div id='app'></div></html>"
+    verdict = softpage.judge(html)
+    assert verdict is not None and verdict.kind == "soft-404" and "markup" in verdict.evidence
+
+
+def test_markers_do_not_overrule_a_long_article() -> None:
+    words = "The ferry will run later on Sundays from May, the operator said. " * 40
+    html = f"<html><head><title>Ferry</title></head><body class='error404'><main><p>{words}</p></main></body></html>"
+    assert softpage.judge(html) is None
+
+
+def test_an_interjection_alone_is_not_a_not_found_page() -> None:
+    html = "<html><head><title>Oops! | Courier</title></head><body><main><h1>Oops!</h1><p>Our comments are closed for the night.</p></main></body></html>"
+    assert softpage.judge(html) is None
 
 
 def test_one_phrase_in_a_title_is_not_enough() -> None:

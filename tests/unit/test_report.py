@@ -232,6 +232,26 @@ def test_index_lists_every_article_with_its_verdict_and_failures(tmp_path: Path)
     assert soup.select_one("#failures b") is None
 
 
+def test_index_counts_sources_and_filters_articles_with_unnamed_ones() -> None:
+    from auditor.models import Attribution, SourceKind
+
+    said = (
+        Attribution(source="Ada Berg", kind=SourceKind.PERSON, cue="said", evidence="x"),
+        Attribution(source="officials", kind=SourceKind.ANONYMOUS, cue="said", evidence="y"),
+    )
+    plain = plain_audit("p.txt", "Plain Post")
+    leaning = replace(plain, article=replace(plain_audit("u.txt", "Unnamed Post").article, attributions=said))
+    soup = soup_of(render_index([plain, leaning], []))
+    cells = {
+        r.select_one("td a").get_text(): r.select_one("td[data-label=Sources]").get_text(" ", strip=True)
+        for r in soup.select("#articles-table tbody tr")
+    }
+    assert cells == {"Story from Plain Post": "0", "Story from Unnamed Post": "2 1 unnamed"}
+    flagged = [r.select_one("td a").get_text() for r in soup.select("tr[data-flags~=unnamed]")]
+    assert flagged == ["Story from Unnamed Post"]
+    assert soup.select_one("option[value=unnamed]").get_text() == "with unnamed sources"
+
+
 def test_index_network_draws_outlet_to_outlet_edges() -> None:
     audits = [
         plain_audit("o.txt", "Origin Post"),
@@ -357,12 +377,15 @@ def test_network_orders_copies_by_their_originals_so_arrows_do_not_cross() -> No
     assert y["Zebra Copy"] < y["Aardvark Copy"]  # beside its own original
 
 
-def test_outlets_and_regions_wrap_at_spaces_only() -> None:
+def test_outlets_wrap_at_spaces_and_regions_never() -> None:
+    """An outlet's words stay whole down to 9em (only a longer unbroken string, which no real
+    name is, breaks: the browser test shows it no longer widens the table)."""
     index = render_index([plain_audit("c1.txt", "Riverbank Weekly")], [])
     outlet = soup_of(index).select("#articles-table tbody td")[1]
     assert "words" in outlet["class"]
     rule = re.search(r"td\.words[^{]*\{([^}]*)\}", index)
-    assert rule and "overflow-wrap: normal" in rule.group(1) and "word-break: normal" in rule.group(1)
+    assert rule and "min-width: 9em" in rule.group(1) and "word-break: normal" in rule.group(1)
+    assert "hyphens: none" in rule.group(1)
     region = re.search(r"\.region \{([^}]*)\}", render_article(make_audit()))
     assert region and "white-space: nowrap" in region.group(1)
 

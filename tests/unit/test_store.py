@@ -253,6 +253,25 @@ def test_cache_returns_fresh_real_checks_only(store: Store) -> None:
     )
 
 
+def test_network_trouble_saved_with_an_article_is_never_served_as_a_cached_answer(store: Store) -> None:
+    """An audit stores every check of its article, failures included; with the network down
+    that was every link as dns-error, and the next run served them back as dead links."""
+    run = store.start_run("audit", {}, "0.1.0")
+    trouble = [
+        CheckResult(url=f"https://{name}.example/", status=status, reason="no network", checked_at=CHECKED_AT)
+        for name, status in (
+            ("dns", Status.DNS_ERROR),
+            ("refused", Status.CONNECTION_ERROR),
+            ("slow", Status.TIMEOUT),
+            ("dead", Status.DEAD),
+        )
+    ]
+    store.save_audit(dataclasses.replace(make_audit(), checks=tuple(trouble)), run)
+    cache = CheckCache(store, run, ttl_hours=24)
+    assert [cache.get(r.url) for r in trouble] == [None, None, None, trouble[3]]
+    assert store.db.table("checks").count == 4  # kept as history all the same
+
+
 def test_runs_record_options_and_counts(store: Store) -> None:
     run = store.start_run("batch", {"concurrency": 8, "offline": True}, "0.1.0")
     store.finish_run(run, {"articles": 3, "failures": 1})

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor.models import Category, CheckResult, DomainInfo, Status
-from auditor.store import Store
+from auditor.store import SCHEMA_VERSION, Store
 from auditor.urls import check_key
 from tests.fixtures.report.records import make_audit
 
@@ -111,7 +111,8 @@ def test_full_text_search_over_text_sources_and_evidence(store: Store) -> None:
     assert not list(store.db.table("articles").search("Improbable"))
 
 
-def test_a_version_2_database_gains_the_new_columns_and_search(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [2, 3])  # 3: issue 13's site probes, before these columns
+def test_an_older_database_gains_the_new_columns_and_search(tmp_path: Path, version: int) -> None:
     path = tmp_path / "audit.db"
     store = Store.open(path)
     store.save_audit(make_audit(), store.start_run("audit", {}, "0.1.0"))
@@ -122,10 +123,11 @@ def test_a_version_2_database_gains_the_new_columns_and_search(tmp_path: Path) -
     store.db.execute("DROP INDEX idx_links_status")
     for table, column in [("links", "status"), ("links", "checked_at"), ("articles", "report")]:
         store.db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    store.db.execute("PRAGMA user_version = 2")
+    store.db.execute(f"PRAGMA user_version = {version}")
     store.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert store.db.table("quote_checks").exists()  # version 5 (issue 16)
     assert _statuses(store)["https://gone.example.net/report.pdf"] == "dead"
     assert list(store.db.table("articles").search("virtual"))
     assert store.audits()[0].article == make_audit().article

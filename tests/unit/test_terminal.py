@@ -11,7 +11,15 @@ from bs4 import BeautifulSoup
 from rich.console import Console
 
 from auditor.batch import BatchStats, Event
-from auditor.cli.terminal import BatchProgress, clean, fail_reasons, print_summary
+from auditor.cli.terminal import (
+    BatchProgress,
+    Problem,
+    clean,
+    fail_reasons,
+    print_problems,
+    print_summary,
+    shorten_reason,
+)
 from auditor.models import Audit, CheckResult, Link, LinkKind, Metadata, Region, Status
 from auditor.report.render import render_article, render_index
 from auditor.urls import check_key
@@ -156,3 +164,28 @@ def test_a_bare_http_code_still_explains_a_problem_row() -> None:
     audit = replace(audit, checks=(replace(audit.checks[0], http_status=404),))
     line = next(row for row in summary(audit).splitlines() if "dead0.example.org" in row)
     assert "HTTP 404" in line
+
+
+def test_a_problem_reason_is_never_cut_inside_a_url_it_names() -> None:
+    target = "https://www.arcticobserver-example.com/archive/2019/route-numbers/index.html?page=2"
+    loop = f"redirect loop back to {target}"
+    assert shorten_reason(loop) == loop  # the cut would fall inside the URL: it stays whole
+    home = f"HTTP 200 but deep link redirected to the site's home page ({target})"
+    assert shorten_reason(home) == home
+    chain = f"moved: {target} then on through four more redirects to the same place and back again"
+    assert shorten_reason(chain) == f"moved: {target} …"
+    words = "the server said something long " * 5
+    assert shorten_reason(words).endswith("…") and len(shorten_reason(words)) == 80
+
+
+def test_the_problem_table_folds_a_reason_url_instead_of_cutting_it() -> None:
+    target = "https://www.arcticobserver-example.com/archive/2019/route-numbers/with/a/long/tail"
+    console, buffer = terminal(width=130)
+    print_problems(
+        [Problem(status="too-many-redirects", url=target + "/", reason=f"redirect loop back to {target}")],
+        [],
+        console,
+    )
+    text = re.sub(r"\x1b\[[0-9;]*m", "", buffer.getvalue())
+    cells = [line.split("│")[3].strip() for line in text.splitlines() if line.count("│") == 4]
+    assert target in "".join(cells) and "…" not in text

@@ -19,8 +19,9 @@ from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from auditor.extract.attribution.lexicon import FIRST_NAMES, ROLE_NOUNS, TITLES, ascii_words
+from auditor.extract.attribution.lexicon import FIRST_NAMES, HONORIFICS, ROLE_NOUNS, TITLES, ascii_words
 from auditor.extract.attribution.names import Phrase, key
+from auditor.extract.attribution.phrase import is_place
 from auditor.extract.attribution.text import Paragraph
 from auditor.models import SourceKind
 
@@ -34,6 +35,9 @@ _TITLED = re.compile(
     rf"(?P<title>(?:{_TITLE_ALT})(?:\s+(?:{_TITLE_ALT}))?)\s+"
     rf"(?P<name>[A-Z][\w’'-]+(?:\s+{_NAME_WORD}){{1,3}})"
 )
+# A courtesy title and a surname alone, as news names people after (and at) first mention:
+# "Mr. Olsen", "Ms Berg"; the surname is the whole name unless a full name shares it.
+_HONOURED = re.compile(r"(?P<title>(?:Mr|Mrs|Ms|Mx|Miss)\.?)\s+(?P<name>[A-Z][\w’'-]+)\b(?!\s+[A-Z])")
 # A given name, optional initials or a middle name, and a surname: "Gene B. Sperling".
 _GIVEN = re.compile(
     r"(?P<name>[A-Z][a-z]+(?:\s+[A-Z]\.)*(?:\s+(?:de|van|von|del|della|di|da|le|la|al|bin|ibn|St\.)?\s*[A-Z][\w’'-]+){1,2})"
@@ -89,6 +93,7 @@ _MAX_OCCURRENCES = 20000  # person mentions indexed per article
 _LOOK_BACK = 500  # mentions looked at before a reference: hostile text must stay linear
 _POSSESSIVE = re.compile(r"[’']s$")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_NOT_SURNAMES = TITLES | {"universe", "world", "speaker", "chairman", "madam"}
 
 
 def _is_title_or_article(word: str) -> bool:
@@ -108,11 +113,24 @@ def gender_of(name: str, title: str | None) -> str | None:
     return FIRST_NAMES.get(first)
 
 
+def no_honorific(title: str | None) -> str | None:
+    """A title that is only "Mr." or "Ms." says nothing a role should: none."""
+    if title and all(w.lower().rstrip(".") in HONORIFICS for w in title.split()):
+        return None
+    return title
+
+
 def _clean(name: str) -> str:
-    words = [_POSSESSIVE.sub("", w) for w in name.split()]
+    return " ".join(_POSSESSIVE.sub("", w) for w in name.split())
+
+
+def _proper(name: str) -> list[str]:
+    """The name without its suffix: "Harry Hurt III" is filed under "Hurt" and stays one
+    person with the "Harry Hurt III" the cues cite."""
+    words = name.split()
     while len(words) > 1 and words[-1].lower() in _SUFFIXES:
         words.pop()
-    return " ".join(words)
+    return words
 
 
 @dataclass(slots=True)
@@ -134,8 +152,11 @@ class Gazetteer:
         words = ascii_words(f"{whole}\n{headline}")
         titles = [t for t in _TITLE_WORDS if t.rstrip(".").encode() in words]
         given = [g.decode() for g in words & _GIVEN_NAMES]
+        honoured: list[tuple[Pos, str, str]] = []  # "Mr. Olsen": a surname alone, with its title
         for index, text in [(-1, headline), *((i, p.text) for i, p in enumerate(paras))]:
             for start, name, title in _named(text, titles, given)[:_MAX_PER_PARAGRAPH]:
+                if len(name.split()) == 1 and title and index >= 0:
+                    honoured.append(((index, start), _clean(name), title))
                 gaz.add(name, title, (index, start), mention=index >= 0)
         for phrase in phrases:
             if (
@@ -144,24 +165,50 @@ class Gazetteer:
                 and len(phrase.name.split()) >= 2
             ):
                 gaz.add(phrase.name, phrase.role, None, mention=False)
+        gaz._add_honoured(honoured)
         gaz._surname_mentions(paras)
         return gaz
 
     def add(self, name: str, title: str | None, pos: Pos | None, *, mention: bool) -> None:
         full = _clean(name)
-        if len(full.split()) < 2:
+        if len(_proper(full)) < 2:
             return
         k = key(full)
         if k not in self.titles or (title and not self.titles[k]):
             self.titles[k] = title
         if self.genders.get(k) is None:
             self.genders[k] = gender_of(full, title)
-        spots = self.surnames.setdefault(full.split()[-1].lower(), [])
+        spots = self.surnames.setdefault(_proper(full)[-1].lower(), [])
         if all(f != full for _, f in spots):
             spots.append((pos or (-2, 0), full))
             spots.sort()
         if mention and pos is not None:
             insort(self.occurrences, (pos, full))
+
+    def _add_honoured(self, honoured: Sequence[tuple[Pos, str, str]]) -> None:
+        """ "Mr. Olsen" where the article gives no full name with that surname: a person whose
+        whole name is the surname, with the gender the title gives, mentioned there. "Mr.
+        President" and "Miss Universe" are no surnames."""
+        for pos, surname, title in honoured:
+            if surname.lower() in _NOT_SURNAMES or is_place(surname):
+                continue
+            gender = gender_of(surname, title)
+            full = self.full_name(surname, pos, gender)[0]  # "Jon Olsen" anywhere in the article
+            if self.sure(surname):
+                self.honour(full, title)
+            if full == surname:  # else a surname mention of the full name, found below
+                insort(self.occurrences, (pos, surname))
+
+    def sure(self, cited: str) -> bool:
+        """Whether ``cited`` names one person: a full name, or a surname only one full name in
+        the article has ("Mr. Khan" beside Khizr and Ghazala Khan is unsure)."""
+        return len(cited.split()) > 1 or len(self.surnames.get(cited.lower(), ())) < 2
+
+    def honour(self, name: str, honorific: str) -> None:
+        """The gender an honorific gives a person cited as "Mr. Olsen", unless known already
+        (the given name, or an earlier title, said it first)."""
+        if self.genders.get(key(name)) is None:
+            self.genders[key(name)] = gender_of(name, honorific)
 
     def _surname_mentions(self, paras: Sequence[Paragraph]) -> None:
         """Every capitalised surname of a known person standing alone is a mention of that person."""
@@ -177,20 +224,27 @@ class Gazetteer:
                     alone = (i == 0 or not text[i - 1].isalnum()) and (
                         j >= len(text) or not text[j].isalnum()
                     )
-                    if alone and not (before and before[-1][:1].isupper() and not before[-1].endswith(".")):
-                        full = self.full_name(word, (index, i))[0]
+                    after_name = bool(before) and before[-1][:1].isupper() and not before[-1].endswith(".")
+                    honorific = bool(before) and before[-1].lower().rstrip(".") in HONORIFICS
+                    if alone and not (after_name and not honorific):
+                        gender = gender_of("", before[-1]) if honorific else None  # "Mrs. Rodham"
+                        full = self.full_name(word, (index, i), gender)[0]
                         if full != word:
                             found.append(((index, i), full))
                     i = text.find(word, j)
         self.occurrences = sorted([*self.occurrences, *found])
 
-    def full_name(self, name: str, pos: Pos | None = None) -> tuple[str, str | None]:
-        """The full name a bare surname stands for at ``pos``, with its title; else the name."""
+    def full_name(
+        self, name: str, pos: Pos | None = None, gender: str | None = None
+    ) -> tuple[str, str | None]:
+        """The full name a bare surname stands for at ``pos``, with its title; else the name.
+        With a ``gender`` ("Mrs. Khan"), the last one of that gender or of unknown gender."""
         words = name.split()
         spots = self.surnames.get(words[-1].lower()) if len(words) == 1 else None
         if spots:
-            before = [f for p, f in spots if pos is None or p < pos]
-            full = before[-1] if before else spots[0][1]
+            fit = [f for _, f in spots if self.fits(f, gender)] or [f for _, f in spots]
+            before = [f for p, f in spots if (pos is None or p < pos) and f in fit]
+            full = before[-1] if before else fit[0]
             return full, self.titles.get(key(full))
         if len(words) == 1 and len(name) > 2 and name[0].isupper() and name not in self.unknown:
             self.unknown.add(name)
@@ -257,7 +311,7 @@ class Gazetteer:
         return word in self.mid
 
     def role(self, name: str) -> str | None:
-        return self.titles.get(key(name))
+        return no_honorific(self.titles.get(key(name)))
 
 
 def _descriptor(text: str, i: int) -> str | None:
@@ -282,11 +336,15 @@ def _named(text: str, titles: Sequence[str], given: Sequence[str]) -> list[tuple
     for word in titles:
         i = text.find(word)
         while i != -1:
-            if (i == 0 or not text[i - 1].isalnum()) and i not in found and (m := _TITLED.match(text, i)):
+            if (i and text[i - 1].isalnum()) or i in found:
+                pass
+            elif m := _TITLED.match(text, i):
                 nat = _NATIONALITY.search(text[max(0, i - 30) : i])
                 before = _descriptor(text, i) if nat is None else nat.group(1)
                 title = " ".join(p for p in (before, m.group("title")) if p)
                 found[i] = (m.start("name"), m.group("name"), title)
+            elif m := _HONOURED.match(text, i):
+                found[i] = (m.start("name"), m.group("name"), m.group("title"))
             i = text.find(word, i + 1)
     taken = {n[0] for n in found.values()}
     for word in given:

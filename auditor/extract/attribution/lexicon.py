@@ -32,7 +32,7 @@ TITLES = word_set(
     dr dr. doctor admiral adm adm. general gen gen. ambassador senator sen sen. representative
     rep rep. governor gov gov. mayor king queen prince princess pope chairman chairwoman chair
     director spokesman spokeswoman spokesperson colonel col col. lieutenant lt lt. captain capt
-    commander judge justice mr mr. mrs mrs. ms ms. sir dame lord lady envoy commissioner
+    commander judge justice mr mr. mrs mrs. ms ms. miss mx mx. sir dame lord lady envoy commissioner
     councillor rabbi father sheikh imam marshal sergeant inspector detective ceo chief deputy
     minister foreign defence defense economy finance interior justice state commodore brigadier
     major corporal private admiral vice rear archbishop bishop cardinal senator-elect attorney
@@ -40,6 +40,9 @@ TITLES = word_set(
     reverend pastor del del. delegate congressman congresswoman assemblyman assemblywoman
     councilman councilwoman sens sens. reps reps."""
 )
+
+# Courtesy titles: they name a person and a gender, and say nothing a role should ("Mr. Lund").
+HONORIFICS = frozenset({"mr", "mrs", "ms", "mx", "miss"})
 
 ORG_HEADS = word_set(
     """ministry department command institute institution council office agency commission

@@ -19,6 +19,7 @@ from auditor.extract.attribution.lexicon import (
     DETERMINERS,
     DOC_HEADS,
     FIRST_NAMES,
+    HONORIFICS,
     INTRO_WORDS,
     NAME_TOKEN,
     NATIONALITY,
@@ -50,6 +51,7 @@ from auditor.extract.attribution.phrase import (
 from auditor.models import SourceKind
 
 __all__ = ["OutletResolver", "Phrase", "classify", "is_outlet", "is_place", "key", "strip_article"]
+_SUFFIXES = frozenset({"II", "III", "IV", "JR", "SR"})
 _RELATIVES = frozenset({"who", "whom", "whose", "which", "that"})
 _SPEAKS_FOR = frozenset({SourceKind.ORGANISATION, SourceKind.OUTLET})
 
@@ -68,24 +70,7 @@ _DOC_BY = re.compile(
 )
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s$")
-_PREPOSITIONS = frozenset(
-    {
-        "with",
-        "against",
-        "about",
-        "to",
-        "for",
-        "from",
-        "by",
-        "toward",
-        "towards",
-        "between",
-        "at",
-        "of",
-        "in",
-        "on",
-    }
-)
+_PREPOSITIONS = frozenset("with against about to for from by toward towards between at of in on".split())
 _DESCRIPTOR_NOUNS = frozenset(
     {"head", "member", "members", "leader", "chief", "founder", "host", "fellow", "state", "affairs", "staff"}
     | {"city", "town", "county", "government", "province", "region"}
@@ -328,11 +313,11 @@ def _affiliated(clause: str, resolve: OutletResolver | None) -> Phrase | None:
     person = _name_phrase(m.group("p").split(), resolve)
     if person is None or person.kind is not SourceKind.PERSON:
         return None
-    if len(person.name.split()) < 2 and not person.role:
+    if len(person.name.split()) < 2 and not (person.role or person.honorific):
         return None
     aff = m.group("aff")
     role = f"{person.role} {aff}" if person.role else strip_article(re.sub(r"^(?:of|from)\s+", "", aff))
-    return Phrase(name=person.name, kind=SourceKind.PERSON, role=role)
+    return Phrase(name=person.name, kind=SourceKind.PERSON, role=role, honorific=person.honorific)
 
 
 def _object_of_preposition(words: list[str], start: int) -> bool:
@@ -374,10 +359,18 @@ def _name_phrase(words: list[str], resolve: OutletResolver | None) -> Phrase | N
     role_words = _descriptor(descriptor) or (
         _organisation_role(words[:title_start]) if len(name_words) > 1 else None
     )
+    honorific = None
+    # "Mr. President" is a form of address, "Mr. King" an honorific and a surname
+    addressed = _is_title(name) and name.lower() not in _TITLE_SURNAMES
+    if title and all(w.lower().rstrip(".") in HONORIFICS for w in title.split()) and not addressed:
+        honorific, title = title, ""  # "Mr." names a person and a gender, not a role
     role = ", ".join(p for p in (title, role_words) if p) or None
-    if len(name_words) > 4 or any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in name_words):
+    acronym = any(
+        len(w) > 1 and w.isupper() and not w.endswith(".") and w not in _SUFFIXES for w in name_words
+    )
+    if not honorific and (len(name_words) > 4 or acronym):  # "Ronald Easton II" is a person; "NATO" is not
         return Phrase(name=name, kind=SourceKind.ORGANISATION, role=role)
-    return Phrase(name=name, kind=SourceKind.PERSON, role=role)
+    return Phrase(name=name, kind=SourceKind.PERSON, role=role, honorific=honorific)
 
 
 def _organisation_role(words: list[str]) -> str | None:

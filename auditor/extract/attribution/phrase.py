@@ -40,6 +40,7 @@ class Phrase:
     place_only: bool = False  # a bare place: a speaker only with a plain "X said"
     reference: str | None = None  # "he"/"she", a role noun ("ambassador"), "org:<head>", "doc"
     via: str | None = None  # "a study by X": the document noun
+    honorific: str | None = None  # "Mr.", "Ms." as written: a person and a gender, not a role
 
 
 @lru_cache(maxsize=8192)

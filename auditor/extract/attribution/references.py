@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from auditor.extract.attribution.anonymous import anonymous
 from auditor.extract.attribution.clauses import Venue
-from auditor.extract.attribution.gazetteer import Gazetteer
+from auditor.extract.attribution.gazetteer import Gazetteer, gender_of, no_honorific
 from auditor.extract.attribution.lexicon import NAME_TOKEN, ORG_HEADS, PRONOUNS, ROLE_ALIASES, SPOKES_NOUNS
 from auditor.extract.attribution.names import Phrase, key, strip_article
 from auditor.extract.attribution.outlets import OUTLET_NAME
@@ -138,14 +138,19 @@ class Resolver:
                 return self._last_org  # "the spokesman said": the organisation speaks
             return Phrase(name=name, kind=SourceKind.PERSON, role=self.gazetteer.role(name)) if name else None
         if phrase.kind is SourceKind.PERSON:
-            full, title = self.gazetteer.full_name(phrase.name, mention.subject_pos or mention.pos)
-            if full == phrase.name and len(full.split()) == 1 and not phrase.role and not title:
+            gender = gender_of(phrase.name, phrase.honorific) if phrase.honorific else None
+            full, title = self.gazetteer.full_name(phrase.name, mention.subject_pos or mention.pos, gender)
+            alone = not (phrase.role or title or phrase.honorific)  # "Mr. Olsen" is a person
+            if full == phrase.name and len(full.split()) == 1 and alone:
                 # A lone capitalised word is a name only if the text capitalises it mid-sentence
                 # too: "Operators said" at a sentence start is a common noun.
                 if not (full.isupper() or self.gazetteer.capitalised_mid_sentence(full)):
                     return None
                 return Phrase(name=full, kind=SourceKind.ORGANISATION)
-            return Phrase(name=full, kind=SourceKind.PERSON, role=_better_role(phrase.role, title))
+            if phrase.honorific and self.gazetteer.sure(phrase.name):
+                self.gazetteer.honour(full, phrase.honorific)
+            role = _better_role(phrase.role, title)
+            return Phrase(name=full, kind=SourceKind.PERSON, role=role, honorific=phrase.honorific)
         return phrase
 
     def _body(self, pronoun: str, pos: tuple[int, int]) -> Phrase | None:
@@ -265,7 +270,8 @@ class Resolver:
 
 
 def _better_role(role: str | None, title: str | None) -> str | None:
-    """A bare abbreviated title ("Prof.") gives way to the gazetteer's fuller one."""
+    """A bare abbreviated title ("Prof.") gives way to the gazetteer's fuller one; "Mr." is none."""
+    title = no_honorific(title)
     if role and (title is None or not NAME_TOKEN.match(role) or len(role) > len(title)):
         return role
     return title or role
