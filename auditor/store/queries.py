@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from auditor.errors import StoreError
-from auditor.models import UNCACHED_STATUSES, Audit, CheckResult, RunInfo
+from auditor.models import UNCACHED_STATUSES, Audit, CheckResult, QuoteCheck, RunInfo
 from auditor.store import rows
 from auditor.store.base import StoreBase, mapped
 
@@ -49,6 +49,10 @@ ORDER BY a.source, c.position""",
 }
 
 _UNCACHED_SQL = ", ".join(f"'{s.value}'" for s in sorted(UNCACHED_STATUSES))
+_QUOTES_SQL = """
+SELECT quote_checks.*, attributions.position AS attribution_position FROM quote_checks
+LEFT JOIN attributions ON attributions.id = quote_checks.attribution_id
+ORDER BY quote_checks.article_id, quote_checks.position"""
 
 
 class Queries(StoreBase):
@@ -114,6 +118,9 @@ class Queries(StoreBase):
             if (info := rows.domain_from_row(r)) is not None:
                 domains[info.domain] = info
         runs = {r["id"]: rows.run_from_row(r) for r in self.db.query("SELECT * FROM runs")}
+        quotes: dict[int, list[QuoteCheck]] = {}
+        for row in self.db.query(_QUOTES_SQL):
+            quotes.setdefault(row["article_id"], []).append(rows.quote_from_row(row))
         result = []
         for row in self.db.query("SELECT * FROM articles ORDER BY source"):
             parts = by_article.get(row["id"], {})
@@ -121,7 +128,8 @@ class Queries(StoreBase):
             keys = dict.fromkeys(r["check_url"] for r in parts.get("links", []) if r["check_url"])
             checks = tuple(latest[k] for k in keys if k in latest)
             run = runs.get(row["run_id"])
-            result.append(Audit(article=article, checks=checks, run_id=row["run_id"], run=run))
+            found = tuple(quotes.get(row["id"], ()))
+            result.append(Audit(article=article, checks=checks, quotes=found, run_id=row["run_id"], run=run))
         return result
 
     @mapped
@@ -141,6 +149,17 @@ class Queries(StoreBase):
     @mapped
     def article_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    @mapped
+    def last_quotes(self, source: str) -> list[QuoteCheck]:
+        """The real verdicts stored for an article's quotes (an offline re-audit shows them)."""
+        found = self.db.query(
+            "SELECT quote_checks.*, NULL AS attribution_position FROM quote_checks JOIN articles"
+            " ON articles.id = quote_checks.article_id WHERE articles.source = ?"
+            " AND quote_checks.verdict != 'unavailable' ORDER BY quote_checks.position",
+            [source],
+        )
+        return [rows.quote_from_row(r) for r in found]
 
     @mapped
     def failures(self) -> list[tuple[str, str]]:

@@ -126,7 +126,8 @@ def test_an_older_database_gains_the_new_columns_and_search(tmp_path: Path, vers
     store.db.execute(f"PRAGMA user_version = {version}")
     store.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert store.db.table("quote_checks").exists()  # version 5 (issue 16)
     assert _statuses(store)["https://gone.example.net/report.pdf"] == "dead"
     assert list(store.db.table("articles").search("virtual"))
     assert store.audits()[0].article == make_audit().article
