@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import suppress
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote as urlquote
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, serving
 
 ARTICLE = ROOT / "tests" / "fixtures" / "quotes" / "harbour-council.html"
 SITE = "https://sources.example.org"
@@ -187,12 +186,8 @@ def _pages_seen() -> Counter[str]:
 @pytest.fixture
 def web() -> Iterator[str]:
     _Web.seen.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Web)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Web) as url:
+        yield url
 
 
 def test_a_quoted_page_costs_no_request_and_a_huge_page_is_read_to_its_cap(tmp_path: Path, web: str) -> None:
