@@ -47,6 +47,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/eval_polnear.py
 	$(BIN)/python benchmarks/eval_soft404.py
 	$(BIN)/python benchmarks/bench_batch.py --quick
+	$(BIN)/python benchmarks/bench_quotes.py --articles 100 --rounds 1
 	$(BIN)/python benchmarks/hostile.py
 
 clean:

@@ -121,6 +121,15 @@ class SourceKind(StrEnum):
     ANONYMOUS = "anonymous"  # unnamed or generic: "a senior official", "experts"; the role as written
 
 
+class QuoteVerdict(StrEnum):
+    """Whether the page a quote links to says it: the four answers a fact-checker needs."""
+
+    FOUND = "found"  # word for word, after case, quotation marks, dashes and spacing
+    FOUND_EDITED = "found-edited"  # close enough to be the same passage; the differences are kept
+    NOT_FOUND = "not-found"  # the page was read and does not hold it
+    UNAVAILABLE = "unavailable"  # no page to read: dead, blocked, not text, not fetched
+
+
 # --------------------------------------------------------------------------- load / parse
 
 
@@ -389,11 +398,39 @@ class CheckOptions:
     replay: str | None = None
     record: str | None = None
     domains_file: str | None = None
+    quotes: bool = True  # look each linked quote up at its page (--no-quotes)
+    quote_max_body: int = 2 * 1024 * 1024  # body cap for pages a quote is looked up in
 
     @property
     def mode(self) -> CheckMode:
         """How these options check links, as every output must say before any count."""
         return CheckMode.OFFLINE if self.offline else CheckMode.REPLAY if self.replay else CheckMode.LIVE
+
+
+OFFLINE_REASON = "not fetched (--offline)"  # a quote's reason when the run fetched nothing
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuoteCheck:
+    """One quotation of the article looked up at the page its link leads to.
+
+    ``attribution`` is the index in ``Article.attributions`` of the source it is credited
+    to (None for a quoted sentence whose link backs no source); ``page_url`` is where the
+    words were looked for: the link's final URL, or its archived copy (``archived`` True).
+    """
+
+    quote: str
+    url: str  # the link's check key
+    verdict: QuoteVerdict
+    attribution: int | None = None
+    source: str | None = None
+    similarity: float = 0.0  # 0..1, the best passage's share of the quote's words, in order
+    differences: tuple[str, ...] = ()  # "‘deterrence’ → ‘defence’", "left out: ‘not’"
+    passage: str = ""  # the page's words that matched best (bounded)
+    page_url: str | None = None
+    archived: bool = False
+    reason: str = ""  # why unavailable; where on the page otherwise
+    checked_at: str = ""  # when an earlier run looked it up (an offline run shows that verdict)
 
 
 class CheckMode(StrEnum):
@@ -423,6 +460,7 @@ class Audit:
 
     article: Article
     checks: tuple[CheckResult, ...] = ()
+    quotes: tuple[QuoteCheck, ...] = ()
     run_id: int | None = None
     run: RunInfo | None = None
     network_down: str | None = None  # why the network looked unreachable while checking

@@ -30,6 +30,7 @@ from auditor.models import (
     DomainInfo,
     Link,
     LinkKind,
+    QuoteCheck,
     RawArticle,
     Region,
 )
@@ -121,15 +122,35 @@ def check_article(
     cache: ResultCache | None = None,
     probes: ProbeCache | None = None,
 ) -> Audit:
-    """Check every distinct web URL of one article (each once) and pair the results with it;
-    ``cache`` answers for URLs checked lately, ``probes`` for sites asked lately."""
-    from auditor.check.checker import check_run
+    """Check every distinct web URL of one article (each once) and pair the results with it,
+    then look each linked quote up at its page (unless ``options.quotes`` is off); ``cache``
+    answers for URLs checked lately, ``probes`` for sites asked lately."""
+    from auditor.check.checker import run_sync
 
     urls, published = _check_inputs(article)
     if not urls:
         return Audit(article=article)
-    checked = check_run(urls, options, published=published, cache=cache, probes=probes)
-    return Audit(article=article, checks=tuple(checked.results), network_down=checked.network_down)
+    return run_sync(_check_and_quote(article, urls, published, options, cache, probes))
+
+
+async def _check_and_quote(
+    article: Article, urls: list[str], published: dict[str, str], options: CheckOptions,
+    cache: ResultCache | None, probes: ProbeCache | None,
+) -> Audit:  # fmt: skip
+    from auditor.check.checker import CheckSession
+
+    async with CheckSession(options, cache=cache, probes=probes) as session:
+        if options.quotes:
+            from auditor.quotes.lookup import wanted_keys
+
+            session.want_pages(wanted_keys([article]))
+        checks = await session.check(urls, published=published)
+        quotes: tuple[QuoteCheck, ...] = ()
+        if options.quotes and not session.network_down:
+            from auditor.quotes.lookup import check_quotes
+
+            quotes = await check_quotes(session, article, {c.url: c for c in checks})
+        return Audit(article=article, checks=tuple(checks), quotes=quotes, network_down=session.network_down)
 
 
 def load_source(source: str, options: CheckOptions, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawArticle:
@@ -184,6 +205,12 @@ def audit(
         cache = CheckCache.for_run(store, run_id, options)
         result = check_article(article, options, cache=cache, probes=ProbeCache(store))
         result = replace(result, run_id=run_id, run=store.run_info(run_id))
+        if options.offline and result.quotes:
+            from auditor.quotes.lookup import with_last_verdicts
+
+            result = replace(
+                result, quotes=with_last_verdicts(result.quotes, store.last_quotes(article.source))
+            )
         report = write_report(result, out_dir)
         store.save_audit(result, run_id, report=report)
         store.finish_run(run_id, {"articles": 1, "links": len(article.links), "urls": len(result.checks)})

@@ -64,6 +64,57 @@ BOT_WALL = (
     "<p>Enable JavaScript and cookies to continue.</p></body></html>"
 )
 
+
+def quoting_page(title: str, *paragraphs: str) -> str:
+    """A source page of ours whose main text says what an example article quotes from it."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!doctype html><html><head><title>{title}</title></head><body>"
+        '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        f"<main><article><h1>{title}</h1>{body}</article></main>"
+        "<footer><a href='/privacy'>Privacy</a></footer></body></html>"
+    )
+
+
+# Pages the examples' quotes link to, written so the demo shows every quote verdict: word for
+# word with other quotation marks and dashes (found), one word changed (found-edited), a page
+# that says something else (not-found), and a dead link whose archived copy has it.
+QUOTED = {
+    "https://tass.com/politics/1760001": quoting_page(
+        "Zakharova on the Arctic patrols",
+        "Foreign ministry spokeswoman Maria Zakharova said the new patrol schedule was "
+        "\u2018a provocation \u2014 dressed up as housekeeping\u2019 and that Moscow would respond.",
+        "She added that the ministry had raised the matter with the ambassador.",
+    ),
+    "https://www.rt.com/news/591234-northern-sea-route/": quoting_page(
+        "Vantsev: the route is a strategic question",
+        "Analyst Ilya Vantsev told the channel: The Northern Sea Route is no longer an economic "
+        "question. Whoever controls the ice-breaker fleet controls the season, and whoever controls "
+        "the season writes the rules.",
+    ),
+    "https://x.com/EU_Commission/status/1792000000000000000": quoting_page(
+        "European Commission on X",
+        "The Commission respects the autonomy of social partners and will not comment on the "
+        "negotiations in Rotterdam.",
+    ),
+    "https://www.portofrotterdam-example.com/en/news/strike-update": quoting_page(
+        "Strike update",
+        "Union negotiator Anouk de Graaf: \u201cWe came to the table with a serious offer, and we left "
+        "with nothing.\u201d Talks will resume on Thursday.",
+    ),
+}
+ARCHIVED_PAGES = {
+    "https://www.regjeringen-example.no/en/press/2024/arctic-patrols/": quoting_page(
+        "Arctic patrols to begin in March",
+        "Admiral Rune Falkenberg said the patrols would secure the northern lanes before the "
+        "ice returns in autumn.",
+    ),
+    "https://www.portofrotterdam-example.com/en/press/2024/statement-strike": quoting_page(
+        "Statement on the strike",
+        "The port authority regrets the strike and calls on both parties to return to the table.",
+    ),
+}
+
 SPECIAL: dict[str, list[dict[str, object]]] = {
     "https://www.marinetraffic.com/en/ais/home/centerx:4.0/centery:51.9/zoom:9": [
         {
@@ -150,7 +201,8 @@ def probe_entry(url: str) -> dict[str, object] | None:
 
 
 def entries_for(url: str, published: str | None) -> list[dict[str, object]]:
-    answers = SPECIAL.get(url) or [{"status": 200, "body": article_page(url.rsplit("/", 2)[-2] or url)}]
+    default = QUOTED.get(url) or article_page(url.rsplit("/", 2)[-2] or url)
+    answers = SPECIAL.get(url) or [{"status": 200, "body": default}]
     out = []
     for answer in answers:
         entry: dict[str, object] = {"method": "GET", "url": url}
@@ -170,6 +222,11 @@ def entries_for(url: str, published: str | None) -> list[dict[str, object]]:
                                                        "url": f"http://web.archive.org/web/{stamp}/{url}"}}}  # fmt: skip
         out.append({"method": "GET", "url": query_url(url, published), "status": 200,
                     "headers": {"content-type": "application/json"}, "body": json.dumps(snapshot)})  # fmt: skip
+        if url in ARCHIVED_PAGES:  # the copy a quote is looked up in, as Wayback serves it raw
+            copy = f"https://web.archive.org/web/{stamp}id_/{url}"
+            out.append(
+                {"method": "GET", "url": copy, "status": 200, "headers": HTML, "body": ARCHIVED_PAGES[url]}
+            )
     return out
 
 

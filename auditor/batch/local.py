@@ -13,14 +13,18 @@ import asyncio
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.batch.options import BatchOptions
 from auditor.batch.pool import ParsePool
 from auditor.batch.sink import Sink, by_key, wanted
 from auditor.check import CheckSession
 from auditor.errors import NetworkUnreachable
-from auditor.models import Article, CheckResult
+from auditor.models import Article, CheckResult, QuoteCheck
 from auditor.store import CheckCache, ProbeCache
+
+if TYPE_CHECKING:
+    from auditor.quotes.lookup import PageMemo
 
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
 RECENT = 4_096  # results the session keeps in memory (about 2 MB); older ones are recalled from the database
@@ -29,6 +33,7 @@ RECENT = 4_096  # results the session keeps in memory (about 2 MB); older ones a
 class LocalEngine:
     def __init__(self, opts: BatchOptions, sink: Sink) -> None:
         self.opts, self.sink = opts, sink
+        self.pages: PageMemo | None = None  # the batch's quoted pages, read once each
         self.cache = CheckCache.for_run(sink.store, sink.run_id, opts.check)  # offline: last real checks
 
     def run(self, files: Iterable[Path]) -> None:
@@ -77,8 +82,9 @@ class LocalEngine:
                     self.sink.failed(str(path), result)
             articles = [r for r in results if isinstance(r, Article)]
             checked = await self._check(session, articles)
-            for article in articles:  # no await below: a cancellation cannot split a commit
-                self.sink.commit(article, checked)
+            quotes = await self._quotes(session, articles, checked)
+            for article, found in zip(articles, quotes, strict=True):  # no await below: a
+                self.sink.commit(article, checked, found)  # cancellation cannot split a commit
         finally:
             slots.release()
 
@@ -87,10 +93,27 @@ class LocalEngine:
         keys, published = wanted(articles)
         if not keys:
             return {}
+        if self.opts.check.quotes:
+            from auditor.quotes.lookup import wanted_keys
+
+            session.want_pages(wanted_keys(articles))  # their check is the page's one request
         results = await session.check(keys, published=published)
         if session.network_down:  # these articles are left for a rerun, not stored unchecked
             raise NetworkUnreachable(session.network_down)
         return by_key(keys, results)
+
+    async def _quotes(
+        self, session: CheckSession, articles: list[Article], checked: dict[str, CheckResult]
+    ) -> list[tuple[QuoteCheck, ...]]:
+        """Each article's linked quotes judged against the pages its check just read."""
+        if not self.opts.check.quotes:
+            return [() for _ in articles]
+        from auditor.quotes.lookup import PageMemo, check_quotes
+
+        self.pages = self.pages or PageMemo()
+        by_checker_key = {c.url: c for c in checked.values()}
+        found = [check_quotes(session, a, by_checker_key, self.pages) for a in articles]
+        return list(await asyncio.gather(*found))
 
 
 def _batches(files: Iterable[Path], size: int) -> Iterator[list[Path]]:

@@ -18,7 +18,7 @@ from typing import IO
 from auditor.batch.neardup import NearDuplicates, signature
 from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
 from auditor.batch.work import one_line
-from auditor.models import Article, Audit, CheckResult, LinkKind
+from auditor.models import Article, Audit, CheckResult, LinkKind, QuoteCheck
 from auditor.store import Store
 from auditor.urls import check_key
 
@@ -45,6 +45,7 @@ class Sink:
         self,
         article: Article,
         checked: dict[str, CheckResult],
+        quotes: tuple[QuoteCheck, ...] = (),
         *,
         signed: bool = False,
         minhash: bytes | None = None,
@@ -52,13 +53,18 @@ class Sink:
         """Report, ``--jsonl`` line, then the article's rows in one transaction; then the
         reports of earlier-stored copies whose near-duplicate records it changed.
 
-        ``signed``: ``minhash`` is the article's signature, computed by the worker.
+        ``quotes``: its linked quotes as judged at their pages. ``signed``: ``minhash`` is the
+        article's signature, computed by the worker.
         """
         from auditor.report.render import write_report  # Jinja2 only where reports are written
 
         article, near = self.near.prepare(article, minhash if signed else signature(article.text))
         checks = tuple(checked[k] for k in web_keys(article) if k in checked)
-        audit = Audit(article=article, checks=checks, run_id=self.run_id, run=self.run)
+        if self.opts.check.offline and quotes:
+            from auditor.quotes.lookup import with_last_verdicts
+
+            quotes = with_last_verdicts(quotes, self.store.last_quotes(article.source))
+        audit = Audit(article=article, checks=checks, quotes=quotes, run_id=self.run_id, run=self.run)
         try:
             report = write_report(audit, self.opts.out_dir)
         except OSError:
@@ -93,7 +99,8 @@ class Sink:
         if self.jsonl is None:
             self.opts.jsonl.parent.mkdir(parents=True, exist_ok=True)
             self.jsonl = self.opts.jsonl.open("a", encoding="utf-8")
-        self.jsonl.write(json.dumps(article_json(audit.article, audit.checks), ensure_ascii=False) + "\n")
+        line = article_json(audit.article, audit.checks, audit.quotes)
+        self.jsonl.write(json.dumps(line, ensure_ascii=False) + "\n")
         self.jsonl.flush()
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -172,8 +172,9 @@ class CheckSession:
             self._done[result.url] = changed
         return changed
 
-    async def fetch_page(self, url: str) -> tuple[Answer, str] | CheckResult:
-        """Follow ``url`` to its final answer, body included (for an article given as a URL).
+    async def fetch_page(self, url: str, *, for_quotes: bool = False) -> tuple[Answer, str] | CheckResult:
+        """Follow ``url`` to its final answer, body included (for an article given as a URL,
+        or with ``for_quotes`` a page a quote is looked up in, under ``quote_max_body``).
 
         The same guard, redirects, retries and cassettes as link checks. Raises ``Refused``,
         ``FetchError`` (``timeout`` when its time budget runs out) or ``HostTooSlow``; a walk that
@@ -181,8 +182,24 @@ class CheckSession:
         """
         if self._run is None:
             raise FetchError("offline", "no network with --offline")
-        trace = Trace(budget=self.options.timeout * 3)
+        options = self._run.page_options if for_quotes else None
+        trace = Trace(budget=self.options.timeout * 3, options=options)
         return await self._run.chase(url, trace, lambda code, _ct: code == 200)
+
+    def want_pages(self, keys: Iterable[str]) -> None:
+        """Keep the final answer of these check keys when they are checked, for :meth:`take_page`.
+
+        Such a key is checked afresh (the cache cannot give its page back), with GET and the
+        larger ``quote_max_body`` cap: the check is the one request its page costs.
+        """
+        if self._run is not None:
+            self._run.wanted.update(keys)
+            self._run.keep_recent = True
+
+    def take_page(self, key: str) -> tuple[Answer, str] | None:
+        """The kept final answer and URL of a key checked in this session: a wanted key's,
+        or one of the last pages read (read under ``max_body``: see ``truncated``)."""
+        return None if self._run is None else self._run.take(key)
 
     def _future(self, key: str, invalid: str | None) -> asyncio.Future[CheckResult]:
         found = self._inflight.get(key)
@@ -199,7 +216,8 @@ class CheckSession:
         return found
 
     async def _check_one(self, key: str, invalid: str | None) -> CheckResult:
-        hit = self._cache.get(key) if self._cache is not None and not invalid else None
+        fresh = self._run is not None and key in self._run.wanted  # its page is wanted
+        hit = self._cache.get(key) if self._cache is not None and not invalid and not fresh else None
         if hit is not None:  # offline too: the last real check, with its date, beats "unchecked"
             result = hit  # answered by an earlier run: not a new row of history
         elif self._run is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,8 @@ BACKOFF_BASE = 0.5  # seconds; doubled per attempt, plus up to 50 % jitter
 _FILE_EXT = (".pdf", ".zip", ".gz", ".mp4", ".mp3", ".mov", ".avi", ".jpg", ".jpeg", ".png", ".gif", ".webp",
              ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".csv", ".epub", ".tar", ".7z", ".iso", ".exe")  # fmt: skip
 _HEAD_FALLBACK = frozenset({400, 403, 405, 500, 501})
+RECENT_BYTES = 16 * 1024 * 1024  # bodies of the last pages read, kept for quotes
+RECENT_PAGES = 20_000  # and at most this many answers (a PDF's is its headers alone)
 _REASONS = {"not-in-cassette": "not in cassette", "network": NETWORK_UNREACHABLE}
 _KIND_STATUS = {
     "timeout": Status.TIMEOUT,
@@ -97,6 +100,7 @@ class Trace:
     requests: int = 0
     spent: float = 0.0
     hops: list[Hop] = field(default_factory=list)
+    options: CheckOptions | None = None  # this check's own options (a larger body cap)
 
     def left(self) -> float:
         if self.spent >= self.budget:
@@ -121,6 +125,20 @@ class Walk:
     watch: NetworkWatch = field(default_factory=NetworkWatch)
     suspect: set[str] = field(default_factory=set)  # keys that failed with nothing answering
     probes: SiteProbes | None = None  # how each site answers a path that cannot exist
+    # Pages a caller will read after the check (quotes looked up at their source): their
+    # final answer is kept, read up to the larger ``quote_max_body`` cap, until taken.
+    wanted: set[str] = field(default_factory=set)
+    pages: dict[str, tuple[Answer, str]] = field(default_factory=dict)
+    # The last answers read, whoever wanted them, within RECENT_BYTES: a batch's later
+    # chunk may quote a page an earlier one only linked, and it costs no new request.
+    recent: OrderedDict[str, tuple[Answer, str]] = field(default_factory=OrderedDict)
+    recent_bytes: int = 0
+    keep_recent: bool = False  # once a caller wants pages at all
+
+    def __post_init__(self) -> None:
+        self.page_options = replace(
+            self.options, max_body=max(self.options.max_body, self.options.quote_max_body)
+        )
 
     async def request(self, trace: Trace, method: str, url: str, body: client.BodyWanted | None) -> Answer:
         """One request with retries: connection errors, 429 and 503 (``Retry-After`` honoured).
@@ -178,7 +196,7 @@ class Walk:
         sent = time.monotonic()
         try:
             return await self.http.fetch(
-                method, url, self.options, body=body, timeout=min(self.options.timeout, left)
+                method, url, trace.options or self.options, body=body, timeout=min(self.options.timeout, left)
             )
         finally:
             trace.spent += time.monotonic() - sent
@@ -197,10 +215,35 @@ class Walk:
         if isinstance(ended, CheckResult):
             return ended
         answer, url = ended
+        if key in self.wanted:
+            self.pages[key] = (answer, url)
+        elif self.keep_recent and answer.status == 200:  # a PDF's headers say "not text" too
+            self.remember(key, answer, url)
         site = await self.ask_site(key, url, answer, len(trace.hops))
         st, why = status.classify(key, url, answer, tuple(trace.hops), self.options.retries, site)
         result = make_result(key, st, why, trace, http_status=answer.status, final_url=url)
         return replace(result, page=self.page_text(url, answer)) if self.options.keep_text else result
+
+    def remember(self, key: str, answer: Answer, url: str) -> None:
+        if key in self.recent:
+            self.recent.move_to_end(key)
+            return
+        self.recent[key] = (answer, url)
+        self.recent_bytes += len(answer.body)
+        while self.recent_bytes > RECENT_BYTES or len(self.recent) > RECENT_PAGES:
+            _old, (dropped, _url) = self.recent.popitem(last=False)
+            self.recent_bytes -= len(dropped.body)
+
+    def take(self, key: str) -> tuple[Answer, str] | None:
+        """A kept answer: a wanted key's (then remembered for later articles), or a recent one."""
+        self.wanted.discard(key)
+        kept = self.pages.pop(key, None)
+        if kept is not None and kept[0].status == 200:
+            self.remember(key, *kept)
+        elif kept is None and key in self.recent:
+            kept = self.recent[key]
+            self.recent.move_to_end(key)
+        return kept
 
     @staticmethod
     def page_text(url: str, answer: Answer) -> PageText | None:
@@ -272,7 +315,7 @@ class Walk:
 
     async def check(self, key: str) -> CheckResult:
         opts = self.options
-        trace = Trace(budget=check_budget(opts))
+        trace = Trace(budget=check_budget(opts), options=self.page_options if key in self.wanted else None)
         started = time.monotonic()
         try:
             host = _host(key)

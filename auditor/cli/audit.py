@@ -24,10 +24,12 @@ from auditor.cli.options import (
     MaxWait,
     NoArchive,
     NoProbe,
+    NoQuotes,
     Offline,
     Out,
     PerHost,
     Quiet,
+    QuoteMaxBytes,
     Recheck,
     Record,
     Replay,
@@ -67,6 +69,8 @@ def audit(
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
     no_probe: NoProbe = False,
+    no_quotes: NoQuotes = False,
+    quote_max_bytes: QuoteMaxBytes = 2 * 1024 * 1024,
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
@@ -90,7 +94,7 @@ def audit(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
         domains=domains, recheck=recheck, offline=offline, replay=replay, record=record,
-        no_probe=no_probe,
+        no_probe=no_probe, no_quotes=no_quotes, quote_max_bytes=quote_max_bytes,
     )  # fmt: skip
     with interruptible():
         outcome = run_audit(
@@ -98,7 +102,7 @@ def audit(
             budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
         )  # fmt: skip
     if as_json:
-        data = article_json(outcome.audit.article, outcome.audit.checks)
+        data = article_json(outcome.audit.article, outcome.audit.checks, outcome.audit.quotes)
         typer.echo(json.dumps({**data, "verdict": outcome.verdict}, ensure_ascii=False, indent=2))
     elif level >= 0:
         print_summary(outcome.audit, str(outcome.report), verbose=level > 0)

@@ -23,10 +23,12 @@ from auditor.cli.options import (
     MaxWait,
     NoArchive,
     NoProbe,
+    NoQuotes,
     Offline,
     Out,
     PerHost,
     Quiet,
+    QuoteMaxBytes,
     Recheck,
     Record,
     Replay,
@@ -105,6 +107,8 @@ def batch(
     allow_link_local: AllowLinkLocal = False,
     no_archive: NoArchive = False,
     no_probe: NoProbe = False,
+    no_quotes: NoQuotes = False,
+    quote_max_bytes: QuoteMaxBytes = 2 * 1024 * 1024,
     domains: Domains = None,
     recheck: Recheck = False,
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
@@ -141,6 +145,7 @@ def batch(
         timeout=timeout, concurrency=concurrency, per_host=per_host, max_wait=max_wait,
         allow_private=allow_private, allow_link_local=allow_link_local, no_archive=no_archive,
         domains=domains, recheck=recheck, offline=offline, replay=replay, record=record, no_probe=no_probe,
+        no_quotes=no_quotes, quote_max_bytes=quote_max_bytes,
     )  # fmt: skip
     opts = BatchOptions(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
@@ -154,6 +159,10 @@ def batch(
                 for p, why in skipped(folder, opts.include, opts.exclude, skip=out)]  # fmt: skip
 
     progress = BatchProgress(progress=not no_progress, level=level, left_out=left_out, mode=options.mode)
+    if engine == "dask" and options.quotes and level >= 0:
+        from auditor.batch.runner import DASK_NO_QUOTES
+
+        print(f"auditor: {DASK_NO_QUOTES}", file=sys.stderr)
     try:
         with interruptible():  # the progress display says how far it got and how to resume
             stats = run_batch(opts, progress)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditor.models import Article, Attribution, CheckResult, CrossPost, Link
+from auditor.models import Article, Attribution, CheckResult, CrossPost, Link, QuoteCheck
 from auditor.urls import check_key
 
 
@@ -59,8 +59,24 @@ def link_json(lk: Link, check: CheckResult | None = None, *, with_check: bool = 
     return out
 
 
-def attribution_json(a: Attribution) -> dict[str, Any]:
+def quote_json(q: QuoteCheck) -> dict[str, Any]:
     return {
+        "quote": q.quote,
+        "url": q.url,
+        "verdict": q.verdict.value,
+        "source": q.source,
+        "similarity": q.similarity,
+        "differences": list(q.differences),
+        "passage": q.passage,
+        "page_url": q.page_url,
+        "archived": q.archived,
+        "reason": q.reason,
+        "checked_at": q.checked_at or None,  # set when an offline run shows an earlier verdict
+    }
+
+
+def attribution_json(a: Attribution, quote: QuoteCheck | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "source": a.source,
         "kind": a.kind.value,
         "role": a.role,
@@ -74,13 +90,21 @@ def attribution_json(a: Attribution) -> dict[str, Any]:
         "characterisation": a.characterisation,
         "mentions": list(a.mentions),
     }
+    if quote is not None:
+        out["quote_check"] = quote_json(quote)
+    return out
 
 
-def article_json(article: Article, checks: tuple[CheckResult, ...] | None = None) -> dict[str, Any]:
-    """The ``extract --json`` object; with ``checks``, the ``audit --json`` one."""
+def article_json(
+    article: Article, checks: tuple[CheckResult, ...] | None = None, quotes: tuple[QuoteCheck, ...] = ()
+) -> dict[str, Any]:
+    """The ``extract --json`` object; with ``checks``, the ``audit --json`` one, where each
+    attribution whose quote was looked up carries its ``quote_check`` and ``quote_checks``
+    lists every linked quote (those of body links backing no source included)."""
     by_key = {c.url: c for c in checks or ()}
+    own = {q.attribution: q for q in reversed(quotes) if q.attribution is not None}
     m = article.metadata
-    return {
+    out = {
         "source": article.source,
         "format": article.format.value,
         "title": m.title,
@@ -98,8 +122,11 @@ def article_json(article: Article, checks: tuple[CheckResult, ...] | None = None
             )
             for lk in article.links
         ],
-        "attributions": [attribution_json(a) for a in article.attributions],
+        "attributions": [attribution_json(a, own.get(i)) for i, a in enumerate(article.attributions)],
         "og_url": m.og_url,
         "language": m.language,
         "content_hash": article.content_hash,
     }
+    if checks is not None:
+        out["quote_checks"] = [quote_json(q) for q in quotes]
+    return out

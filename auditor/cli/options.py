@@ -89,6 +89,16 @@ NoProbe = Annotated[
         help="Do not ask each site how it answers a path that cannot exist (soft 404s by content alone).",
     ),
 ]
+NoQuotes = Annotated[
+    bool, typer.Option("--no-quotes", help="Do not look linked quotes up at the pages they link to.")
+]
+QuoteMaxBytes = Annotated[
+    int,
+    typer.Option(
+        "--quote-max-bytes", min=1024, metavar="BYTES",
+        help="Read at most this much of a page a quote is looked up in.",
+    ),
+]  # fmt: skip
 Domains = Annotated[
     Path | None,
     typer.Option("--domains", metavar="CSV", help="A CSV extending the domain table.", readable=False),
@@ -154,6 +164,8 @@ def check_options(
     replay: Path | None = None,
     record: Path | None = None,
     no_probe: bool = False,
+    no_quotes: bool = False,
+    quote_max_bytes: int = 2 * 1024 * 1024,
 ) -> CheckOptions:
     if replay is not None and not replay.is_file():
         raise AuditorError(
@@ -177,6 +189,8 @@ def check_options(
         replay=str(replay) if replay else None,
         record=str(record) if record else None,
         domains_file=str(domains) if domains else None,
+        quotes=not no_quotes,
+        quote_max_body=quote_max_bytes,
     )
 
 

@@ -142,6 +142,18 @@ def summary_lines(audit: Audit) -> list[Text]:
         lines.append(plain(label, "yellow"))
     lines.append(plain(f"provenance: {chain if article.crossposts else 'no cross-post found'}"))
     lines.append(plain(counts))
+    if v.linked_quotes:
+        q = v.quotes
+        tally = " · ".join(
+            f"{k} {q[k]}" for k in ("found", "found-edited", "not-found", "unavailable") if q.get(k)
+        )
+        lines.append(
+            plain(
+                f"linked quotes {v.linked_quotes}: {tally}"
+                if not v.quotes_offline
+                else f"linked quotes {v.linked_quotes}: not looked up (offline)"
+            )
+        )
     return lines
 
 

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from auditor import __version__
 from auditor.models import Audit
 from auditor.report import chain, corpus, runinfo, sentence, standing, views
+from auditor.report.quotes import quote_rows, quotes_label
 from auditor.report.slug import slug_for
 
 if TYPE_CHECKING:
@@ -91,6 +92,10 @@ def render_article(audit: Audit) -> str:
             chain=chain.chain_nodes(audit),
             timeline=chain.timeline(audit),
             sources=views.source_rows(audit),
+            quotes=quote_rows(audit),
+            quotes_label=quotes_label(
+                verdict.quotes, offline=verdict.quotes_offline, as_of=verdict.quotes_as_of
+            ),
             unnamed=views.source_rows(audit, unnamed=True),
             links=shown,
             statuses=statuses,

@@ -11,12 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from auditor.models import Audit, CheckMode
+from auditor.report.quotes import quotes_label
 from auditor.report.standing import DEMONYMS, readable_date, standings
 from auditor.report.views import StateMediaCitation, Verdict
 
 
 def verdict_sentence(audit: Audit, v: Verdict) -> str:
-    parts = [_provenance(audit), _outlet(audit), _sources(audit, v), _links(v)]
+    quotes = quotes_label(v.quotes, offline=v.quotes_offline, as_of=v.quotes_as_of)
+    parts = [
+        _provenance(audit),
+        _outlet(audit),
+        _sources(audit, v),
+        quotes[:1].upper() + quotes[1:] + "." if quotes else "",
+        _links(v),
+    ]
     return " ".join(p for p in parts if p)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from auditor.models import (
     BROKEN_STATUSES,
+    OFFLINE_REASON,
     Audit,
     Category,
     CheckMode,
@@ -21,6 +22,7 @@ from auditor.models import (
     SourceKind,
     Status,
 )
+from auditor.report.quotes import QuoteRow, quote_row
 from auditor.report.slug import safe_href
 from auditor.report.standing import Standing, standings
 from auditor.urls import check_key, host_of
@@ -107,6 +109,13 @@ class Verdict:
     checked_on: tuple[str, ...] = ()  # dates of the checks shown that this run did not make
     sources: int = 0
     unnamed: int = 0  # anonymous and generic sources ("officials", "a senior aide"), among ``sources``
+    quotes: dict[str, int] = field(default_factory=dict)  # linked quotes by verdict
+    quotes_offline: bool = False  # none looked up: the run fetched nothing
+    quotes_as_of: str = ""  # the last earlier run whose verdicts an offline run shows
+
+    @property
+    def linked_quotes(self) -> int:
+        return sum(self.quotes.values())
 
     @property
     def unnamed_label(self) -> str:
@@ -142,6 +151,7 @@ class SourceRow:
     status: str
     group: str
     standing: Standing | None = None
+    quote_check: QuoteRow | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +316,9 @@ def verdict(audit: Audit, rows: Sequence[LinkRow]) -> Verdict:
         checked_on=tuple(sorted({r.checked_on for r in rows if r.checked_on})),
         sources=len(audit.article.attributions),
         unnamed=sum(1 for a in audit.article.attributions if a.kind is SourceKind.ANONYMOUS),
+        quotes=dict(Counter(str(q.verdict) for q in audit.quotes)),
+        quotes_offline=bool(audit.quotes) and all(q.reason == OFFLINE_REASON for q in audit.quotes),
+        quotes_as_of=max((q.checked_at[:10] for q in audit.quotes if q.checked_at), default=""),
     )
 
 
@@ -314,7 +327,8 @@ def source_rows(audit: Audit, *, unnamed: bool = False) -> list[SourceRow]:
     rows = []
     found = standings(audit.article)
     links = {lk.url: lk for lk in audit.article.links if lk.kind is LinkKind.WEB}
-    for a in audit.article.attributions:
+    quoted = {q.attribution: q for q in reversed(audit.quotes) if q.attribution is not None}
+    for index, a in enumerate(audit.article.attributions):
         if (a.kind is SourceKind.ANONYMOUS) is not unnamed:
             continue
         web = bool(a.url and safe_href(a.url))
@@ -345,6 +359,7 @@ def source_rows(audit: Audit, *, unnamed: bool = False) -> list[SourceRow]:
                 status=status,
                 group=group_of(check.status) if check else ("unchecked" if web else "skipped"),
                 standing=found.get(domain),
+                quote_check=quote_row(quoted[index]) if index in quoted else None,
             )
         )
     return rows

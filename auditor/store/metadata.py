@@ -87,6 +87,19 @@ _TABLES: dict[str, dict[str, Any]] = {
             "similarity": "For a near-duplicate: share of the body text's word 5-shingles in common.",
         },
     },
+    "quote_checks": {
+        "description": "Each linked quote looked up at the page it links to (issue 16): does the source say it?",
+        "facets": ["verdict", "archived"],
+        "columns": {
+            "attribution_id": "The source it is credited to (attributions.id), if any.",
+            "verdict": "found, found-edited, not-found or unavailable.",
+            "similarity": "Share of the quote's words found in order in the best passage (0 to 1).",
+            "differences": "What the quote changed against the page, as a JSON list.",
+            "passage": "The page's words that matched best.",
+            "page_url": "Where the words were looked for: the link's final URL or its archived copy.",
+            "reason": "Where on the page it was found, or why it could not be checked.",
+        },
+    },
     "domains": {
         "description": "What the domain tables say of each domain named by an article.",
         "label_column": "name",

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from auditor.errors import StoreError
-from auditor.models import UNCACHED_STATUSES, Audit, CheckResult, DomainInfo, RunInfo
+from auditor.models import UNCACHED_STATUSES, Audit, CheckResult, DomainInfo, QuoteCheck, RunInfo
 from auditor.store import rows
 from auditor.store.base import StoreBase, mapped
 
@@ -49,6 +49,11 @@ ORDER BY a.source, c.position""",
 }
 
 _UNCACHED_SQL = ", ".join(f"'{s.value}'" for s in sorted(UNCACHED_STATUSES))
+_QUOTES_SQL = """
+SELECT quote_checks.*, attributions.position AS attribution_position FROM quote_checks
+LEFT JOIN attributions ON attributions.id = quote_checks.attribution_id
+WHERE quote_checks.article_id IN ({marks})
+ORDER BY quote_checks.article_id, quote_checks.position"""
 
 
 class Queries(StoreBase):
@@ -148,6 +153,9 @@ class Queries(StoreBase):
         latest = self._latest_checks(keys)
         domains = self._domains_named(articles, by_article)  # only this page's: flat in the corpus
         runs = self._runs_of({r["run_id"] for r in articles if r["run_id"] is not None})
+        quotes: dict[int, list[QuoteCheck]] = {}
+        for row in self.db.query(_QUOTES_SQL.format(marks=marks), ids):
+            quotes.setdefault(row["article_id"], []).append(rows.quote_from_row(row))
         result = []
         for row in articles:
             parts = by_article.get(row["id"], {})
@@ -155,7 +163,8 @@ class Queries(StoreBase):
             wanted = dict.fromkeys(r["check_url"] for r in parts.get("links", []) if r["check_url"])
             checks = tuple(latest[k] for k in wanted if k in latest)
             run = runs.get(row["run_id"])
-            result.append(Audit(article=article, checks=checks, run_id=row["run_id"], run=run))
+            found = tuple(quotes.get(row["id"], ()))
+            result.append(Audit(article=article, checks=checks, quotes=found, run_id=row["run_id"], run=run))
         return result
 
     def _domains_named(
@@ -213,6 +222,17 @@ class Queries(StoreBase):
             yield from self.db.query(EXPORTS[table])
         except sqlite3.Error as exc:
             raise StoreError(self.explain(exc)) from exc
+
+    @mapped
+    def last_quotes(self, source: str) -> list[QuoteCheck]:
+        """The real verdicts stored for an article's quotes (an offline re-audit shows them)."""
+        found = self.db.query(
+            "SELECT quote_checks.*, NULL AS attribution_position FROM quote_checks JOIN articles"
+            " ON articles.id = quote_checks.article_id WHERE articles.source = ?"
+            " AND quote_checks.verdict != 'unavailable' ORDER BY quote_checks.position",
+            [source],
+        )
+        return [rows.quote_from_row(r) for r in found]
 
     @mapped
     def failures(self) -> list[tuple[str, str]]:

@@ -27,6 +27,8 @@ from auditor.models import (
     Link,
     LinkKind,
     Metadata,
+    QuoteCheck,
+    QuoteVerdict,
     Region,
     RunInfo,
     SourceKind,
@@ -269,3 +271,48 @@ def fingerprint_from_row(row: Sequence[Any]) -> Fingerprint:
         canonical_url=canonical_url, og_url=og_url,
     )  # fmt: skip
     return Fingerprint(source=source, metadata=meta, minhash=bytes(minhash))
+
+
+def quote_rows(
+    quotes: Sequence[QuoteCheck], article_id: int, attribution_ids: Mapping[int, int], run_id: int
+) -> list[dict[str, object]]:
+    """``attribution_ids`` maps an attribution's position in the article to its row id."""
+    stamp = now()
+    return [
+        {
+            "article_id": article_id,
+            "attribution_id": None if q.attribution is None else attribution_ids.get(q.attribution),
+            "position": position,
+            "source": q.source,
+            "quote": q.quote,
+            "url": q.url,
+            "verdict": str(q.verdict),
+            "similarity": q.similarity,
+            "differences": json.dumps(list(q.differences), ensure_ascii=False),
+            "passage": q.passage,
+            "page_url": q.page_url,
+            "archived": int(q.archived),
+            "reason": q.reason,
+            "run_id": run_id,
+            "checked_at": q.checked_at or stamp,
+        }
+        for position, q in enumerate(quotes)
+    ]
+
+
+def quote_from_row(row: Mapping[str, Any]) -> QuoteCheck:
+    """``row`` carries ``attribution_position`` (the joined attribution's position), or None."""
+    return QuoteCheck(
+        quote=row["quote"],
+        url=row["url"],
+        verdict=QuoteVerdict(row["verdict"]),
+        attribution=row["attribution_position"],
+        source=row["source"],
+        similarity=row["similarity"],
+        differences=tuple(json.loads(row["differences"])),
+        passage=row["passage"],
+        page_url=row["page_url"],
+        archived=bool(row["archived"]),
+        reason=row["reason"],
+        checked_at=row["checked_at"],
+    )

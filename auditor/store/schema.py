@@ -12,8 +12,9 @@ import sqlite_utils
 from auditor.errors import StoreError
 from auditor.models import BROKEN_STATUSES
 
-VERSION = 5  # 2: runs.status, locks; 3: site probes (issue 13); 4: standings, link status, report paths,
-# full-text search; 5: signatures, lsh_buckets (issue 17: near-duplicates found as each article is committed)
+VERSION = 6  # 2: runs.status, locks; 3: site probes (issue 13); 4: standings, link status, report paths,
+# full-text search; 5: quote_checks (issue 16); 6: signatures, lsh_buckets (issue 17: near-duplicates
+# found as each article is committed)
 _BROKEN_SQL = ", ".join(f"'{s.value}'" for s in sorted(BROKEN_STATUSES))
 
 TABLES = """
@@ -74,6 +75,15 @@ CREATE TABLE IF NOT EXISTS probes (
     shingles INTEGER NOT NULL DEFAULT 0, sketch TEXT NOT NULL DEFAULT '[]',
     article INTEGER NOT NULL DEFAULT 0, checked_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS quote_checks (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    attribution_id INTEGER REFERENCES attributions(id) ON DELETE SET NULL,
+    position INTEGER NOT NULL, source TEXT, quote TEXT NOT NULL, url TEXT NOT NULL,
+    verdict TEXT NOT NULL, similarity REAL NOT NULL DEFAULT 0, differences TEXT NOT NULL DEFAULT '[]',
+    passage TEXT NOT NULL DEFAULT '', page_url TEXT, archived INTEGER NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL DEFAULT '', run_id INTEGER REFERENCES runs(id), checked_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS failures (
     source TEXT PRIMARY KEY, error TEXT NOT NULL, run_id INTEGER REFERENCES runs(id),
     failed_at TEXT NOT NULL
@@ -98,6 +108,8 @@ CREATE INDEX IF NOT EXISTS idx_attributions_article ON attributions(article_id, 
 CREATE INDEX IF NOT EXISTS idx_attributions_category ON attributions(outlet_category);
 CREATE INDEX IF NOT EXISTS idx_crossposts_article ON crossposts(article_id, position);
 CREATE INDEX IF NOT EXISTS idx_crossposts_outlet ON crossposts(original_outlet);
+CREATE INDEX IF NOT EXISTS idx_quote_checks_article ON quote_checks(article_id, position);
+CREATE INDEX IF NOT EXISTS idx_quote_checks_verdict ON quote_checks(verdict);
 CREATE INDEX IF NOT EXISTS idx_articles_hash ON articles(source, content_hash);
 """
 
@@ -148,6 +160,14 @@ SELECT COALESCE(crossposts.original_outlet, articles.outlet, '(unknown)') AS ori
   GROUP_CONCAT(articles.source, ' | ') AS sources
 FROM articles LEFT JOIN crossposts ON crossposts.article_id = articles.id AND crossposts.position = 0
 GROUP BY 1 ORDER BY reposts DESC, articles DESC, original_outlet""",
+    "quotes_not_found": """
+SELECT articles.id AS article_id, articles.source AS article_source, articles.title AS article_title,
+  quote_checks.source, attributions.role, quote_checks.quote, quote_checks.url, quote_checks.verdict,
+  quote_checks.similarity, quote_checks.passage, quote_checks.reason, quote_checks.page_url,
+  quote_checks.checked_at
+FROM quote_checks JOIN articles ON articles.id = quote_checks.article_id
+LEFT JOIN attributions ON attributions.id = quote_checks.attribution_id
+WHERE quote_checks.verdict IN ('not-found', 'found-edited')""",
     "domains_by_dead_share": f"""
 SELECT links.domain, domains.category, COUNT(*) AS links,
   SUM(latest_checks.status IN ({_BROKEN_SQL})) AS broken,
@@ -160,8 +180,8 @@ GROUP BY links.domain ORDER BY dead_share DESC, broken DESC, links.domain""",
 
 # Columns each version added, so that an older database gains them: (version, table, column
 # declaration). Added only where missing, so a migration interrupted half-way simply reruns.
-# A version that only adds tables (3: probes; 5: signatures, lsh_buckets) needs no entry:
-# ``TABLES`` creates what is missing. Articles stored before 5 have no signature; the next
+# A version that only adds tables (3: probes; 5: quote_checks; 6: signatures, lsh_buckets) needs no entry:
+# ``TABLES`` creates what is missing. Articles stored before 6 have no signature; the next
 # batch signs them, streamed (``NearDuplicates.backfill``), and finds their near-duplicates.
 COLUMNS = (
     (2, "runs", "status TEXT NOT NULL DEFAULT 'running'"),

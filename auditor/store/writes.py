@@ -15,7 +15,7 @@ import socket
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from auditor.models import Article, Audit, Category, CheckResult, DomainInfo, NearUpdate
+from auditor.models import Article, Audit, Category, CheckResult, DomainInfo, NearUpdate, QuoteCheck
 from auditor.procs import process_identity, same_process
 from auditor.store import rows
 from auditor.store.base import Busy
@@ -121,17 +121,27 @@ class Writes(Signatures):
         with self._writing():
             self._save_domains_of(article)
             article_id = self._upsert_article(article, run_id, self._report_path(report))
-            for table in ("links", "attributions", "crossposts"):
+            for table in ("quote_checks", "links", "attributions", "crossposts"):
                 self.db.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
             self.db.table("links").insert_all(rows.link_rows(article.links, article_id))
             self.db.table("attributions").insert_all(rows.record_rows(article.attributions, article_id))
             self.db.table("crossposts").insert_all(rows.record_rows(article.crossposts, article_id))
+            self._insert_quotes(article_id, audit.quotes, run_id)
             self._insert_checks(audit.checks, run_id)
             self.db.execute(_LINK_STATUS_OF_ARTICLE, [article_id])
             self.db.execute("DELETE FROM failures WHERE source = ?", [article.source])
             if near is not None:
                 self._save_near(article_id, article.content_hash, near)
         return article_id
+
+    def _insert_quotes(self, article_id: int, quotes: Sequence[QuoteCheck], run_id: int) -> None:
+        ids = {
+            position: row_id
+            for row_id, position in self.db.execute(
+                "SELECT id, position FROM attributions WHERE article_id = ?", [article_id]
+            ).fetchall()
+        }
+        self.db.table("quote_checks").insert_all(rows.quote_rows(quotes, article_id, ids, run_id))
 
     def _upsert_article(self, article: Article, run_id: int, report: str | None) -> int:
         row = rows.article_row(article, run_id)

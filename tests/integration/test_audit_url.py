@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, serving
 
 # Every link is relative, so checking them touches only this test's own server.
 PAGE = b"""<!doctype html><html lang=en><head><title>Why deltas sink | Riverbank Weekly</title></head>
@@ -51,12 +51,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Handler) as url:
+        yield url
 
 
 def test_audit_url_follows_redirects_and_reports(site: str, tmp_path: Path) -> None:

@@ -190,6 +190,9 @@ def test_a_local_cluster_ends_with_the_same_database_each_url_once_and_polite(
     assert stats.urls_checked == len(links)
     probes = web.probes()  # one per host and section (all links under /p/ or /gone/), once each
     assert set(probes.values()) == {1} and len(probes) <= 2 * len(HOSTS), probes
+    with sqlite3.connect(tmp_path / "audit.db") as db:  # quotes are not looked up on Dask (yet):
+        (options_json,) = db.execute("SELECT options FROM runs").fetchone()  # the run says so
+    assert json.loads(options_json)["check"]["quotes"] is False
     assert max(web.peak.values()) == PER_HOST and set(web.peak) == set(
         HOSTS
     )  # the limit was reached, never passed

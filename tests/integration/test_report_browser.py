@@ -59,6 +59,7 @@ def test_sections_render_and_the_script_runs(tmp_path: Path) -> None:
         "verdict",
         "provenance",
         "sources",
+        "quotes",
         "links",
         "domains",
     ]

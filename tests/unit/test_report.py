@@ -19,7 +19,7 @@ from auditor.report.slug import safe_href, slug_for
 from auditor.urls import check_key
 from tests.fixtures.report.records import BAD_URLS, PAYLOAD, make_audit, plain_audit, xss_audit
 
-SECTIONS = ["verdict", "provenance", "sources", "links", "domains"]
+SECTIONS = ["verdict", "provenance", "sources", "quotes", "links", "domains"]
 
 
 def soup_of(html: str) -> BeautifulSoup:
@@ -73,7 +73,7 @@ def test_sources_show_role_outlet_category_and_link_status() -> None:
         assert expected in text
     assert "Kremlin-funded" in text and "the alliance is inevitable" in text
     assert diesen.select_one(".cat.state-media") is not None
-    assert diesen.select_one(".badge").get_text() == "blocked"
+    assert diesen.select(".badge")[-1].get_text() == "blocked"  # the link; the quote comes first
     assert "Diesen added that sanctions had failed." in text
     sullivan = soup.select("#sources .source")[1]
     assert "no link behind it" in sullivan.get_text()
@@ -420,3 +420,29 @@ def test_the_index_of_a_store_is_paged_and_its_figures_cover_every_page(tmp_path
     assert later.select_one("#dead-domains") is None and "page 3 of 3" in later.get_text()
     write_corpus_index(store, tmp_path, page=4)  # fewer pages now: the old third is gone
     assert sorted(p.name for p in tmp_path.glob("index*.html")) == ["index-2.html", "index.html"]
+
+
+def test_linked_quotes_show_their_verdict_on_the_card_in_the_sentence_and_in_a_section() -> None:
+    soup = soup_of(render_article(make_audit()))
+    sentence = soup.select_one("#verdict .sentence").get_text()
+    assert "1 of 3 linked quotes not found at their source (1 edited)." in sentence
+    assert stat(soup, "linked quotes not found at source") == "1"
+    diesen = next(c for c in soup.select(".source") if "Glenn Diesen" in c.get_text())
+    check = diesen.select_one(".quote-check")
+    assert check.select_one(".badge").get_text() == "edited"
+    assert check.select_one(".diffs li").get_text() == "‘inevitable’ → ‘likely’"
+    assert "the page says:" in check.get_text()
+    listed = soup.select("#quotes li.quote")
+    assert [li.select_one(".badge").get_text() for li in listed] == [
+        "edited", "not found at source", "found at source",
+    ]  # fmt: skip
+    archived = listed[2]
+    assert "no named source" in archived.get_text() and "archived copy:" in archived.get_text()
+
+
+def test_a_hostile_quote_check_is_text_and_its_script_urls_are_not_links() -> None:
+    html = render_article(xss_audit())
+    soup = soup_of(html)
+    section = soup.select_one("#quotes")
+    assert section is not None and not section.select("script, img, svg, b#injected")
+    assert not [a for a in section.select("a[href]") if a["href"].lower().startswith("javascript:")]

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from auditor.models import (
+    OFFLINE_REASON,
     Attribution,
     Audit,
     Category,
@@ -18,6 +19,7 @@ from auditor.models import (
     Link,
     LinkKind,
     Metadata,
+    QuoteVerdict,
     Region,
     RunInfo,
     SourceKind,
@@ -59,8 +61,20 @@ def test_the_sentence_says_provenance_standing_sources_and_links() -> None:
         " Published by Aggregator Review, rated generally unreliable and blacklisted"
         " (Wikipedia's perennial sources list, 17 Mar 2021)."
         " Cites 3 sources, 2 of them Russian state media (RT, TASS)."
+        " 1 of 3 linked quotes not found at their source (1 edited)."
         " 1 link is a placeholder; 10 web links checked: 4 broken, 1 blocked, 1 moved."
     )
+
+
+def test_the_sentence_counts_linked_quotes_as_found_missing_and_not_checkable() -> None:
+    base = make_audit()
+    found = tuple(replace(q, verdict=QuoteVerdict.FOUND) for q in base.quotes)
+    assert "All 3 linked quotes found at their source." in _sentence(replace(base, quotes=found))
+    one = (replace(base.quotes[0], verdict=QuoteVerdict.UNAVAILABLE),)
+    assert "1 linked quote could not be checked at its source." in _sentence(replace(base, quotes=one))
+    offline = tuple(replace(q, verdict=QuoteVerdict.UNAVAILABLE, reason=OFFLINE_REASON) for q in base.quotes)
+    assert "3 linked quotes not looked up (offline)." in _sentence(replace(base, quotes=offline))
+    assert "linked quote" not in _sentence(replace(base, quotes=()))
 
 
 def test_state_media_of_several_states_is_named_by_state() -> None:
@@ -237,6 +251,10 @@ def test_paths_are_shown_relative_or_by_name() -> None:
 def test_the_footer_lists_only_the_options_given() -> None:
     options = (("offline", "True"), ("timeout", "5.0"), ("replay", "/home/ana/c.jsonl"), ("per_host", "4"))
     assert options_line(RunInfo(options=options)) == "--offline --timeout 5.0 --replay c.jsonl"
+    # A Dask batch runs without quote checks: its reports say so, and which engine wrote them
+    dask = (("engine", "dask"), ("quotes", "False"), ("probe", "True"), ("workers", "2"))
+    assert options_line(RunInfo(options=dask)) == "--engine dask --no-quotes"
+    assert options_line(RunInfo(options=(("engine", "local"), ("probe", "False")))) == "--no-probe"
 
 
 def test_standing_reaches_the_links_and_the_cards() -> None:
