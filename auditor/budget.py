@@ -17,6 +17,11 @@ Three layers, each catching what the one before cannot:
 
 Signal timers and handlers only exist in the main thread; elsewhere only the memory cap and
 the watchdog apply.
+
+A process shared with other work (``shared``: a Dask worker, whose event loop and check
+session run beside the article) gets the watchdog alone, on the article thread's own CPU
+clock: process-wide limits would charge the article for its neighbours' work, and a memory
+cap would fail their allocations too. Dask's own per-worker memory limit stands in for it.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import resource
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
 
@@ -120,19 +126,25 @@ def _cpu_timer(budget: Budget) -> Iterator[None]:
         signal.signal(signal.SIGPROF, previous)
 
 
+def _thread_clock() -> Callable[[], float]:
+    """The calling thread's CPU time, readable from another thread (Linux, macOS)."""
+    clock = time.pthread_getcpuclockid(threading.get_ident())
+    return lambda: time.clock_gettime(clock)
+
+
 @contextmanager
-def _watchdog(budget: Budget, *, say: str | None) -> Iterator[None]:
+def _watchdog(budget: Budget, *, say: str | None, cpu: Callable[[], float] = _cpu) -> Iterator[None]:
     """End the process when the CPU time passes the budget plus grace (``say``: the line to
     print first; None in a worker, whose exit status tells the batch)."""
     if budget.seconds <= 0:
         yield
         return
-    limit = _cpu() + budget.seconds + grace(budget)
+    limit = cpu() + budget.seconds + grace(budget)
     done = threading.Event()
 
     def watch() -> None:
         while not done.wait(0.25):
-            if _cpu() > limit:
+            if cpu() > limit:
                 if say is not None:
                     sys.stderr.write(f"auditor: error: {say}: {_message(budget, 'time')}\n")
                     sys.stderr.flush()
@@ -159,13 +171,20 @@ def check_links(article: Article, budget: Budget | None) -> Article:
 
 
 @contextmanager
-def within(budget: Budget | None, source: str, *, worker: bool = False) -> Iterator[None]:
+def within(
+    budget: Budget | None, source: str, *, worker: bool = False, shared: bool = False
+) -> Iterator[None]:
     """Run one article's extraction within ``budget``; raise ``OverBudget`` naming ``source``.
 
-    ``worker``: a disposable batch worker, which may also be ended by the kernel.
+    ``worker``: a disposable batch worker, which may also be ended by the kernel; ``shared``:
+    a worker process that runs other work beside the article (see above).
     """
     if budget is None:
         yield
+        return
+    if shared:
+        with _watchdog(budget, say=None, cpu=_thread_clock()):
+            yield
         return
     try:
         with _memory_cap(budget), _watchdog(budget, say=None if worker else source), _cpu_timer(budget):

@@ -476,6 +476,28 @@ class Audit:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Fingerprint:
+    """What near-duplicate detection keeps of a stored article: its body text's MinHash (128
+    32-bit values, 512 bytes) and the metadata a near-duplicate record names it by."""
+
+    source: str
+    metadata: Metadata
+    minhash: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NearUpdate:
+    """What committing one article changes in near-duplicate records, written in the same
+    transaction as the article: its signature (None: too short to judge) and LSH band keys,
+    and the near-duplicate cross-posts of every other article whose set changed."""
+
+    minhash: bytes | None
+    buckets: tuple[int, ...]
+    near: tuple[tuple[str, tuple[CrossPost, ...]], ...] = ()
+    stale_buckets: tuple[int, ...] = ()  # the band keys of the signature it replaces
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Budget:
     """What one article may cost to extract; 0 turns a limit off.
 

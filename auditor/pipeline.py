@@ -173,8 +173,9 @@ class AuditOutcome:
     index_note: str = ""  # what became of an index.html in the reports folder, if there is one
 
 
-# An index re-rendered after one audit loads every stored article; past this many, say how
-# to rebuild it instead of making one audit take minutes.
+# An index re-rendered after one audit reads every stored article (streamed, so in little
+# memory, but in time); past this many, say how to rebuild it instead of making one audit
+# take minutes.
 INDEX_REFRESH_MAX = 2000
 
 
@@ -236,7 +237,7 @@ def sentence_of(audit: Audit) -> str:
 
 def refresh_index(store: Store, out_dir: Path) -> str:
     """Bring ``out_dir/index.html`` up to date when there is one; one line saying what was done."""
-    from auditor.report.render import write_index
+    from auditor.report.render import write_corpus_index
 
     index = out_dir / "index.html"
     if not index.exists():
@@ -245,7 +246,7 @@ def refresh_index(store: Store, out_dir: Path) -> str:
     if stored > INDEX_REFRESH_MAX:
         return f"index: {index} not updated ({stored} articles); `auditor report` rebuilds it"
     try:
-        write_index(store.audits(), store.failures(), out_dir)
+        write_corpus_index(store, out_dir)  # streamed and paged, as a batch writes it
     except (AuditorError, OSError) as exc:
         return f"index: {index} not updated ({exc}); `auditor report` rebuilds it"
     return f"index: {index} (updated)"

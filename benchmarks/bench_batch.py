@@ -2,6 +2,14 @@
 
     .venv/bin/python benchmarks/bench_batch.py            # 500 and 2,000 articles
     .venv/bin/python benchmarks/bench_batch.py --quick    # 100 and 400 articles
+    .venv/bin/python benchmarks/bench_batch.py --engine local dask --sizes 1000 5000 20000
+
+With ``--engine dask`` a scheduler and ``--workers`` single-threaded workers are started as
+their own processes (``dask scheduler``, ``dask worker``), as on a cluster, and the batch
+connects to them with ``--scheduler``: the client's peak RSS is the batch process alone,
+and each worker's is read from the worker. Every engine runs on the same corpus, and each
+run ends with the row counts and a content hash of its tables (no ids, run ids or times),
+which must be equal across engines.
 
 For each corpus size, a fresh process generates a corpus in a temporary folder (40 links per
 article drawn from a shared pool, so most URLs are cited by many articles; 1 % of articles
@@ -9,14 +17,17 @@ are copies of another with a new header, intro line and footer) and runs the bat
 ``benchmarks/fakeweb.py`` (many hosts on loopback addresses, fixed latency). It reports
 articles per second, the distinct URLs the corpus cites, requests the server saw divided by
 *all* of them (1.0 when every URL is requested once: the fake web never asks for a retry),
-how many were never requested and why (their stored status and reason), and peak memory, both for the streaming phase
-(parse + check + commit, which must stay flat as the corpus grows) and for the whole run
-(the near-duplicate pass and the index load every article, so they grow with the corpus).
+how many were never requested and why (their stored status and reason), and peak memory of
+the client (the batch's own process), both for the streaming phase (parse + check + commit)
+and for the whole run (with the final near-duplicate pass and the paged index, which stream
+from the database too): both must stay flat as the corpus grows. Workers' peaks are listed
+per process (for the local engine, its parsing processes and multiprocessing's helpers).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -144,41 +155,122 @@ class Probe:
         self.start = time.monotonic()
         self.stream_end = 0.0
         self.stream_rss_mb = 0.0
-        self.worker_rss_mb = 0.0
+        self.worker_peaks: list[int] = []  # MB, each child process (the local engine's workers)
 
     def __call__(self, stats: object, event: str, detail: str = "") -> None:
         if event == "phase" and not self.stream_end:
             self.stream_end = time.monotonic()
             self.stream_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            self.worker_rss_mb = max([_hwm_kb(p) for p in _descendants(os.getpid())] or [0]) / 1024
+            self.worker_peaks = sorted(round(_hwm_kb(p) / 1024) for p in _descendants(os.getpid()))
 
 
-def child(articles: int, links: int, port: int, workers: int) -> dict[str, object]:
+# ----------------------------------------------------------------------------- content
+
+
+_TABLES = {
+    "articles": "SELECT source, format, title, authors, published, outlet, outlet_domain, canonical_url, og_url,"
+    " language, content_hash, body_text FROM articles ORDER BY source",
+    "failures": "SELECT source, error FROM failures ORDER BY source",
+    "checks": "SELECT url, status, http_status, final_url, redirects, reason, archive_url FROM latest_checks ORDER BY url",
+    "signatures": "SELECT source, hex(minhash) FROM signatures JOIN articles ON articles.id = article_id ORDER BY source",
+}
+
+
+def content(db: Path, corpus: Path) -> dict[str, object]:
+    """Row counts and one hash of what the tables hold, ids, run ids and times left out."""
+    digest = hashlib.sha256()
+    counts = {}
+    with sqlite3.connect(db) as conn:
+        queries = dict(_TABLES)
+        for table in ("links", "attributions", "crossposts"):
+            names = [
+                r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in ("id", "article_id")
+            ]
+            cols = ", ".join(f"{table}.{n}" for n in names)
+            queries[table] = (f"SELECT articles.source, {cols} FROM {table} JOIN articles ON articles.id = {table}.article_id"
+                              f" ORDER BY articles.source, {table}.position")  # fmt: skip
+        for table, query in sorted(queries.items()):
+            n = 0
+            for row in conn.execute(query):
+                digest.update(json.dumps(row, default=str).replace(str(corpus), "").encode())
+                n += 1
+            counts[table] = n
+    return {"rows": counts, "sha256": digest.hexdigest()[:16]}
+
+
+# ----------------------------------------------------------------------------- a Dask cluster
+
+
+def start_cluster(tmp: Path, workers: int) -> tuple[list[subprocess.Popen[bytes]], str]:
+    """A scheduler and single-threaded workers, each its own process on 127.0.0.1."""
+    bindir = Path(sys.executable).parent
+    info = tmp / "scheduler.json"
+    log = Path(tempfile.gettempdir()) / f"bench-batch-dask-{os.getpid()}.log"  # kept: why a worker left
+    print(f"the cluster's log: {log}", file=sys.stderr, flush=True)
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": log.open("ab")}
+    procs = [subprocess.Popen([str(bindir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                               "--no-dashboard", "--scheduler-file", str(info)], **quiet)]  # type: ignore[call-overload]  # fmt: skip
+    for _ in range(workers):
+        procs.append(subprocess.Popen([str(bindir / "dask"), "worker", "--scheduler-file", str(info), "--nthreads", "1",
+                                       "--host", "127.0.0.1", "--no-dashboard"], **quiet))  # type: ignore[call-overload]  # fmt: skip
+    from distributed import Client
+
+    deadline = time.monotonic() + 60
+    while not info.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with Client(scheduler_file=str(info), timeout="60s") as client:
+        client.wait_for_workers(workers, timeout=60)
+        address = str(client.scheduler.address)
+    return procs, address
+
+
+def worker_peaks(address: str) -> list[int]:
+    from distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        peaks = client.run(lambda: _hwm_kb("self"))
+    return sorted(round(kb / 1024) for kb in peaks.values())
+
+
+def child(articles: int, links: int, port: int, workers: int, engine: str, corpus: Path) -> dict[str, object]:
     from auditor.batch import BatchOptions, run_batch
     from auditor.models import CheckOptions
 
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-        folder = Path(tmp) / "corpus"
-        copies, cited = make_corpus(folder, articles, links, port)
-        urllib.request.urlopen(f"http://127.0.0.{FIRST_OCTET}:{port}/__reset").read()
-        check = CheckOptions(allow_private=True, archive=False, concurrency=64, per_host=4, retries=2)
-        opts = BatchOptions(folder=folder, out_dir=Path(tmp) / "reports", db_path=Path(tmp) / "audit.db",
-                            check=check, workers=workers)  # fmt: skip
-        probe = Probe()
-        stats = run_batch(opts, probe)
-        total = time.monotonic() - probe.start
+        copies, cited = json.loads((corpus / ".corpus.json").read_text())
+        cited = set(cited)
+        procs, address = start_cluster(Path(tmp), workers) if engine == "dask" else ([], None)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.{FIRST_OCTET}:{port}/__reset").read()
+            check = CheckOptions(allow_private=True, archive=False, concurrency=64, per_host=4, retries=2)
+            opts = BatchOptions(folder=corpus, out_dir=Path(tmp) / "reports", db_path=Path(tmp) / "audit.db",
+                                check=check, workers=workers, engine=engine, scheduler=address)  # fmt: skip
+            probe = Probe()
+            stats = run_batch(opts, probe)
+            total = time.monotonic() - probe.start
+            peaks = worker_peaks(address) if address else (probe.worker_peaks or [0])
+        finally:
+            for proc in reversed(procs):
+                proc.terminate()
+                proc.wait(30)
         seen = json.loads(urllib.request.urlopen(f"http://127.0.0.{FIRST_OCTET}:{port}/__stats").read())
         missed = {u for u in cited if f"{urlsplit(u).hostname}{urlsplit(u).path}" not in seen}
         why = never_requested(Path(tmp) / "audit.db", missed)
+        tables = content(Path(tmp) / "audit.db", corpus)
+        db_mb = sum(f.stat().st_size for f in Path(tmp).glob("audit.db*")) / 2**20
+        reports_mb = sum(f.stat().st_size for f in (Path(tmp) / "reports").glob("*.html")) / 2**20
+        usage = resource.getrusage(resource.RUSAGE_SELF)
     stream = probe.stream_end - probe.start
     requests = sum(seen.values())
     return {
+        "engine": engine, "workers_rss_mb": peaks, "tables": tables, "db_mb": round(db_mb, 1),
+        "reports_mb": round(reports_mb, 1), "client_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
         "articles": stats.audited, "failed": stats.failed, "links": stats.links, "copies": copies,
         "near_duplicates": stats.near_duplicates, "urls_checked": stats.urls_checked,
         "urls_cited": len(cited), "urls_requested": len(seen), "never_requested": len(missed), "why": why, "requests": requests, "max_requests_per_url": max(seen.values()),
         "stream_s": round(stream, 1), "total_s": round(total, 1),
         "articles_per_s": round(stats.audited / stream, 1), "links_per_s": round(stats.links / stream),
-        "stream_rss_mb": round(probe.stream_rss_mb), "worker_rss_mb": round(probe.worker_rss_mb),
+        "stream_rss_mb": round(probe.stream_rss_mb), "worker_rss_mb": max(peaks),
         "total_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }  # fmt: skip
 
@@ -194,7 +286,7 @@ def _free_port() -> int:
 
 def _report(rows: list[dict[str, object]]) -> None:
     cols = [
-        ("articles", "articles"), ("links", "links"), ("urls_cited", "distinct URLs"),
+        ("engine", "engine"), ("articles", "articles"), ("links", "links"), ("urls_cited", "distinct URLs"),
         ("never_requested", "never requested"),
         ("requests", "requests"), ("max_requests_per_url", "max req/URL"), ("articles_per_s", "articles/s"),
         ("links_per_s", "links/s"), ("stream_s", "stream s"), ("total_s", "total s"),
@@ -207,6 +299,10 @@ def _report(rows: list[dict[str, object]]) -> None:
     for row in rows:
         per_url = int(row["requests"]) / max(1, int(row["urls_cited"]))  # type: ignore[call-overload]
         missed = f"; never requested: {row['why']}" if row["never_requested"] else ""
+        print(
+            f"{row['engine']} {row['articles']} articles: workers' peak RSS {row['workers_rss_mb']} MB;"
+            f" tables {row['tables']['sha256']} {row['tables']['rows']}"  # type: ignore[index]
+        )
         print(
             f"{row['articles']} articles: {per_url:.2f} requests per distinct URL cited{missed};"
             f" {float(row['articles_per_s']) * 3600:,.0f} articles/h, {float(row['links_per_s']) * 3600:,.0f} links/h"  # type: ignore[arg-type]
@@ -222,11 +318,13 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=40)
     parser.add_argument("--latency", type=float, default=0.02)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--engine", nargs="+", choices=("local", "dask"), default=["local"])
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.links, args.port, args.workers)))
+        print(json.dumps(child(args.child, args.links, args.port, args.workers, args.engine[0], args.corpus)))
         return
     sizes = args.sizes or ([100, 400] if args.quick else [500, 2000])
     port = _free_port()
@@ -238,11 +336,24 @@ def main() -> None:
         assert server.stdout is not None and server.stdout.readline().strip() == "ready"
         rows = []
         for size in sizes:
-            cmd = [sys.executable, __file__, "--child", str(size), "--port", str(port),
-                   "--links", str(args.links), "--workers", str(args.workers)]  # fmt: skip
-            done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
-            print(f"{size} articles done in {rows[-1]['total_s']} s", file=sys.stderr)
+            with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
+                corpus = Path(tmp) / "corpus"
+                copies, cited = make_corpus(corpus, size, args.links, port)
+                (corpus / ".corpus.json").write_text(json.dumps([copies, sorted(cited)]))
+                for engine in args.engine:
+                    cmd = [sys.executable, __file__, "--child", str(size), "--port", str(port), "--links", str(args.links),
+                           "--workers", str(args.workers), "--engine", engine, "--corpus", str(corpus)]  # fmt: skip
+                    done = subprocess.run(cmd, capture_output=True, text=True)
+                    if done.returncode != 0:  # say why, then go on with the next run
+                        print(f"{engine} {size} articles failed (exit {done.returncode}):\n{done.stderr[-4000:]}",
+                              file=sys.stderr, flush=True)  # fmt: skip
+                        continue
+                    rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+                    load = os.getloadavg()
+                    rows[-1]["load"] = [round(x, 2) for x in load]
+                    print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+                    print(f"{engine} {size} articles done in {rows[-1]['total_s']} s (load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})",
+                          file=sys.stderr, flush=True)  # fmt: skip
         print(f"latency {args.latency * 1000:.0f} ms, {HOSTS} hosts, {args.links} links/article, "
               f"{args.workers} parsing workers, {os.cpu_count()} CPUs")  # fmt: skip
         _report(rows)

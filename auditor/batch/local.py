@@ -10,6 +10,8 @@ the whole batch. Memory is bounded by the chunks in flight, not the corpus.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from auditor.quotes.lookup import PageMemo
 
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
+RECENT = 4_096  # results the session keeps in memory (about 2 MB); older ones are recalled from the database
 
 
 class LocalEngine:
@@ -33,7 +36,7 @@ class LocalEngine:
         self.pages: PageMemo | None = None  # the batch's quoted pages, read once each
         self.cache = CheckCache.for_run(sink.store, sink.run_id, opts.check)  # offline: last real checks
 
-    def run(self, files: list[Path]) -> None:
+    def run(self, files: Iterable[Path]) -> None:
         opts = self.opts
         pool = ParsePool(
             opts.workers, max_bytes=opts.max_bytes, domains_file=opts.check.domains_file, budget=opts.budget
@@ -45,24 +48,28 @@ class LocalEngine:
         finally:
             pool.close(abort=not finished)  # on Ctrl-C or a crash: stop the workers, do not wait
 
-    async def _run(self, files: list[Path], pool: ParsePool) -> None:
-        size = max(1, self.opts.chunk)
-        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    async def _run(self, files: Iterable[Path], pool: ParsePool) -> None:
+        chunks = _batches(files, max(1, self.opts.chunk))
         session = CheckSession(
             self.opts.check,
             cache=self.cache,
             on_checked=self.sink.checked,
+            recall=self.cache.recall,
+            done_max=RECENT,
             probes=ProbeCache(self.sink.store),
         )
         slots = asyncio.Semaphore(IN_FLIGHT)
         try:
             async with session, asyncio.TaskGroup() as group:
-                pending = pool.submit(chunks[0]) if chunks else []
-                for index, chunk in enumerate(chunks):
+                chunk = next(chunks, None)
+                pending = pool.submit(chunk) if chunk else []
+                while chunk is not None:
                     results = await pool.results(chunk, pending)
-                    pending = pool.submit(chunks[index + 1]) if index + 1 < len(chunks) else []
+                    following = next(chunks, None)
+                    pending = pool.submit(following) if following else []
                     await slots.acquire()
                     group.create_task(self._finish_chunk(session, chunk, results, slots))
+                    chunk = following
         except BaseExceptionGroup as group_error:  # one failing chunk stops the batch: say why
             raise group_error.exceptions[0] from None
 
@@ -107,3 +114,9 @@ class LocalEngine:
         by_checker_key = {c.url: c for c in checked.values()}
         found = [check_quotes(session, a, by_checker_key, self.pages) for a in articles]
         return list(await asyncio.gather(*found))
+
+
+def _batches(files: Iterable[Path], size: int) -> Iterator[list[Path]]:
+    it = iter(files)
+    while batch := list(islice(it, size)):
+        yield batch

@@ -14,6 +14,8 @@ from typing import Protocol
 from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget, CheckOptions
 
+ENGINES = ("local", "dask")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BatchOptions:
@@ -27,8 +29,15 @@ class BatchOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     budget: Budget = field(default_factory=Budget)  # what one article may cost a parsing worker
     chunk: int = 32  # articles parsed ahead while the previous chunk's URLs are checked
-    workers: int = 2  # parsing processes
+    workers: int = 2  # parsing processes (local), or worker processes of a LocalCluster (dask)
     check: CheckOptions = field(default_factory=CheckOptions)
+    engine: str = "local"  # "local": this machine's process pool; "dask": a Dask cluster
+    scheduler: str | None = None  # dask: a running scheduler's address; None starts a LocalCluster
+    ship_files: bool = False  # dask: the client reads each file and sends it (no shared path)
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"not an engine: {self.engine!r} (one of {', '.join(ENGINES)})")
 
 
 @dataclass(slots=True)

@@ -19,31 +19,61 @@ stops the workers and re-raises ``KeyboardInterrupt`` for the CLI.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor import __version__
+from auditor.batch.discovery import chosen, discover
 from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
 from auditor.batch.sink import Sink
-from auditor.discover import discover
 from auditor.errors import AuditorError
 from auditor.load import content_hash, load_path
-from auditor.models import Audit, CrossPostMethod
 from auditor.outputs import check_file_target, prepare_dir
 from auditor.store import Store
 
+if TYPE_CHECKING:
+    from auditor.batch.cluster import DaskEngine
+    from auditor.models import Audit
+    from auditor.report.corpus import ArticleRow
 
-def _pending(
-    files: Sequence[Path], store: Store, opts: BatchOptions, stats: BatchStats, run_id: int
-) -> list[Path]:
+
+class Todo:
+    """The files to audit, spooled to a temporary file as they are found (NUL-separated
+    paths): however large the archive, the batch holds a count, not a list."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115  # closed by the batch, which owns it
+        self.count = 0
+
+    def add(self, path: Path) -> None:
+        self.file.write(os.fsencode(path) + b"\0")
+        self.count += 1
+
+    def __iter__(self) -> Iterator[Path]:
+        self.file.flush()
+        self.file.seek(0)
+        tail = b""
+        while block := self.file.read(1 << 16):
+            *names, tail = (tail + block).split(b"\0")
+            yield from (Path(os.fsdecode(n)) for n in names)
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def _pending(files: Iterable[Path], store: Store, opts: BatchOptions, stats: BatchStats, run_id: int) -> Todo:
     """Files whose current content is not yet stored (all of them with --force)."""
-    todo = []
+    todo = Todo()
     inside = opts.folder.resolve()
     for path in files:
+        stats.found += 1
         if path.is_symlink() and not path.resolve().is_relative_to(inside):
             # An article folder is untrusted too: a link to /etc/passwd is not an article.
             store.record_failure(
@@ -55,67 +85,66 @@ def _pending(
             try:
                 raw = load_path(path, max_bytes=opts.max_bytes)
             except AuditorError:
-                todo.append(path)  # the worker records the failure
+                todo.add(path)  # the worker records the failure
                 continue
             if store.article_done(str(path), content_hash(raw.text)):
                 stats.skipped += 1
                 continue
-        todo.append(path)
+        todo.add(path)
     return todo
 
 
-def _count_problems(audits: list[Audit], sources: set[str], stats: BatchStats) -> None:
-    """What --fail-on looks for, over this folder's articles, as the summary counts it."""
-    from auditor.report import views
+def _finish(store: Store, opts: BatchOptions, stats: BatchStats, progress: Progress, sink: Sink) -> None:
+    """Sign what was stored unsigned, then write the index; both stream from the database.
 
-    for audit in audits:
-        if audit.article.source in sources:
-            verdict = views.verdict(audit, views.link_rows(audit))
-            stats.broken += verdict.counts["broken"]
-            stats.placeholders += verdict.counts["placeholder"]
-            stats.state_media += len(verdict.state_media)
-
-
-def _finish(store: Store, run_id: int, opts: BatchOptions, stats: BatchStats, progress: Progress,
-            sources: set[str]) -> None:  # fmt: skip
-    """Near-duplicates across the whole database, then the reports they change and the index.
-
-    One full load serves both (the index needs every article anyway); near-duplicate
-    detection itself only sees light :class:`~auditor.batch.neardup.Candidate` rows. datasketch
-    (and numpy with it, ~55 MB) is imported here only: parsing workers and `check` never need it.
+    Near-duplicates were found as articles were committed; only articles stored by
+    ``auditor audit`` or an older version need a signature now (their copies' reports are
+    rewritten). The index is written a page of articles at a time.
     """
-    from auditor.batch.neardup import candidate, near_duplicates
-    from auditor.report.render import write_index, write_report
+    from auditor.batch.neardup import NearDuplicates
+    from auditor.report.render import write_corpus_index
 
     progress(stats, Event.PHASE, "finding near-duplicate copies")
-    audits = store.audits()
-    changed = near_duplicates(candidate(a.article) for a in audits)
-    for i, audit in enumerate(audits):
-        near = changed.get(audit.article.source)
-        if near is None:
-            continue
-        kept = tuple(c for c in audit.article.crossposts if c.method is not CrossPostMethod.NEAR_DUPLICATE)
-        audits[i] = audit = replace(audit, article=replace(audit.article, crossposts=kept + near))
-        write_report(audit, opts.out_dir)
-        store.save_audit(replace(audit, checks=()), run_id)
-    stats.near_duplicates = sum(1 for a in audits if _has_near_duplicate(a))
-    _count_problems(audits, sources, stats)
+    NearDuplicates(store).backfill(on_changed=sink.rewrite_report)
+    stats.near_duplicates = store.near_duplicate_count()
     progress(stats, Event.PHASE, "writing the index")
-    write_index(audits, store.failures(), opts.out_dir)
+    write_corpus_index(
+        store, opts.out_dir, on_row=lambda audit, row: _count_problems(audit, row, opts, stats)
+    )
 
 
-def _has_near_duplicate(audit: Audit) -> bool:
-    return any(c.method is CrossPostMethod.NEAR_DUPLICATE for c in audit.article.crossposts)
+def _count_problems(audit: Audit, row: ArticleRow, opts: BatchOptions, stats: BatchStats) -> None:
+    """What --fail-on looks for, over this folder's articles (unchanged ones too), as the
+    summary counts it; an article stored from elsewhere in the database is not counted."""
+    source = Path(audit.article.source)
+    if chosen(opts.folder, source, opts.include, opts.exclude, skip=opts.out_dir):
+        stats.broken += row.verdict.counts["broken"]
+        stats.placeholders += row.verdict.counts["placeholder"]
+        stats.state_media += len(row.verdict.state_media)
 
 
-def _audit_files(todo: list[Path], opts: BatchOptions, sink: Sink) -> None:
-    """The engine choice, in one place."""
-    from auditor.batch.local import LocalEngine
-
+def _audit_files(todo: Iterable[Path], opts: BatchOptions, sink: Sink) -> None:
+    """The engine choice, in one place: this machine's process pool, or a Dask cluster
+    (an optional extra: imported only when asked for)."""
     try:
-        LocalEngine(opts, sink).run(todo)
+        if opts.engine == "dask":
+            _dask_engine()(opts, sink).run(todo)
+        else:
+            from auditor.batch.local import LocalEngine
+
+            LocalEngine(opts, sink).run(todo)
     finally:
         sink.close()
+
+
+def _dask_engine() -> type[DaskEngine]:
+    try:
+        from auditor.batch.cluster import DaskEngine
+    except ImportError as exc:
+        raise AuditorError(
+            f"--engine dask needs Dask distributed ({exc.name or exc}): pip install 'auditor[dask]'"
+        ) from exc
+    return DaskEngine
 
 
 def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
@@ -125,26 +154,39 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
     bad input; a file that cannot be read or parsed is a recorded failure, not an error.
     """
     opts = replace(opts, folder=Path(os.path.abspath(opts.folder)))
+    if opts.engine == "dask" and opts.check.record:
+        raise AuditorError("--record needs one process: it cannot be used with --engine dask")
+    if opts.engine == "dask" and opts.check.quotes:
+        # A quote is judged on the page text its link's check read, which stays on the Dask
+        # worker that checked it; reading the pages again from here would break "each URL
+        # once" and the per-host limits. So a Dask batch runs as --no-quotes, and says so
+        # (DASK_NO_QUOTES, and the run's options, which every report's footer shows).
+        opts = replace(opts, check=replace(opts.check, quotes=False))
     prepare_dir(opts.out_dir)
     if opts.jsonl is not None:
         check_file_target(opts.jsonl, "--jsonl")
-    files = list(discover(opts.folder, opts.include, opts.exclude, skip=opts.out_dir))
-    if not files:
+    found = discover(opts.folder, opts.include, opts.exclude, skip=opts.out_dir)
+    first = next(found, None)
+    if first is None:
         raise AuditorError(f"{opts.folder}: no .html, .htm, .md or .txt files found")
     store = Store.open(opts.db_path)
-    stats = BatchStats(found=len(files))
+    stats = BatchStats()
     ending = ""
     run_id: int | None = None
     try:
         # One batch per database at a time: a second one would redo every article and hit
         # every host twice. The lock is the run's, released when the run ends.
         run_id = store.start_run("batch", _options_json(opts), __version__, lock="batch")
-        todo = _pending(files, store, opts, stats, run_id)
-        stats.todo = len(todo)
+        todo = _pending(itertools.chain([first], found), store, opts, stats, run_id)
+        stats.todo = todo.count
         progress(stats, Event.START)
-        if todo:
-            _audit_files(todo, opts, Sink(opts, store, run_id, stats, progress))
-        _finish(store, run_id, opts, stats, progress, {str(p) for p in files})
+        sink = Sink(opts, store, run_id, stats, progress)
+        try:
+            if todo.count:
+                _audit_files(todo, opts, sink)
+        finally:
+            todo.close()
+        _finish(store, opts, stats, progress, sink)
         store.finish_run(run_id, asdict(stats))
     except BaseException as exc:
         ending = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
@@ -155,6 +197,12 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
         progress(stats, Event.DONE, ending)
         store.close()
     return stats
+
+
+DASK_NO_QUOTES = (
+    "--engine dask does not look quotes up at their pages yet: this batch runs as with --no-quotes"
+    " (the default engine checks them)"
+)
 
 
 def _end_run(store: Store, run_id: int, stats: BatchStats, ending: str) -> None:

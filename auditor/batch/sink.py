@@ -3,7 +3,9 @@
 Every engine ends here, in the process that owns the database: records come back from the
 workers (processes on this machine or a Dask cluster) and are written one article per
 transaction, after its report and ``--jsonl`` line, so resume works the same whichever
-engine did the work.
+engine did the work. Near-duplicate records are found as each article is committed (its
+signature and the records it changes are part of its transaction), so nothing at the end
+of the batch has to load the corpus.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import IO
 
+from auditor.batch.neardup import NearDuplicates, signature
 from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
 from auditor.batch.work import one_line
 from auditor.models import Article, Audit, CheckResult, LinkKind, QuoteCheck
@@ -27,6 +30,7 @@ class Sink:
         self.opts, self.store, self.run_id, self.stats, self.progress = opts, store, run_id, stats, progress
         self.run = store.run_info(run_id)  # what each report says of the run (mode, options, folder)
         self.jsonl: IO[str] | None = None
+        self.near = NearDuplicates(store)
 
     def failed(self, source: str, reason: str) -> None:
         self.store.record_failure(source, reason, self.run_id)
@@ -38,11 +42,23 @@ class Sink:
         self.progress(self.stats, Event.URL)
 
     def commit(
-        self, article: Article, checked: dict[str, CheckResult], quotes: tuple[QuoteCheck, ...] = ()
+        self,
+        article: Article,
+        checked: dict[str, CheckResult],
+        quotes: tuple[QuoteCheck, ...] = (),
+        *,
+        signed: bool = False,
+        minhash: bytes | None = None,
     ) -> None:
-        """Report, ``--jsonl`` line, then the article's rows in one transaction."""
+        """Report, ``--jsonl`` line, then the article's rows in one transaction; then the
+        reports of earlier-stored copies whose near-duplicate records it changed.
+
+        ``quotes``: its linked quotes as judged at their pages. ``signed``: ``minhash`` is the
+        article's signature, computed by the worker.
+        """
         from auditor.report.render import write_report  # Jinja2 only where reports are written
 
+        article, near = self.near.prepare(article, minhash if signed else signature(article.text))
         checks = tuple(checked[k] for k in web_keys(article) if k in checked)
         if self.opts.check.offline and quotes:
             from auditor.quotes.lookup import with_last_verdicts
@@ -60,10 +76,20 @@ class Sink:
             )
             return
         self._write_jsonl(audit)
-        self.store.save_audit(audit, self.run_id, report=report)
+        self.store.save_audit(audit, self.run_id, near, report=report)
         self.stats.audited += 1
         self.stats.links += len(article.links)
         self.progress(self.stats, Event.ARTICLE, article.source)
+        for source, _ in near.near:
+            self.rewrite_report(source)
+
+    def rewrite_report(self, source: str) -> None:
+        """A stored article's report again, its near-duplicate records having changed."""
+        from auditor.report.render import write_report
+
+        audit = self.store.audit_of(source)
+        if audit is not None:
+            write_report(audit, self.opts.out_dir)
 
     def _write_jsonl(self, audit: Audit) -> None:
         if self.opts.jsonl is None:

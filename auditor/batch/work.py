@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from auditor.budget import check_links, within
 from auditor.errors import AuditorError
 from auditor.load import load_path
-from auditor.models import Article, Budget
+from auditor.models import Article, Budget, RawArticle
 
 if TYPE_CHECKING:
     from auditor.classify.domains import DomainTable
@@ -38,6 +38,34 @@ def extract_file(
         return one_line(path, str(exc))
     except Exception as exc:  # a parser bug on one hostile file must not sink the batch
         return one_line(path, f"cannot extract ({type(exc).__name__}: {exc})")
+
+
+Signed = tuple[Article, bytes | None]  # an article and its body text's MinHash (None: too short)
+
+
+def extract_signed(
+    item: str | RawArticle, max_bytes: int, domains_file: str | None, budget: Budget | None = None
+) -> Signed | str:
+    """The unit of work on a Dask worker: a path it can read (or an article the client read
+    and shipped), extracted and signed for near-duplicates there, or the reason it failed.
+
+    The worker's process also runs its event loop and a check session, so the article's
+    budget is the watchdog on this thread's CPU time alone (``shared`` in :mod:`auditor.budget`).
+    """
+    from auditor.batch.neardup import signature
+    from auditor.pipeline import extract_raw
+
+    source = item if isinstance(item, str) else item.source
+    try:
+        table = _table(domains_file)
+        raw = load_path(item, max_bytes=max_bytes) if isinstance(item, str) else item
+        with within(budget, source, shared=True):
+            article = check_links(extract_raw(raw, table=table), budget)
+            return article, signature(article.text)
+    except AuditorError as exc:
+        return one_line(source, str(exc))
+    except Exception as exc:  # a parser bug on one hostile file must not sink the batch
+        return one_line(source, f"cannot extract ({type(exc).__name__}: {exc})")
 
 
 @cache

@@ -84,7 +84,12 @@ class CheckSession:
         resolver: Resolver | None = None,
         on_checked: Callable[[CheckResult], None] | None = None,
         probes: ProbeCache | None = None,
+        recall: Callable[[str], CheckResult | None] | None = None,
+        done_max: int = DONE_MAX,
     ) -> None:
+        """``recall``: this run's result for a key that has left the recent results (a
+        batch keeps them in its database), so a repeat is never fetched again; with it,
+        ``done_max`` can be small and the session's memory flat in the number of URLs."""
         self.options = options
         self.on_checked = on_checked  # each result the session produced (not a repeat answer)
         live = transport is None and not options.replay
@@ -101,6 +106,8 @@ class CheckSession:
         self._published: dict[str, str] = {}
         self._inflight: dict[str, asyncio.Future[CheckResult]] = {}
         self._done: OrderedDict[str, CheckResult] = OrderedDict()  # recent results, bounded
+        self._done_max = done_max
+        self._recall = recall
         self._stack = AsyncExitStack()
         self._run: Walk | None = None
 
@@ -196,9 +203,12 @@ class CheckSession:
 
     def _future(self, key: str, invalid: str | None) -> asyncio.Future[CheckResult]:
         found = self._inflight.get(key)
-        if found is None and key in self._done:
+        done = self._done.get(key) if found is None else None
+        if done is None and found is None and self._recall is not None:
+            done = self._recall(key)
+        if done is not None:
             found = asyncio.get_running_loop().create_future()
-            found.set_result(self._done[key])
+            found.set_result(done)
         elif found is None:
             found = asyncio.ensure_future(self._check_one(key, invalid))
             self._inflight[key] = found
@@ -219,7 +229,8 @@ class CheckSession:
             if self._store is not None and result.requests and result.status not in UNCACHED_STATUSES:
                 self._store.put(result)
         self._done[key] = result
-        while len(self._done) > DONE_MAX:  # oldest out; a store cache still answers for them
+        self._published.pop(key, None)  # its archive lookup is done: memory stays flat
+        while len(self._done) > self._done_max:  # oldest out; a store cache (or recall) answers for them
             self._done.popitem(last=False)
         if self.on_checked:
             self.on_checked(result)

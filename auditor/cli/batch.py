@@ -39,6 +39,7 @@ from auditor.cli.options import (
     interruptible,
     verbosity,
 )
+from auditor.errors import AuditorError
 from auditor.load import DEFAULT_MAX_BYTES
 from auditor.models import Budget
 
@@ -68,7 +69,32 @@ def batch(
             "--jsonl", metavar="FILE", help="Also append one JSON object per article.", readable=False
         ),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Parsing processes.")] = 2,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, help="Parsing processes (with --engine dask: LocalCluster workers)."
+        ),
+    ] = 2,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local: this machine's processes; dask: a Dask cluster (pip install 'auditor[dask]').",
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="With --engine dask: a running scheduler (tcp://host:8786); default: a LocalCluster.",
+        ),
+    ] = None,
+    ship_files: Annotated[
+        bool,
+        typer.Option(
+            "--ship-files", help="With --engine dask: send files to the workers (no shared folder)."
+        ),
+    ] = False,
     fail_on: FailOn = None,
     offline: Offline = False,
     replay: Replay = None,
@@ -103,10 +129,15 @@ def batch(
     unreachable (the batch stops; rerun to resume).
     """
     from auditor.batch import BatchOptions, run_batch
+    from auditor.batch.discovery import skipped
+    from auditor.batch.options import ENGINES
     from auditor.cli.terminal import URL_WORDS, BatchProgress
-    from auditor.discover import skipped
     from auditor.errors import EXIT_NETWORK, NetworkUnreachable
 
+    if engine not in ENGINES:
+        raise AuditorError(f"--engine {engine!r} is not one of {', '.join(ENGINES)}")
+    if engine != "dask" and (scheduler or ship_files):
+        raise AuditorError("--scheduler and --ship-files need --engine dask")
     level = verbosity(quiet, verbose)
 
     wanted = fail_on_values(fail_on)
@@ -120,6 +151,7 @@ def batch(
         folder=folder, out_dir=out, db_path=db, include=tuple(include or ()), exclude=tuple(exclude or ()),
         force=not resume, jsonl=jsonl, workers=workers, check=options, max_bytes=max_bytes,
         budget=Budget(seconds=article_seconds, memory_mb=article_mb, links=article_links),
+        engine=engine, scheduler=scheduler, ship_files=ship_files,
     )  # fmt: skip
 
     def left_out() -> list[tuple[str, str]]:  # listed once the batch has started, not if refused
@@ -127,6 +159,10 @@ def batch(
                 for p, why in skipped(folder, opts.include, opts.exclude, skip=out)]  # fmt: skip
 
     progress = BatchProgress(progress=not no_progress, level=level, left_out=left_out, mode=options.mode)
+    if engine == "dask" and options.quotes and level >= 0:
+        from auditor.batch.runner import DASK_NO_QUOTES
+
+        print(f"auditor: {DASK_NO_QUOTES}", file=sys.stderr)
     try:
         with interruptible():  # the progress display says how far it got and how to resume
             stats = run_batch(opts, progress)

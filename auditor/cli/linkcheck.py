@@ -16,9 +16,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor.batch.discovery import discover
 from auditor.check.checker import check_run, key_of
 from auditor.cli.jsonout import check_json
-from auditor.discover import discover
 from auditor.errors import AuditorError, InputError
 from auditor.extract.links import extract_links
 from auditor.load import DEFAULT_MAX_BYTES, load_bytes, load_path

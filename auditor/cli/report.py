@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from auditor.cli.app import command
 from auditor.cli.options import Db, Out, Quiet, Verbose, verbosity
 from auditor.errors import AuditorError
+
+if TYPE_CHECKING:
+    from auditor.models import Audit
 
 
 @command()
@@ -20,7 +25,7 @@ def report(
 ) -> None:
     """Re-render every article report and the index from the database, without the network."""
     from auditor.outputs import prepare_dir
-    from auditor.report.render import write_index, write_report
+    from auditor.report.render import write_corpus_index, write_report
     from auditor.store import Store
 
     if not db.is_file():
@@ -28,14 +33,20 @@ def report(
     level = verbosity(quiet, verbose)
     prepare_dir(out)
     store = Store.open(db, read_only=True)  # rendering never writes: a read-only copy renders too
-    try:
-        audits = store.audits()
-        for one in audits:
-            written = write_report(one, out)
+    written = 0
+
+    def each() -> Iterator[Audit]:  # one pass: every report, and the index gathered from it
+        nonlocal written
+        for one in store.iter_audits():
+            path = write_report(one, out)
+            written += 1
             if level > 0:
-                typer.echo(f"report: {written}")
-        index = write_index(audits, store.failures(), out)
+                typer.echo(f"report: {path}")
+            yield one
+
+    try:
+        index = write_corpus_index(store, out, each=each())
     finally:
         store.close()
     if level >= 0:
-        typer.echo(f"{len(audits)} reports and {index} written")
+        typer.echo(f"{written} reports and {index} written")

@@ -2,21 +2,26 @@
 
 The network is laid out here (columns by how far an outlet sits from an original source),
 so the template only draws boxes and curves at the coordinates it is given.
+
+:class:`Tally` gathers it all while articles stream past, page by page: what it keeps
+grows with the distinct domains and outlet pairs, never with the articles, so the index of
+a million articles is written in the memory of one page of them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 
-from auditor.models import Audit, Category, CheckMode
+from auditor.models import Audit, Category, CheckMode, RunInfo
 from auditor.report.runinfo import display_source
 from auditor.report.slug import slug_for
 from auditor.report.views import Bar, LinkRow, Verdict, link_rows, verdict
 
 NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD = 190, 34, 110, 16, 12
+MAX_EDGES = 150  # the heaviest outlet pairs drawn: a network of thousands cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,62 +70,147 @@ def failure_rows(failures: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     ]
 
 
+def article_row(audit: Audit, rows: Sequence[LinkRow]) -> ArticleRow:
+    v = verdict(audit, rows)
+    meta, chain = audit.article.metadata, audit.article.crossposts
+    flags = [f for f, on in (("broken", v.counts["broken"]), ("crossposted", v.crossposted)) if on]
+    flags += ["state-media"] if v.any_state_media else []
+    flags += ["offline"] if v.mode is CheckMode.OFFLINE else []
+    flags += ["placeholders"] if v.counts["placeholder"] else []
+    flags += ["unnamed"] if v.unnamed else []
+    return ArticleRow(
+        href=slug_for(audit.article.source) + ".html",
+        source=display_source(audit.article.source, audit.run),
+        title=meta.title or audit.article.source,
+        outlet=meta.outlet or meta.outlet_domain or "",
+        published=meta.published or "",
+        original=(chain[0].original_outlet or chain[0].outlet_domain or "?") if chain else "",
+        verdict=v,
+        flags=" ".join(flags),
+    )
+
+
 def article_rows(audits: Sequence[Audit]) -> list[tuple[ArticleRow, list[LinkRow]]]:
     result = []
     for audit in audits:
         rows = link_rows(audit)
-        v = verdict(audit, rows)
-        meta, chain = audit.article.metadata, audit.article.crossposts
-        flags = [f for f, on in (("broken", v.counts["broken"]), ("crossposted", v.crossposted)) if on]
-        flags += ["state-media"] if v.any_state_media else []
-        flags += ["offline"] if v.mode is CheckMode.OFFLINE else []
-        flags += ["placeholders"] if v.counts["placeholder"] else []
-        flags += ["unnamed"] if v.unnamed else []
-        row = ArticleRow(
-            href=slug_for(audit.article.source) + ".html",
-            source=display_source(audit.article.source, audit.run),
-            title=meta.title or audit.article.source,
-            outlet=meta.outlet or meta.outlet_domain or "",
-            published=meta.published or "",
-            original=(chain[0].original_outlet or chain[0].outlet_domain or "?") if chain else "",
-            verdict=v,
-            flags=" ".join(flags),
-        )
-        result.append((row, rows))
+        result.append((article_row(audit, rows), rows))
     return result
+
+
+@dataclass
+class Totals:
+    """The index's headline numbers, summed as articles stream past."""
+
+    articles: int = 0
+    links: int = 0
+    checked: int = 0
+    broken: int = 0
+    crossposted: int = 0
+    offline: int = 0  # articles audited offline
+    replay: int = 0  # articles checked from a recording
+    unchecked: int = 0  # articles with web links and none checked
+
+    def add(self, row: ArticleRow) -> None:
+        v = row.verdict
+        self.articles += 1
+        self.links += v.links
+        self.checked += v.checked
+        self.broken += v.counts["broken"]
+        self.crossposted += v.crossposted
+        self.offline += v.mode is CheckMode.OFFLINE
+        self.replay += v.mode is CheckMode.REPLAY
+        self.unchecked += bool(v.not_checked and v.web)
+
+    def check_label(self) -> str:
+        """What the index must say before its counts when links were not checked live."""
+        if self.articles and self.unchecked == self.articles:
+            return "Links not checked: offline."
+        said = []
+        if self.offline:
+            said.append(
+                f"{_articles(self.offline)} audited offline: links show their last real check where there is one"
+                + (f" ({self.unchecked} with none)" if self.unchecked else "")
+            )
+        if self.replay:
+            said.append(f"{_articles(self.replay)} checked from a recording (replay), not the live web")
+        return "; ".join(said) + "." if said else ""
+
+
+@dataclass
+class Tally:
+    """Everything the index shows but the article rows, from one article at a time."""
+
+    totals: Totals = field(default_factory=Totals)
+    cited: Counter[str] = field(default_factory=Counter)  # links per domain, own site excluded
+    category: dict[str, str] = field(default_factory=dict)
+    categories: Counter[str] = field(default_factory=Counter)
+    checked: Counter[str] = field(default_factory=Counter)
+    broken: Counter[str] = field(default_factory=Counter)
+    edges: Counter[tuple[str, str]] = field(default_factory=Counter)
+    run: RunInfo | None = None  # the first batch run with a folder: names the failures
+
+    def add(self, audit: Audit) -> ArticleRow:
+        rows = link_rows(audit)
+        row = article_row(audit, rows)
+        self.totals.add(row)
+        if self.run is None and audit.run is not None and audit.run.folder:
+            self.run = audit.run
+        self.add_links(rows)
+        self.edges.update(chain_edges(audit))
+        return row
+
+    def add_links(self, rows: Iterable[LinkRow]) -> None:
+        for r in rows:
+            if not r.domain:
+                continue
+            self.category[r.domain] = r.category
+            self.categories[r.category or "unclassified"] += 1
+            if r.category != Category.SELF:
+                self.cited[r.domain] += 1
+            if r.group in ("alive", "moved", "broken", "blocked"):
+                self.checked[r.domain] += 1
+                self.broken[r.domain] += r.group == "broken"
+
+    def top_domains(self, limit: int = 15) -> list[Bar]:
+        return [
+            Bar(label=d, note=self.category[d], total=n, segments=(("count", n),))
+            for d, n in self.cited.most_common(limit)
+        ]
+
+    def top_categories(self) -> list[Bar]:
+        return [
+            Bar(label=c, note="", total=n, segments=(("count", n),)) for c, n in self.categories.most_common()
+        ]
+
+    def dead_domains(self, limit: int = 15) -> list[tuple[str, int, int]]:
+        """(domain, broken links, checked links) for the domains with the most broken links."""
+        broken, checked = self.broken, self.checked
+        ranked = sorted((d for d in broken if broken[d]), key=lambda d: (-broken[d], -checked[d], d))
+        return [(d, broken[d], checked[d]) for d in ranked[:limit]]
+
+
+def _tally_of(all_rows: Sequence[LinkRow]) -> Tally:
+    tally = Tally()
+    tally.add_links(all_rows)
+    return tally
 
 
 def top_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[Bar]:
     """Most-cited domains; the bars count links, in a neutral colour: no status is implied."""
-    counts = Counter(r.domain for r in all_rows if r.domain and r.category != Category.SELF)
-    category = {r.domain: r.category for r in all_rows if r.domain}
-    return [
-        Bar(label=d, note=category[d], total=n, segments=(("count", n),))
-        for d, n in counts.most_common(limit)
-    ]
+    return _tally_of(all_rows).top_domains(limit)
 
 
 def top_categories(all_rows: Sequence[LinkRow]) -> list[Bar]:
-    counts = Counter(r.category or "unclassified" for r in all_rows if r.domain)
-    return [Bar(label=c, note="", total=n, segments=(("count", n),)) for c, n in counts.most_common()]
+    return _tally_of(all_rows).top_categories()
 
 
 def check_label(rows: Sequence[ArticleRow]) -> str:
     """What the index must say before its counts when links were not checked live."""
-    offline = sum(1 for r in rows if r.verdict.mode is CheckMode.OFFLINE)
-    replay = sum(1 for r in rows if r.verdict.mode is CheckMode.REPLAY)
-    unchecked = sum(1 for r in rows if r.verdict.not_checked and r.verdict.web)
-    if rows and unchecked == len(rows):
-        return "Links not checked: offline."
-    said = []
-    if offline:
-        said.append(
-            f"{_articles(offline)} audited offline: links show their last real check where there is one"
-            + (f" ({unchecked} with none)" if unchecked else "")
-        )
-    if replay:
-        said.append(f"{_articles(replay)} checked from a recording (replay), not the live web")
-    return "; ".join(said) + "." if said else ""
+    totals = Totals()
+    for row in rows:
+        totals.add(row)
+    return totals.check_label()
 
 
 def _articles(n: int) -> str:
@@ -130,7 +220,11 @@ def _articles(n: int) -> str:
 def failure_sources(failures: Sequence[tuple[str, str]], audits: Sequence[Audit]) -> list[tuple[str, str]]:
     """Failures named as the articles are, relative to a batch's folder (never a full path)."""
     folders = [a.run for a in audits if a.run is not None and a.run.folder]
-    run = folders[0] if folders else None
+    return failures_named(failures, folders[0] if folders else None)
+
+
+def failures_named(failures: Sequence[tuple[str, str]], run: RunInfo | None) -> list[tuple[str, str]]:
+    """``failure_sources`` given the run whose folder names them (a streamed index keeps one)."""
     named = []
     for source, error in failure_rows(failures):
         shown = display_source(source, run)
@@ -139,29 +233,30 @@ def failure_sources(failures: Sequence[tuple[str, str]], audits: Sequence[Audit]
 
 
 def dead_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[tuple[str, int, int]]:
-    """(domain, broken links, checked links) for the domains with the most broken links."""
-    checked: Counter[str] = Counter()
-    broken: Counter[str] = Counter()
-    for r in all_rows:
-        if r.domain and r.group in ("alive", "moved", "broken", "blocked"):
-            checked[r.domain] += 1
-            broken[r.domain] += r.group == "broken"
-    ranked = sorted((d for d in broken if broken[d]), key=lambda d: (-broken[d], -checked[d], d))
-    return [(d, broken[d], checked[d]) for d in ranked[:limit]]
+    return _tally_of(all_rows).dead_domains(limit)
+
+
+def chain_edges(audit: Audit) -> list[tuple[str, str]]:
+    """Outlet -> outlet steps along one article's chain, ending at the article's own outlet."""
+    meta = audit.article.metadata
+    names = [cp.original_outlet or cp.outlet_domain or "?" for cp in audit.article.crossposts]
+    if not names:
+        return []
+    names.append(meta.outlet or meta.outlet_domain or audit.article.source)
+    return [(a, b) for a, b in pairwise(names) if a != b]
 
 
 def network(audits: Sequence[Audit]) -> Network:
     """Outlet -> outlet edges along every article's chain, laid out left (originals) to right."""
     edges: Counter[tuple[str, str]] = Counter()
     for audit in audits:
-        meta = audit.article.metadata
-        names = [cp.original_outlet or cp.outlet_domain or "?" for cp in audit.article.crossposts]
-        if not names:
-            continue
-        names.append(meta.outlet or meta.outlet_domain or audit.article.source)
-        for a, b in pairwise(names):
-            if a != b:
-                edges[(a, b)] += 1
+        edges.update(chain_edges(audit))
+    return layout(edges)
+
+
+def layout(all_edges: Counter[tuple[str, str]]) -> Network:
+    """The network of the ``MAX_EDGES`` heaviest edges, laid out left (originals) to right."""
+    edges = Counter(dict(all_edges.most_common(MAX_EDGES))) if len(all_edges) > MAX_EDGES else all_edges
     depth = _depths(edges)
     columns = _columns(depth, edges)
     place = {

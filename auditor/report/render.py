@@ -13,10 +13,11 @@ import base64
 import hashlib
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -27,7 +28,11 @@ from auditor.report import chain, corpus, runinfo, sentence, standing, views
 from auditor.report.quotes import quote_rows, quotes_label
 from auditor.report.slug import slug_for
 
-__all__ = ["render_article", "render_index", "slug_for", "write_index", "write_report"]
+if TYPE_CHECKING:
+    from auditor.store import Store
+
+__all__ = ["render_article", "render_index", "slug_for", "write_corpus_index", "write_index", "write_report"]
+PAGE = 1000  # articles per page of the index: index.html, then index-2.html, ...
 
 
 @cache
@@ -103,26 +108,40 @@ def render_article(audit: Audit) -> str:
 
 
 def render_index(audits: Sequence[Audit], failures: Sequence[tuple[str, str]]) -> str:
-    """The corpus overview: every article's verdict, domain tallies, network, failures."""
-    pairs = corpus.article_rows(audits)
-    all_rows = [r for _, rows in pairs for r in rows]
-    articles = [a for a, _ in pairs]
+    """The corpus overview on one page: every article's verdict, domain tallies, network, failures."""
+    tally = corpus.Tally()
+    rows = [tally.add(a) for a in audits]
+    return render_index_page(tally, rows, failures, page=1, pages=1)
+
+
+def render_index_page(
+    tally: corpus.Tally, rows: Sequence[corpus.ArticleRow], failures: Sequence[tuple[str, str]], *,
+    page: int, pages: int,
+) -> str:  # fmt: skip
+    """One page of the index: the corpus figures on the first, ``rows`` on each."""
     return (
         _env()
         .get_template("index.html.j2")
         .render(
-            articles=articles,
-            check_label=corpus.check_label(articles),
-            top_domains=corpus.top_domains(all_rows),
-            categories=corpus.top_categories(all_rows),
-            dead_domains=corpus.dead_domains(all_rows),
-            network=corpus.network(audits),
-            failures=corpus.failure_sources(failures, audits),
-            total_links=len(all_rows),
+            articles=rows,
+            totals=tally.totals,
+            check_label=tally.totals.check_label(),
+            top_domains=tally.top_domains(),
+            categories=tally.top_categories(),
+            dead_domains=tally.dead_domains(),
+            network=corpus.layout(tally.edges),
+            failures=corpus.failures_named(failures, tally.run),
+            page=page,
+            articles_per_page=PAGE,
+            pages=[(n, page_name(n)) for n in range(1, pages + 1)] if pages > 1 else [],
             generated=_generated(),
             version=__version__,
         )
     )
+
+
+def page_name(n: int) -> str:
+    return "index.html" if n == 1 else f"index-{n}.html"
 
 
 def _write_atomically(path: Path, text: str) -> Path:
@@ -153,3 +172,53 @@ def write_report(audit: Audit, out_dir: Path) -> Path:
 def write_index(audits: Sequence[Audit], failures: Sequence[tuple[str, str]], out_dir: Path) -> Path:
     """Write ``out_dir/index.html`` and return its path."""
     return _write_atomically(Path(out_dir) / "index.html", render_index(audits, failures))
+
+
+def write_corpus_index(
+    store: Store,
+    out_dir: Path,
+    *,
+    each: Iterable[Audit] | None = None,
+    on_row: Callable[[Audit, corpus.ArticleRow], None] | None = None,
+    page: int = PAGE,
+) -> Path:
+    """Write the index of every stored article: ``index.html`` and a page per ``page`` more.
+
+    Articles stream from the store a page at a time and leave only their tallies behind, so
+    memory stays flat in corpus size. Pages after the first are written as they fill (the
+    totals they show are the first page's business); the first, with the corpus figures,
+    last. ``each`` replaces the store's stream (a caller that also writes every report);
+    ``on_row`` hears of each article with its row (a batch counts what --fail-on looks for).
+    """
+    out = Path(out_dir)
+    pages = max(1, -(-store.article_count() // page))
+    tally, first, current, number = corpus.Tally(), [], [], 1
+    for audit in store.iter_audits() if each is None else each:
+        row = tally.add(audit)
+        current.append(row)
+        if on_row is not None:
+            on_row(audit, row)
+        if len(current) == page:
+            if number == 1:
+                first = current
+            else:
+                _write_atomically(
+                    out / page_name(number), render_index_page(tally, current, [], page=number, pages=pages)
+                )
+            current, number = [], number + 1
+    if number == 1:
+        first = current
+    elif current:
+        _write_atomically(
+            out / page_name(number), render_index_page(tally, current, [], page=number, pages=pages)
+        )
+    for stale in range(max(number, pages) + 1, _last_page(out) + 1):
+        (out / page_name(stale)).unlink(missing_ok=True)  # a smaller corpus than last time
+    return _write_atomically(
+        out / "index.html", render_index_page(tally, first, store.failures(), page=1, pages=pages)
+    )
+
+
+def _last_page(out: Path) -> int:
+    numbers = [int(p.stem.split("-")[1]) for p in out.glob("index-*.html") if p.stem.split("-")[1].isdigit()]
+    return max(numbers, default=1)

@@ -27,11 +27,12 @@ _FLAGS = {
     "force": "--force", "include": "--include", "exclude": "--exclude", "jsonl": "--jsonl",
     "workers": "--workers", "base_url": "--base-url", "max_bytes": "--max-bytes",
     "seconds": "--article-seconds", "memory_mb": "--article-mb", "links": "--article-links",
+    "probe": "--no-probe", "quotes": "--no-quotes", "engine": "--engine",
 }  # fmt: skip
 _FILES = {"replay", "record", "domains_file", "jsonl"}  # shown by file name only
 _DEFAULTS = {f.name: str(f.default) for f in (*fields(CheckOptions), *fields(Budget))}
 _DEFAULTS |= {"force": "False", "include": "", "exclude": "", "jsonl": "None", "workers": "2"}
-_DEFAULTS |= {"base_url": "None", "max_bytes": str(20 * 1024 * 1024)}
+_DEFAULTS |= {"base_url": "None", "max_bytes": str(20 * 1024 * 1024), "engine": "local"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,9 @@ questions users ask most. The package is split by concern, and ``Store`` joins t
 
 - ``schema``: tables, indexes, views and migrations;
 - ``writes``: runs and locks, one article per transaction, checks, domains, failures;
-- ``queries``: what the checker's cache, a batch's resume and the reports read back;
+- ``queries``: what the checker's cache, a batch's resume and the reports read back
+  (streamed a page of articles at a time where a corpus is walked);
+- ``signatures``: near-duplicate signatures and band keys, and the candidates they find;
 - ``probes``: how each site answers a path that cannot exist (the checker's site probes);
 - ``rows``: records to rows and back; ``base``: the connection and one-line errors;
 - ``metadata``: the Datasette ``metadata.json`` written beside the database.
@@ -110,6 +112,10 @@ class CheckCache:
 
     def put(self, result: CheckResult) -> None:
         self.store.save_checks([result], self.run_id)
+
+    def recall(self, key: str) -> CheckResult | None:
+        """What this run already found for ``key`` (stored with an article, or cached)."""
+        return self.store.run_check(key, self.run_id)
 
 
 class ProbeCache:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from auditor.errors import StoreError
-from auditor.models import UNCACHED_STATUSES, Audit, CheckResult, QuoteCheck, RunInfo
+from auditor.models import UNCACHED_STATUSES, Audit, CheckResult, DomainInfo, QuoteCheck, RunInfo
 from auditor.store import rows
 from auditor.store.base import StoreBase, mapped
 
@@ -52,6 +52,7 @@ _UNCACHED_SQL = ", ".join(f"'{s.value}'" for s in sorted(UNCACHED_STATUSES))
 _QUOTES_SQL = """
 SELECT quote_checks.*, attributions.position AS attribution_position FROM quote_checks
 LEFT JOIN attributions ON attributions.id = quote_checks.attribution_id
+WHERE quote_checks.article_id IN ({marks})
 ORDER BY quote_checks.article_id, quote_checks.position"""
 
 
@@ -98,6 +99,13 @@ class Queries(StoreBase):
         return rows.check_from_row(row)
 
     @mapped
+    def run_check(self, key: str, run_id: int) -> CheckResult | None:
+        """The result ``run_id`` stored for ``key``, whatever its status: a batch's memory of
+        what it already asked, so a URL cited again much later is not fetched twice."""
+        row = next(self.db.query("SELECT * FROM checks WHERE url = ? AND run_id = ?", [key, run_id]), None)
+        return None if row is None else rows.check_from_row(row)
+
+    @mapped
     def article_done(self, source: str, content_hash: str) -> bool:
         """True when this exact content of ``source`` is already stored (batch resume)."""
         found = self.db.execute(
@@ -107,30 +115,99 @@ class Queries(StoreBase):
 
     @mapped
     def audits(self) -> list[Audit]:
-        """Every stored article with the latest check of each of its URLs, in source order."""
+        """Every stored article with the latest check of each of its URLs, in source order
+        (all in memory: for tests and small databases; a corpus is walked with ``iter_audits``)."""
+        return list(self.iter_audits())
+
+    def iter_audits(self, page: int = 200) -> Iterator[Audit]:
+        """Every stored article with its latest checks, in source order, ``page`` at a time:
+        what the index and ``auditor report`` walk without holding the corpus."""
+        after: str | None = ""
+        while after is not None:
+            audits, after = self._page_of_audits(after, page)
+            yield from audits
+
+    @mapped
+    def _page_of_audits(self, after: str, page: int) -> tuple[list[Audit], str | None]:
+        rows = list(
+            self.db.query("SELECT * FROM articles WHERE source > ? ORDER BY source LIMIT ?", [after, page])
+        )
+        return self._audits_of(rows), (rows[-1]["source"] if len(rows) == page else None)
+
+    @mapped
+    def audit_of(self, source: str) -> Audit | None:
+        found = list(self.db.query("SELECT * FROM articles WHERE source = ?", [source]))
+        return self._audits_of(found)[0] if found else None
+
+    def _audits_of(self, articles: list[dict[str, Any]]) -> list[Audit]:
+        ids = [r["id"] for r in articles]
+        marks = ", ".join("?" * len(ids))
         by_article: dict[int, dict[str, list[dict[str, Any]]]] = {}
         for table in ("links", "attributions", "crossposts"):
-            for row in self.db.query(f"SELECT * FROM {table} ORDER BY article_id, position"):
+            query = f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY article_id, position"
+            for row in self.db.query(query, ids):
                 by_article.setdefault(row["article_id"], {}).setdefault(table, []).append(row)
-        latest = {r["url"]: rows.check_from_row(r) for r in self.db.query("SELECT * FROM latest_checks")}
-        domains = {}
-        for r in self.db.query("SELECT * FROM domains"):
-            if (info := rows.domain_from_row(r)) is not None:
-                domains[info.domain] = info
-        runs = {r["id"]: rows.run_from_row(r) for r in self.db.query("SELECT * FROM runs")}
+        keys = sorted(
+            {r["check_url"] for p in by_article.values() for r in p.get("links", []) if r["check_url"]}
+        )
+        latest = self._latest_checks(keys)
+        domains = self._domains_named(articles, by_article)  # only this page's: flat in the corpus
+        runs = self._runs_of({r["run_id"] for r in articles if r["run_id"] is not None})
         quotes: dict[int, list[QuoteCheck]] = {}
-        for row in self.db.query(_QUOTES_SQL):
+        for row in self.db.query(_QUOTES_SQL.format(marks=marks), ids):
             quotes.setdefault(row["article_id"], []).append(rows.quote_from_row(row))
         result = []
-        for row in self.db.query("SELECT * FROM articles ORDER BY source"):
+        for row in articles:
             parts = by_article.get(row["id"], {})
             article = rows.article_from_rows(row, parts, domains)
-            keys = dict.fromkeys(r["check_url"] for r in parts.get("links", []) if r["check_url"])
-            checks = tuple(latest[k] for k in keys if k in latest)
+            wanted = dict.fromkeys(r["check_url"] for r in parts.get("links", []) if r["check_url"])
+            checks = tuple(latest[k] for k in wanted if k in latest)
             run = runs.get(row["run_id"])
             found = tuple(quotes.get(row["id"], ()))
             result.append(Audit(article=article, checks=checks, quotes=found, run_id=row["run_id"], run=run))
         return result
+
+    def _domains_named(
+        self, articles: list[dict[str, Any]], parts: dict[int, dict[str, list[dict[str, Any]]]]
+    ) -> dict[str, DomainInfo]:
+        """The ``domains`` rows a page of articles names (outlets, links, sources, chains)."""
+        named = {r["outlet_domain"] for r in articles if r["outlet_domain"]}
+        for p in parts.values():
+            named |= {r["domain"] for r in p.get("links", []) if r["domain"]}
+            for table in ("attributions", "crossposts"):
+                named |= {r["outlet_domain"] for r in p.get(table, []) if r["outlet_domain"]}
+        found: dict[str, DomainInfo] = {}
+        for row in self._rows_in("domains", "domain", sorted(named)):
+            if (info := rows.domain_from_row(row)) is not None:
+                found[info.domain] = info
+        return found
+
+    def _runs_of(self, ids: set[int]) -> dict[int, RunInfo]:
+        return {r["id"]: rows.run_from_row(r) for r in self._rows_in("runs", "id", sorted(ids))}
+
+    def _rows_in(self, table: str, column: str, values: Sequence[Any]) -> Iterator[dict[str, Any]]:
+        for start in range(0, len(values), 500):
+            part = values[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            yield from self.db.query(f"SELECT * FROM {table} WHERE {column} IN ({marks})", part)
+
+    def _latest_checks(self, keys: Sequence[str]) -> dict[str, CheckResult]:
+        """The latest real check of each key (``latest_checks``' rule), by index, 500 at a time."""
+        latest: dict[str, CheckResult] = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            query = (
+                "SELECT * FROM (SELECT checks.*, ROW_NUMBER() OVER (PARTITION BY url"
+                " ORDER BY (status = 'unchecked'), checked_at DESC, id DESC) AS _rank"
+                f" FROM checks WHERE url IN ({marks})) WHERE _rank = 1"
+            )
+            latest.update((r["url"], rows.check_from_row(r)) for r in self.db.query(query, part))
+        return latest
+
+    @mapped
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     @mapped
     def export_columns(self, table: str) -> list[str]:
@@ -145,10 +222,6 @@ class Queries(StoreBase):
             yield from self.db.query(EXPORTS[table])
         except sqlite3.Error as exc:
             raise StoreError(self.explain(exc)) from exc
-
-    @mapped
-    def article_count(self) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
     @mapped
     def last_quotes(self, source: str) -> list[QuoteCheck]:

@@ -21,6 +21,7 @@ from auditor.models import (
     CrossPost,
     CrossPostMethod,
     DomainInfo,
+    Fingerprint,
     Format,
     Hop,
     Link,
@@ -221,7 +222,7 @@ _DECODE: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _record_from_row(cls: type[_R], row: Mapping[str, Any]) -> _R:
+def record_from_row(cls: type[_R], row: Mapping[str, Any]) -> _R:
     values: dict[str, Any] = {}
     for f in fields(cls):
         value = row.get(f.name)  # a column newer than a database opened read-only reads as None
@@ -243,8 +244,8 @@ def article_from_rows(
         language=row["language"],
     )
     links = tuple(_link_from_row(r) for r in parts.get("links", []))
-    crossposts = tuple(_record_from_row(CrossPost, r) for r in parts.get("crossposts", []))
-    attributions = tuple(_record_from_row(Attribution, r) for r in parts.get("attributions", []))
+    crossposts = tuple(record_from_row(CrossPost, r) for r in parts.get("crossposts", []))
+    attributions = tuple(record_from_row(Attribution, r) for r in parts.get("attributions", []))
     named = {lk.domain for lk in links if lk.kind is LinkKind.WEB and lk.domain}
     named |= {a.outlet_domain for a in attributions if a.outlet_domain}
     named |= {c.outlet_domain for c in crossposts if c.outlet_domain}
@@ -260,6 +261,16 @@ def article_from_rows(
         text=row["body_text"],
         domains=tuple(domains[d] for d in sorted(named) if d in domains),
     )
+
+
+def fingerprint_from_row(row: Sequence[Any]) -> Fingerprint:
+    """(source, title, published, outlet, outlet_domain, canonical_url, og_url, minhash)."""
+    source, title, published, outlet, outlet_domain, canonical_url, og_url, minhash = row
+    meta = Metadata(
+        title=title, published=published, outlet=outlet, outlet_domain=outlet_domain,
+        canonical_url=canonical_url, og_url=og_url,
+    )  # fmt: skip
+    return Fingerprint(source=source, metadata=meta, minhash=bytes(minhash))
 
 
 def quote_rows(

@@ -12,7 +12,9 @@ import sqlite_utils
 from auditor.errors import StoreError
 from auditor.models import BROKEN_STATUSES
 
-VERSION = 5  # 2: runs.status, locks; 3: site probes (issue 13); 4: standings, link status, report paths, full-text search; 5: quote_checks (issue 16)
+VERSION = 6  # 2: runs.status, locks; 3: site probes (issue 13); 4: standings, link status, report paths,
+# full-text search; 5: quote_checks (issue 16); 6: signatures, lsh_buckets (issue 17: near-duplicates
+# found as each article is committed)
 _BROKEN_SQL = ", ".join(f"'{s.value}'" for s in sorted(BROKEN_STATUSES))
 
 TABLES = """
@@ -86,6 +88,15 @@ CREATE TABLE IF NOT EXISTS failures (
     source TEXT PRIMARY KEY, error TEXT NOT NULL, run_id INTEGER REFERENCES runs(id),
     failed_at TEXT NOT NULL
 );
+-- Near-duplicates (batch/neardup.py): each article's MinHash, computed from the stored
+-- content (content_hash tells a stale one), and its LSH band keys, one indexed row each.
+CREATE TABLE IF NOT EXISTS signatures (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    content_hash TEXT NOT NULL, minhash BLOB
+);
+CREATE TABLE IF NOT EXISTS lsh_buckets (
+    bucket INTEGER NOT NULL, article_id INTEGER NOT NULL, PRIMARY KEY (bucket, article_id)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_links_article ON links(article_id, position);
 CREATE INDEX IF NOT EXISTS idx_links_check_url ON links(check_url);
 CREATE INDEX IF NOT EXISTS idx_links_domain ON links(domain);
@@ -169,6 +180,9 @@ GROUP BY links.domain ORDER BY dead_share DESC, broken DESC, links.domain""",
 
 # Columns each version added, so that an older database gains them: (version, table, column
 # declaration). Added only where missing, so a migration interrupted half-way simply reruns.
+# A version that only adds tables (3: probes; 5: quote_checks; 6: signatures, lsh_buckets) needs no entry:
+# ``TABLES`` creates what is missing. Articles stored before 6 have no signature; the next
+# batch signs them, streamed (``NearDuplicates.backfill``), and finds their near-duplicates.
 COLUMNS = (
     (2, "runs", "status TEXT NOT NULL DEFAULT 'running'"),
     (4, "domains", "reliability TEXT"),

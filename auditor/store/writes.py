@@ -15,10 +15,11 @@ import socket
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from auditor.models import Article, Audit, Category, CheckResult, DomainInfo, QuoteCheck
+from auditor.models import Article, Audit, Category, CheckResult, DomainInfo, NearUpdate, QuoteCheck
 from auditor.procs import process_identity, same_process
 from auditor.store import rows
-from auditor.store.base import Busy, StoreBase
+from auditor.store.base import Busy
+from auditor.store.signatures import Signatures
 
 RUN_STATUSES = ("running", "finished", "interrupted", "failed")
 
@@ -41,7 +42,7 @@ WHERE article_id = ? AND check_url IS NOT NULL
   AND EXISTS (SELECT 1 FROM checks c WHERE c.url = links.check_url)"""
 
 
-class Writes(StoreBase):
+class Writes(Signatures):
     """Every change to the database goes through one of these methods."""
 
     # ------------------------------------------------------------------ runs
@@ -101,12 +102,20 @@ class Writes(StoreBase):
 
     # ------------------------------------------------------------------ articles
 
-    def save_audit(self, audit: Audit, run_id: int, *, report: str | Path | None = None) -> int:
+    def save_audit(
+        self,
+        audit: Audit,
+        run_id: int,
+        near: NearUpdate | None = None,
+        *,
+        report: str | Path | None = None,
+    ) -> int:
         """Write one article and its checks atomically; returns the article id.
 
         A source audited before keeps its id and has its links, attributions and cross-posts
-        replaced; a recorded failure for it is cleared, since it has now succeeded. ``report``
-        is where its HTML report is (kept as it was when not given).
+        replaced; a recorded failure for it is cleared, since it has now succeeded. ``near``,
+        its signature and the near-duplicate records it changes, is part of the transaction.
+        ``report`` is where its HTML report is (kept as it was when not given).
         """
         article = audit.article
         with self._writing():
@@ -121,6 +130,8 @@ class Writes(StoreBase):
             self._insert_checks(audit.checks, run_id)
             self.db.execute(_LINK_STATUS_OF_ARTICLE, [article_id])
             self.db.execute("DELETE FROM failures WHERE source = ?", [article.source])
+            if near is not None:
+                self._save_near(article_id, article.content_hash, near)
         return article_id
 
     def _insert_quotes(self, article_id: int, quotes: Sequence[QuoteCheck], run_id: int) -> None:

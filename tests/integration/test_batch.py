@@ -323,12 +323,13 @@ def test_near_duplicates_found_on_edited_copies_not_on_template_siblings(
         assert "Harbour Herald" in row
 
 
-@pytest.mark.parametrize("crash_after", [0, 5, 13, 24, 25])
+@pytest.mark.parametrize("crash_after", [0, 5, 13, 22, 23])
 def test_resume_after_a_crash_ends_like_an_uninterrupted_run(
     web: _Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash_after: int,
     reference: tuple[Corpus, dict[str, list[tuple[object, ...]]]],
 ) -> None:  # fmt: skip
-    """Crash inside the store after N commits (24 and 25 are the near-duplicate pass)."""
+    """Crash inside the store after N commits (22 and 23: before each copy, whose commit
+    carries its near-duplicate record)."""
     corpus, expected = reference
     original, calls = Store.save_audit, Counter[str]()
 
@@ -354,10 +355,10 @@ def test_crash_while_writing_the_index_is_resumed(
 ) -> None:  # fmt: skip
     corpus, expected = reference
 
-    def broken(*args: object) -> Path:
+    def broken(*args: object, **kwargs: object) -> Path:
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(render_module, "write_index", broken)  # imported where it is used
+    monkeypatch.setattr(render_module, "write_corpus_index", broken)  # imported where it is used
     with pytest.raises(OSError):
         run_batch(options(corpus.folder, tmp_path), Recorder())
     monkeypatch.undo()

@@ -210,3 +210,28 @@ def test_allow_private_alone_keeps_metadata_addresses_closed(cli) -> None:  # ty
     line = json.loads(out.stdout.splitlines()[0])
     assert line["status"] == "unchecked" and "--allow-link-local opens it" in line["reason"]
     assert "--allow-link-local" in cli("check", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--engine", "spark"], "'spark' is not one of local, dask"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler and --ship-files need --engine dask"),
+        (
+            ["--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"],
+            "cannot reach the Dask scheduler at tcp://127.0.0.1:9",
+        ),
+        (["--engine", "dask", "--record", "x.jsonl"], "--record needs one process"),
+    ],
+)
+def test_batch_engine_mistakes_are_one_line_and_exit_2(
+    tmp_path: Path, extra: list[str], message: str
+) -> None:
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    result = run_cli(
+        "batch", str(EXAMPLES), "--out", str(out), "--db", str(out / "audit.db"), "--offline", *extra
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert message in result.stderr.strip().splitlines()[-1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +56,16 @@ def test_extract_imports_no_checker_no_report_no_numpy(page: str) -> None:
     modules = imported("extract", str(EXAMPLES / page))
     assert "lxml" in modules  # it did parse
     assert not modules & (HEAVY | {"httpx", "jinja2", "sqlite_utils"})
+
+
+def test_the_default_batch_engine_never_imports_dask(tmp_path: Path) -> None:
+    """Dask is an optional extra: a batch on this machine, installed with it or not, loads none of it."""
+    out = tmp_path / "out"
+    modules, printed = probe(
+        "batch", str(EXAMPLES), "--replay", str(CASSETTE), "--out", str(out), "--db", str(out / "audit.db")
+    )
+    assert "4 audited" in printed  # it did run
+    assert not modules & {"dask", "distributed", "tornado", "cloudpickle"}
 
 
 def test_check_imports_no_numpy_no_report_no_store() -> None:

@@ -8,7 +8,7 @@ import os
 import re
 import stat as stat_mode
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -388,6 +388,38 @@ def test_outlets_wrap_at_spaces_and_regions_never() -> None:
     assert "hyphens: none" in rule.group(1)
     region = re.search(r"\.region \{([^}]*)\}", render_article(make_audit()))
     assert region and "white-space: nowrap" in region.group(1)
+
+
+def test_the_index_of_a_store_is_paged_and_its_figures_cover_every_page(tmp_path: Path) -> None:
+    from auditor.report.render import write_corpus_index
+    from auditor.store import Store
+
+    audits = [make_audit(), *(plain_audit(f"p{i}.txt", f"Outlet {i}", dead=i % 2 == 0) for i in range(4))]
+    store = Store.open(tmp_path / "audit.db")
+    run = store.start_run("batch", {}, "test")
+    for audit in audits:
+        store.save_audit(audit, run)
+    write_corpus_index(store, tmp_path, page=2)
+    pages = sorted(p.name for p in tmp_path.glob("index*.html"))
+    assert pages == ["index-2.html", "index-3.html", "index.html"]
+    listed = [
+        [
+            r.select_one(".url").get_text()
+            for r in soup_of((tmp_path / name).read_text()).select("#articles-table tbody tr")
+        ]
+        for name in ("index.html", "index-2.html", "index-3.html")
+    ]
+    assert [s for page in listed for s in page] == [
+        PurePath(s).name for s in sorted(a.article.source for a in audits)
+    ]  # each once, in source order (shown by file name: the run names no folder)
+    first, whole = soup_of((tmp_path / "index.html").read_text()), soup_of(render_index(store.audits(), []))
+    for part in ("header.top", "#top-domains", "#categories", "#dead-domains", "#network"):
+        assert first.select_one(part).get_text() == whole.select_one(part).get_text(), part
+    assert [a["href"] for a in first.select(".pager a")] == ["index-2.html", "index-3.html"]
+    later = soup_of((tmp_path / "index-3.html").read_text())
+    assert later.select_one("#dead-domains") is None and "page 3 of 3" in later.get_text()
+    write_corpus_index(store, tmp_path, page=4)  # fewer pages now: the old third is gone
+    assert sorted(p.name for p in tmp_path.glob("index*.html")) == ["index-2.html", "index.html"]
 
 
 def test_linked_quotes_show_their_verdict_on_the_card_in_the_sentence_and_in_a_section() -> None:

@@ -251,6 +251,10 @@ def test_paths_are_shown_relative_or_by_name() -> None:
 def test_the_footer_lists_only_the_options_given() -> None:
     options = (("offline", "True"), ("timeout", "5.0"), ("replay", "/home/ana/c.jsonl"), ("per_host", "4"))
     assert options_line(RunInfo(options=options)) == "--offline --timeout 5.0 --replay c.jsonl"
+    # A Dask batch runs without quote checks: its reports say so, and which engine wrote them
+    dask = (("engine", "dask"), ("quotes", "False"), ("probe", "True"), ("workers", "2"))
+    assert options_line(RunInfo(options=dask)) == "--engine dask --no-quotes"
+    assert options_line(RunInfo(options=(("engine", "local"), ("probe", "False")))) == "--no-probe"
 
 
 def test_standing_reaches_the_links_and_the_cards() -> None:

@@ -111,23 +111,36 @@ def test_full_text_search_over_text_sources_and_evidence(store: Store) -> None:
     assert not list(store.db.table("articles").search("Improbable"))
 
 
-@pytest.mark.parametrize("version", [2, 3])  # 3: issue 13's site probes, before these columns
+# 3: issue 13's site probes, before these columns; 4: issue 15's; 5: issue 16's quote_checks,
+# before issue 17's signatures
+@pytest.mark.parametrize("version", [2, 3, 4, 5])
 def test_an_older_database_gains_the_new_columns_and_search(tmp_path: Path, version: int) -> None:
+    from auditor.batch.neardup import NearDuplicates
+
     path = tmp_path / "audit.db"
     store = Store.open(path)
     store.save_audit(make_audit(), store.start_run("audit", {}, "0.1.0"))
-    for view in [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")]:
-        store.db.execute(f"DROP VIEW {view}")
-    for table in ("articles", "attributions", "crossposts"):
-        store.db.table(table).disable_fts()
-    store.db.execute("DROP INDEX idx_links_status")
-    for table, column in [("links", "status"), ("links", "checked_at"), ("articles", "report")]:
-        store.db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    store.db.execute("DROP TABLE signatures")
+    store.db.execute("DROP TABLE lsh_buckets")
+    if version < 5:
+        store.db.execute("DROP TABLE quote_checks")
+    if version < 4:
+        for view in [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'view'")]:
+            store.db.execute(f"DROP VIEW {view}")
+        for table in ("articles", "attributions", "crossposts"):
+            store.db.table(table).disable_fts()
+        store.db.execute("DROP INDEX idx_links_status")
+        for table, column in [("links", "status"), ("links", "checked_at"), ("articles", "report")]:
+            store.db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     store.db.execute(f"PRAGMA user_version = {version}")
     store.close()
     store = Store.open(path)
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert store.db.table("quote_checks").exists()  # version 5 (issue 16)
     assert _statuses(store)["https://gone.example.net/report.pdf"] == "dead"
     assert list(store.db.table("articles").search("virtual"))
     assert store.audits()[0].article == make_audit().article
+    # 6: the near-duplicate tables exist; the article stored before them is signed by a batch
+    assert [source for source, _ in store.unsigned()] == [make_audit().article.source]
+    assert NearDuplicates(store).backfill() == 1
+    assert store.unsigned() == []

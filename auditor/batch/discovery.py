@@ -1,7 +1,11 @@
 """Which files of a folder are articles: supported extensions, globs, no hidden files.
 
-Its own module because ``batch`` and ``check`` both walk folders, and ``check`` must not pay
-for the batch's imports (process pools, the store, near-duplicate detection) to do so.
+Part of the batch package, and ``check`` walks folders with it too: it imports nothing else
+of the batch (the package loads its modules on first use), so ``check`` pays for no process
+pool, store or near-duplicate detection.
+
+The walk is lazy, one directory listing at a time, in the order of the sorted paths: an
+archive of a million files is never a list of a million paths in memory.
 """
 
 from __future__ import annotations
@@ -27,9 +31,9 @@ def discover(
     if not folder.is_dir():
         raise AuditorError(f"{folder}: not a folder")
     skipped = skip.resolve() if skip is not None else None
-    for path in sorted(folder.rglob("*")):
+    for path in _walk(folder):
         rel = path.relative_to(folder)
-        if path.suffix.lower() not in SUPPORTED_EXTENSIONS or any(p.startswith(".") for p in rel.parts):
+        if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
             continue
         if path.is_dir() and not path.is_symlink():  # dangling links and FIFOs are reported, not hidden
             continue
@@ -39,6 +43,40 @@ def discover(
             continue
         if not _matches(rel.as_posix(), path.name, exclude):
             yield path
+
+
+def chosen(
+    folder: Path, path: Path, include: Sequence[str] = (), exclude: Sequence[str] = (), *,
+    skip: Path | None = None,
+) -> bool:  # fmt: skip
+    """True when ``discover`` would yield ``path``: what a batch counts as its folder's articles
+    (--fail-on), told from a stored source without holding the list of files found."""
+    if not path.is_relative_to(folder) or path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        return False
+    rel = path.relative_to(folder)
+    if any(part.startswith(".") for part in rel.parts) or not path.exists():
+        return False
+    if skip is not None and path.resolve().is_relative_to(skip.resolve()):
+        return False
+    if include and not _matches(rel.as_posix(), path.name, include):
+        return False
+    return not _matches(rel.as_posix(), path.name, exclude)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every entry under ``folder`` but hidden ones, depth first, in the order of
+    ``sorted(rglob("*"))`` (paths compare part by part); links to folders are not followed,
+    as ``rglob`` does not follow them."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = folder / entry.name
+        yield path
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
 
 
 def _matches(rel: str, name: str, patterns: Sequence[str]) -> bool:
