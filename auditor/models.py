@@ -334,20 +334,6 @@ class CheckResult:
     checked_at: str = ""  # ISO 8601 UTC
     elapsed_ms: int = 0
     requests: int = 0  # HTTP requests this check made, retries included
-    # The page as read for the verdict, only with ``CheckOptions.keep_text``; never stored.
-    page: PageText | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PageText:
-    """The bounded text of the page a link led to, as the checker read it for its soft-404
-    verdict (``check/softpage.py``'s parse of the first ``max_body`` bytes): what a later
-    stage that asks what the linked page says reads, without a second request. Kept on the
-    result in memory only, and only when asked for: a batch holds many results at once."""
-
-    url: str  # where the page was read: the final URL after redirects
-    title: str
-    text: str  # the main text, whitespace collapsed, at most 20,000 characters
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -390,7 +376,6 @@ class CheckOptions:
     allow_link_local: bool = False  # link-local networks, cloud metadata services included
     archive: bool = True
     probe: bool = True  # ask each site how it answers a path that cannot exist (soft 404s)
-    keep_text: bool = False  # keep each 2xx page's bounded title and main text on its result
     recheck: bool = False
     cache_ttl_hours: float = 24.0
     user_agent: str = "auditor-link-checker/0.1 (+https://example.invalid/auditor)"

@@ -28,7 +28,7 @@ from auditor.check.gate import Gate, HostTooSlow
 from auditor.check.guard import DNSFailure, Guard, Refused
 from auditor.check.netwatch import NETWORK_KINDS, NETWORK_UNREACHABLE, NetworkWatch
 from auditor.check.probe import SiteProbes
-from auditor.models import CheckOptions, CheckResult, Hop, PageText, SiteProbe, Status
+from auditor.models import CheckOptions, CheckResult, Hop, SiteProbe, Status
 from auditor.urls import DEFAULT_PORTS, BadURL, normalise
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -221,8 +221,7 @@ class Walk:
             self.remember(key, answer, url)
         site = await self.ask_site(key, url, answer, len(trace.hops))
         st, why = status.classify(key, url, answer, tuple(trace.hops), self.options.retries, site)
-        result = make_result(key, st, why, trace, http_status=answer.status, final_url=url)
-        return replace(result, page=self.page_text(url, answer)) if self.options.keep_text else result
+        return make_result(key, st, why, trace, http_status=answer.status, final_url=url)
 
     def remember(self, key: str, answer: Answer, url: str) -> None:
         if key in self.recent:
@@ -244,14 +243,6 @@ class Walk:
             kept = self.recent[key]
             self.recent.move_to_end(key)
         return kept
-
-    @staticmethod
-    def page_text(url: str, answer: Answer) -> PageText | None:
-        """The page as the verdict read it (the parse is cached, so this costs no second one)."""
-        if not (200 <= answer.status < 300 and answer.body and status.htmlish(answer.content_type)):
-            return None
-        page = softpage.parse_page(answer.text())
-        return PageText(url=url, title=page.title, text=page.main) if page else None
 
     async def ask_site(self, key: str, url: str, answer: Answer, hops: int) -> probe.SiteSays | None:
         """For a page that answered 2xx: how the site answers a path that cannot exist there."""

@@ -261,18 +261,3 @@ def test_a_not_found_page_only_its_layout_gives_away_is_found_by_asking_the_site
     assert got["/local/ferry-fares-2026"].status is Status.OK
     alone = check([site], links, replace(OPTS, probe=False))
     assert alone["/local/harbour-wall-1998"].status is Status.OK  # what the rules alone say
-
-
-def test_the_page_read_for_the_verdict_is_on_the_result_only_when_asked_for() -> None:
-    """What a later stage reads of the linked page (does it say what the article quotes?) is
-    the text the verdict was made on, without a second request; by default nothing is kept."""
-    links = [(0, "/news/ferry-timetable"), (0, "/news/2019-harbour-fire"), (1, "/blog/summer-timetable")]
-    kept = check([gazette(), ferry_blog()], links, replace(OPTS, keep_text=True))
-    page = kept["/news/ferry-timetable"].page
-    assert page is not None and page.title == "Ferry timetable changes | Harbour Gazette"
-    assert "The ferry will run later on Sundays from May, the operator said." in page.text
-    assert page.url.endswith("/news/ferry-timetable") and "About us" not in page.text  # main text only
-    missing = kept["/news/2019-harbour-fire"].page
-    assert missing is not None and "We looked everywhere" in missing.text  # what the soft 404 said
-    assert kept["/blog/summer-timetable"].page is None  # a real 404: no page to read
-    assert all(r.page is None for r in check([gazette(), ferry_blog()], links).values())
