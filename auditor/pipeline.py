@@ -140,16 +140,19 @@ async def _check_and_quote(
     from auditor.check.checker import CheckSession
 
     async with CheckSession(options, cache=cache, probes=probes) as session:
+        targets = []
         if options.quotes:
-            from auditor.quotes.lookup import wanted_keys
+            from auditor.quotes.targets import quote_targets
 
-            session.want_pages(wanted_keys([article]))
+            targets = quote_targets(article)
+            if targets:
+                session.want_pages(t.key for t in targets)  # their check is the page's one request
         checks = await session.check(urls, published=published)
         quotes: tuple[QuoteCheck, ...] = ()
-        if options.quotes and not session.network_down:
+        if targets and not session.network_down:
             from auditor.quotes.lookup import check_quotes
 
-            quotes = await check_quotes(session, article, {c.url: c for c in checks})
+            quotes = await check_quotes(session, article, {c.url: c for c in checks}, targets=targets)
         return Audit(article=article, checks=tuple(checks), quotes=quotes, network_down=session.network_down)
 
 

@@ -25,6 +25,7 @@ from auditor.store import CheckCache, ProbeCache
 
 if TYPE_CHECKING:
     from auditor.quotes.lookup import PageMemo
+    from auditor.quotes.targets import Target
 
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
 RECENT = 4_096  # results the session keeps in memory (about 2 MB); older ones are recalled from the database
@@ -81,30 +82,41 @@ class LocalEngine:
                 if isinstance(result, str):
                     self.sink.failed(str(path), result)
             articles = [r for r in results if isinstance(r, Article)]
-            checked = await self._check(session, articles)
-            quotes = await self._quotes(session, articles, checked)
+            targets = self._targets(articles)
+            checked = await self._check(session, articles, targets)
+            quotes = await self._quotes(session, articles, checked, targets)
             for article, found in zip(articles, quotes, strict=True):  # no await below: a
                 self.sink.commit(article, checked, found)  # cancellation cannot split a commit
         finally:
             slots.release()
 
-    async def _check(self, session: CheckSession, articles: list[Article]) -> dict[str, CheckResult]:
+    def _targets(self, articles: list[Article]) -> list[list[Target]]:
+        """Each article's linked quotes, picked once for the check and the look-up alike."""
+        if not self.opts.check.quotes:
+            return [[] for _ in articles]
+        from auditor.quotes.targets import quote_targets
+
+        return [quote_targets(a) for a in articles]
+
+    async def _check(
+        self, session: CheckSession, articles: list[Article], targets: list[list[Target]]
+    ) -> dict[str, CheckResult]:
         """Every check key of these articles, answered by the session (fresh, shared or cached)."""
         keys, published = wanted(articles)
         if not keys:
             return {}
-        if self.opts.check.quotes:
-            from auditor.quotes.lookup import wanted_keys
-
-            session.want_pages(wanted_keys(articles))  # their check is the page's one request
+        if self.opts.check.quotes:  # their check is the page's one request; and with quotes on, the
+            # session remembers every page it reads, for a later chunk that quotes one of them
+            session.want_pages(t.key for found in targets for t in found)
         results = await session.check(keys, published=published)
         if session.network_down:  # these articles are left for a rerun, not stored unchecked
             raise NetworkUnreachable(session.network_down)
         return by_key(keys, results)
 
     async def _quotes(
-        self, session: CheckSession, articles: list[Article], checked: dict[str, CheckResult]
-    ) -> list[tuple[QuoteCheck, ...]]:
+        self, session: CheckSession, articles: list[Article], checked: dict[str, CheckResult],
+        targets: list[list[Target]],
+    ) -> list[tuple[QuoteCheck, ...]]:  # fmt: skip
         """Each article's linked quotes judged against the pages its check just read."""
         if not self.opts.check.quotes:
             return [() for _ in articles]
@@ -112,7 +124,10 @@ class LocalEngine:
 
         self.pages = self.pages or PageMemo()
         by_checker_key = {c.url: c for c in checked.values()}
-        found = [check_quotes(session, a, by_checker_key, self.pages) for a in articles]
+        found = [
+            check_quotes(session, a, by_checker_key, self.pages, targets=t)
+            for a, t in zip(articles, targets, strict=True)
+        ]
         return list(await asyncio.gather(*found))
 
 

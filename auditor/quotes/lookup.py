@@ -152,10 +152,12 @@ class PageMemo:
 
 
 async def check_quotes(
-    session: CheckSession, article: Article, checks: Mapping[str, CheckResult], memo: PageMemo | None = None
-) -> tuple[QuoteCheck, ...]:
-    """Every linked quote of ``article`` judged against its page; ``checks`` by check key."""
-    targets = quote_targets(article)
+    session: CheckSession, article: Article, checks: Mapping[str, CheckResult], memo: PageMemo | None = None,
+    *, targets: Sequence[Target] | None = None,
+) -> tuple[QuoteCheck, ...]:  # fmt: skip
+    """Every linked quote of ``article`` judged against its page; ``checks`` by check key;
+    ``targets`` when the caller already picked them (to want their pages before the check)."""
+    targets = quote_targets(article) if targets is None else targets
     if not targets:
         return ()
     memo = memo or PageMemo()
@@ -181,11 +183,6 @@ def with_last_verdicts(quotes: Sequence[QuoteCheck], earlier: Sequence[QuoteChec
         old = last.get((q.quote, q.url)) if q.reason == OFFLINE_REASON else None
         out.append(replace(old, attribution=q.attribution, source=q.source) if old else q)
     return tuple(out)
-
-
-def wanted_keys(articles: Sequence[Article]) -> list[str]:
-    """The check keys whose pages these articles' quotes will be looked up in."""
-    return list(dict.fromkeys(t.key for a in articles for t in quote_targets(a)))
 
 
 async def _page(session: CheckSession, key: str, check: CheckResult | None) -> PageText | str:
