@@ -116,14 +116,18 @@ def render_index(audits: Sequence[Audit], failures: Sequence[tuple[str, str]]) -
 
 def render_index_page(
     tally: corpus.Tally, rows: Sequence[corpus.ArticleRow], failures: Sequence[tuple[str, str]], *,
-    page: int, pages: int,
+    page: int, pages: int, total: int | None = None, per_page: int = PAGE,
 ) -> str:  # fmt: skip
-    """One page of the index: the corpus figures on the first, ``rows`` on each."""
+    """One page of the index: the corpus figures on the first, ``rows`` on each.
+
+    ``total``: the corpus's article count, for the title and pager of a page written before
+    the tally has seen every article (pages after the first are written as they fill)."""
     return (
         _env()
         .get_template("index.html.j2")
         .render(
             articles=rows,
+            total=tally.totals.articles if total is None else total,
             totals=tally.totals,
             check_label=tally.totals.check_label(),
             top_domains=tally.top_domains(),
@@ -132,7 +136,7 @@ def render_index_page(
             network=corpus.layout(tally.edges),
             failures=corpus.failures_named(failures, tally.run),
             page=page,
-            articles_per_page=PAGE,
+            articles_per_page=per_page,
             pages=[(n, page_name(n)) for n in range(1, pages + 1)] if pages > 1 else [],
             generated=_generated(),
             version=__version__,
@@ -191,7 +195,8 @@ def write_corpus_index(
     ``on_row`` hears of each article with its row (a batch counts what --fail-on looks for).
     """
     out = Path(out_dir)
-    pages = max(1, -(-store.article_count() // page))
+    count = store.article_count()
+    pages = max(1, -(-count // page))
     tally, first, current, number = corpus.Tally(), [], [], 1
     for audit in store.iter_audits() if each is None else each:
         row = tally.add(audit)
@@ -203,19 +208,24 @@ def write_corpus_index(
                 first = current
             else:
                 _write_atomically(
-                    out / page_name(number), render_index_page(tally, current, [], page=number, pages=pages)
+                    out / page_name(number),
+                    render_index_page(
+                        tally, current, [], page=number, pages=pages, total=count, per_page=page
+                    ),
                 )
             current, number = [], number + 1
     if number == 1:
         first = current
     elif current:
         _write_atomically(
-            out / page_name(number), render_index_page(tally, current, [], page=number, pages=pages)
+            out / page_name(number),
+            render_index_page(tally, current, [], page=number, pages=pages, total=count, per_page=page),
         )
     for stale in range(max(number, pages) + 1, _last_page(out) + 1):
         (out / page_name(stale)).unlink(missing_ok=True)  # a smaller corpus than last time
     return _write_atomically(
-        out / "index.html", render_index_page(tally, first, store.failures(), page=1, pages=pages)
+        out / "index.html",
+        render_index_page(tally, first, store.failures(), page=1, pages=pages, per_page=page),
     )
 
 

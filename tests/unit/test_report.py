@@ -418,6 +418,13 @@ def test_the_index_of_a_store_is_paged_and_its_figures_cover_every_page(tmp_path
     assert [a["href"] for a in first.select(".pager a")] == ["index-2.html", "index-3.html"]
     later = soup_of((tmp_path / "index-3.html").read_text())
     assert later.select_one("#dead-domains") is None and "page 3 of 3" in later.get_text()
+    for name in ("index-2.html", "index-3.html"):  # written before the tally saw the last article
+        page = soup_of((tmp_path / name).read_text())
+        assert page.select_one("h1").get_text() == "5 articles audited", name
+        assert page.select_one(".pager").get_text().startswith(("Articles 3–4 of 5", "Articles 5–5 of 5")), (
+            name
+        )
+        assert page.title is not None and "5 articles" in page.title.get_text(), name
     write_corpus_index(store, tmp_path, page=4)  # fewer pages now: the old third is gone
     assert sorted(p.name for p in tmp_path.glob("index*.html")) == ["index-2.html", "index.html"]
 
