@@ -33,7 +33,7 @@ from typing import Any
 from distributed import Client, Future, LocalCluster, wait
 
 from auditor.batch.daskworker import PLUGIN, Answered, CheckerPlugin, check_partition, extract_chunk
-from auditor.batch.options import BatchOptions
+from auditor.batch.options import RECENT, BatchOptions
 from auditor.batch.sink import Sink, by_key, wanted
 from auditor.batch.work import Signed, one_line
 from auditor.errors import AuditorError, NetworkUnreachable
@@ -42,7 +42,6 @@ from auditor.models import UNCACHED_STATUSES, Article, CheckResult, RawArticle
 from auditor.store import CheckCache
 from auditor.urls import host_of
 
-RECENT = 4_096  # results kept in memory for chunks still to come (about 2 MB); older ones are in the database
 TICK = 1.0  # seconds between looks at which workers are alive
 NO_WORKERS = 120.0  # seconds a batch waits for a worker when the cluster has none
 MAX_ERRORS = 3  # a partition whose check raises on this many workers stops the batch (a bug, not the web)

@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor.batch.options import BatchOptions
+from auditor.batch.options import RECENT, BatchOptions
 from auditor.batch.pool import ParsePool
 from auditor.batch.sink import Sink, by_key, wanted
 from auditor.check import CheckSession
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from auditor.quotes.targets import Target
 
 IN_FLIGHT = 4  # chunks whose URLs may be checked at once (memory: about 4 chunks of articles)
-RECENT = 4_096  # results the session keeps in memory (about 2 MB); older ones are recalled from the database
 
 
 class LocalEngine:
