@@ -32,6 +32,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -113,22 +114,32 @@ def make_corpus(folder: Path, articles: int, links: int, port: int) -> tuple[int
 
 def never_requested(db: Path, urls: set[str]) -> dict[str, int]:
     """Why cited URLs never reached the server: their latest stored status and reason."""
-    with sqlite3.connect(db) as conn:
-        rows = dict(conn.execute("SELECT url, status || ': ' || reason FROM latest_checks").fetchall())
-    return dict(Counter(rows.get(u, "no result stored")[:80] for u in urls))
+    found: Counter[str] = Counter()
+    with sqlite3.connect(db) as conn:  # streamed: the benchmark must not add its own growth
+        for url, why in conn.execute("SELECT url, status || ': ' || reason FROM latest_checks"):
+            if url in urls:
+                found[why[:80]] += 1
+    stored = sum(found.values())
+    if stored < len(urls):
+        found["no result stored"] = len(urls) - stored
+    return dict(found)
 
 
 # ----------------------------------------------------------------------------- memory
 
 
-def _hwm_kb(pid: int | str) -> int:
+def _hwm_kb(pid: int | str, field: str = "VmHWM:") -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _rss_kb(pid: int | str) -> int:
+    return _hwm_kb(pid, "VmRSS:")
 
 
 def _descendants(root: int) -> list[int]:
@@ -149,15 +160,19 @@ def _descendants(root: int) -> list[int]:
 
 
 class Probe:
-    """Progress callback that notes time and memory when the streaming phase ends."""
+    """Progress callback that notes time and memory when the streaming phase ends, and the
+    client's RSS at each thousandth article (a curve, so growth shows where it starts)."""
 
     def __init__(self) -> None:
         self.start = time.monotonic()
         self.stream_end = 0.0
         self.stream_rss_mb = 0.0
         self.worker_peaks: list[int] = []  # MB, each child process (the local engine's workers)
+        self.curve: list[int] = []  # MB, VmRSS at 1,000, 2,000, ... articles
 
     def __call__(self, stats: object, event: str, detail: str = "") -> None:
+        if event == "article" and getattr(stats, "audited", 0) % 1000 == 0:
+            self.curve.append(round(_rss_kb("self") / 1024))
         if event == "phase" and not self.stream_end:
             self.stream_end = time.monotonic()
             self.stream_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -184,7 +199,7 @@ def content(db: Path, corpus: Path) -> dict[str, object]:
         queries = dict(_TABLES)
         for table in ("links", "attributions", "crossposts"):
             names = [
-                r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in ("id", "article_id")
+                r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in ("id", "article_id", "checked_at")
             ]
             cols = ", ".join(f"{table}.{n}" for n in names)
             queries[table] = (f"SELECT articles.source, {cols} FROM {table} JOIN articles ON articles.id = {table}.article_id"
@@ -232,13 +247,13 @@ def worker_peaks(address: str) -> list[int]:
     return sorted(round(kb / 1024) for kb in peaks.values())
 
 
-def child(articles: int, links: int, port: int, workers: int, engine: str, corpus: Path) -> dict[str, object]:
+def child(
+    articles: int, links: int, port: int, workers: int, engine: str, corpus: Path, keep: Path | None = None
+) -> dict[str, object]:
     from auditor.batch import BatchOptions, run_batch
     from auditor.models import CheckOptions
 
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-        copies, cited = json.loads((corpus / ".corpus.json").read_text())
-        cited = set(cited)
         procs, address = start_cluster(Path(tmp), workers) if engine == "dask" else ([], None)
         try:
             urllib.request.urlopen(f"http://127.0.0.{FIRST_OCTET}:{port}/__reset").read()
@@ -248,15 +263,24 @@ def child(articles: int, links: int, port: int, workers: int, engine: str, corpu
             probe = Probe()
             stats = run_batch(opts, probe)
             total = time.monotonic() - probe.start
+            # The peak before the harness reads anything of its own:
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             peaks = worker_peaks(address) if address else (probe.worker_peaks or [0])
         finally:
             for proc in reversed(procs):
                 proc.terminate()
                 proc.wait(30)
+        # Read after the batch: at 20,000 articles the corpus's 80,000 URLs are about 10 MB,
+        # which the client's peak would otherwise count as its own.
+        copies, cited_list = json.loads((corpus / ".corpus.json").read_text())
+        cited = set(cited_list)
         seen = json.loads(urllib.request.urlopen(f"http://127.0.0.{FIRST_OCTET}:{port}/__stats").read())
         missed = {u for u in cited if f"{urlsplit(u).hostname}{urlsplit(u).path}" not in seen}
         why = never_requested(Path(tmp) / "audit.db", missed)
         tables = content(Path(tmp) / "audit.db", corpus)
+        if keep is not None:  # to compare the engines' databases row by row
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(tmp) / "audit.db", keep / f"{engine}-{articles}.db")
         db_mb = sum(f.stat().st_size for f in Path(tmp).glob("audit.db*")) / 2**20
         reports_mb = sum(f.stat().st_size for f in (Path(tmp) / "reports").glob("*.html")) / 2**20
         usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -270,8 +294,8 @@ def child(articles: int, links: int, port: int, workers: int, engine: str, corpu
         "urls_cited": len(cited), "urls_requested": len(seen), "never_requested": len(missed), "why": why, "requests": requests, "max_requests_per_url": max(seen.values()),
         "stream_s": round(stream, 1), "total_s": round(total, 1),
         "articles_per_s": round(stats.audited / stream, 1), "links_per_s": round(stats.links / stream),
-        "stream_rss_mb": round(probe.stream_rss_mb), "worker_rss_mb": max(peaks),
-        "total_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "stream_rss_mb": round(probe.stream_rss_mb), "rss_curve_mb": probe.curve, "worker_rss_mb": max(peaks),
+        "total_rss_mb": round(peak_mb),
     }  # fmt: skip
 
 
@@ -300,7 +324,8 @@ def _report(rows: list[dict[str, object]]) -> None:
         per_url = int(row["requests"]) / max(1, int(row["urls_cited"]))  # type: ignore[call-overload]
         missed = f"; never requested: {row['why']}" if row["never_requested"] else ""
         print(
-            f"{row['engine']} {row['articles']} articles: workers' peak RSS {row['workers_rss_mb']} MB;"
+            f"{row['engine']} {row['articles']} articles: client RSS at each 1,000 articles {row.get('rss_curve_mb')} MB;"
+            f" workers' peak RSS {row['workers_rss_mb']} MB;"
             f" tables {row['tables']['sha256']} {row['tables']['rows']}"  # type: ignore[index]
         )
         print(
@@ -320,11 +345,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engine", nargs="+", choices=("local", "dask"), default=["local"])
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--keep-db", type=Path, help="copy each run's database here, as ENGINE-SIZE.db")
     parser.add_argument("--child", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.links, args.port, args.workers, args.engine[0], args.corpus)))
+        print(
+            json.dumps(
+                child(
+                    args.child, args.links, args.port, args.workers, args.engine[0], args.corpus, args.keep_db
+                )
+            )
+        )
         return
     sizes = args.sizes or ([100, 400] if args.quick else [500, 2000])
     port = _free_port()
@@ -342,7 +374,8 @@ def main() -> None:
                 (corpus / ".corpus.json").write_text(json.dumps([copies, sorted(cited)]))
                 for engine in args.engine:
                     cmd = [sys.executable, __file__, "--child", str(size), "--port", str(port), "--links", str(args.links),
-                           "--workers", str(args.workers), "--engine", engine, "--corpus", str(corpus)]  # fmt: skip
+                           "--workers", str(args.workers), "--engine", engine, "--corpus", str(corpus),
+                           *(["--keep-db", str(args.keep_db)] if args.keep_db else [])]  # fmt: skip
                     done = subprocess.run(cmd, capture_output=True, text=True)
                     if done.returncode != 0:  # say why, then go on with the next run
                         print(f"{engine} {size} articles failed (exit {done.returncode}):\n{done.stderr[-4000:]}",
