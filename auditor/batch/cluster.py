@@ -11,6 +11,11 @@ Where the work runs:
   URLs go there, to that worker's one check session, so per-host limits hold across the
   cluster. The tasks are pinned: the scheduler never moves them. When a worker leaves, its
   hosts get new owners and its unfinished partitions are sent again.
+- **Linked quotes** (unless ``--no-quotes``): once a chunk's links are checked, its quotes
+  go to the owners of their links' hosts (:func:`~auditor.batch.daskworker.judge_quotes`),
+  which read the pages with the check (the partition said which ones are quoted) and keep
+  them for later chunks; the verdicts come back. So a quoted page costs no request more
+  than on the default engine, and the matching runs on the workers.
 - **This process** (the client) asks only for URLs nobody has answered (in flight, recent
   results, this run's rows, the cache), so each distinct URL is requested once per batch,
   and it stays the only writer of the database and the reports (:class:`Sink`).
@@ -28,19 +33,30 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from distributed import Client, Future, LocalCluster, wait
 
-from auditor.batch.daskworker import PLUGIN, Answered, CheckerPlugin, check_partition, extract_chunk
+from auditor.batch.daskworker import (
+    PLUGIN,
+    Answered,
+    CheckerPlugin,
+    ToJudge,
+    check_partition,
+    extract_chunk,
+    judge_quotes,
+)  # fmt: skip
 from auditor.batch.options import RECENT, BatchOptions
 from auditor.batch.sink import Sink, by_key, wanted
 from auditor.batch.work import Signed, one_line
 from auditor.errors import AuditorError, NetworkUnreachable
 from auditor.load import load_path
-from auditor.models import UNCACHED_STATUSES, Article, CheckResult, RawArticle
+from auditor.models import UNCACHED_STATUSES, Article, CheckResult, QuoteCheck, RawArticle
 from auditor.store import CheckCache
 from auditor.urls import host_of
+
+if TYPE_CHECKING:
+    from auditor.quotes.targets import Target
 
 TICK = 1.0  # seconds between looks at which workers are alive
 NO_WORKERS = 120.0  # seconds a batch waits for a worker when the cluster has none
@@ -55,6 +71,9 @@ class _Chunk:
     keys: list[str]
     checked: dict[str, CheckResult] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
+    targets: list[list[Target]] = field(default_factory=list)  # each article's linked quotes
+    judged: dict[tuple[str, str], QuoteCheck] = field(default_factory=dict)  # (link key, quote) -> verdict
+    judging: int = 0  # judge tasks still out
 
 
 @dataclass
@@ -63,7 +82,19 @@ class _Partition:
     worker: str
     keys: list[str]
     published: dict[str, str]
+    pages: tuple[str, ...] = ()  # keys whose pages the chunk's articles quote
     errors: int = 0  # workers on which checking it raised (a lost worker does not count)
+
+
+@dataclass
+class _Judging:
+    """One host's quotes of one chunk, sent to the host's owner."""
+
+    host: str
+    worker: str
+    chunk: _Chunk
+    items: list[ToJudge]
+    errors: int = 0
 
 
 class DaskEngine:
@@ -76,6 +107,7 @@ class DaskEngine:
         self.owners: dict[str, str] = {}  # host -> worker address
         self.extracting: dict[Future[list[Signed | str]], list[str | RawArticle]] = {}
         self.checking: dict[Future[Answered], _Partition] = {}
+        self.judging: dict[Future[list[list[QuoteCheck]]], _Judging] = {}
         self.open = 0  # chunks extracted and not yet committed
         self.alive: list[str] = []  # the workers' addresses, as of the last look
 
@@ -87,7 +119,7 @@ class DaskEngine:
             try:
                 self._loop(client, iter(files))
             except BaseException:
-                client.cancel([*self.extracting, *self.checking], force=True)
+                client.cancel([*self.extracting, *self.checking, *self.judging], force=True)
                 raise
 
     def _connect(self) -> AbstractContextManager[Client]:
@@ -118,11 +150,13 @@ class DaskEngine:
         while True:
             while not exhausted and len(self.extracting) + self.open < open_chunks:
                 exhausted = not self._submit_chunk(client, files)
-            if not self.extracting and not self.checking:
+            if not self.extracting and not self.checking and not self.judging:
                 return
             try:
                 done, _ = wait(
-                    [*self.extracting, *self.checking], timeout=TICK, return_when="FIRST_COMPLETED"
+                    [*self.extracting, *self.checking, *self.judging],
+                    timeout=TICK,
+                    return_when="FIRST_COMPLETED",
                 )
             except TimeoutError:  # nothing ended within the tick: look at the workers
                 done = set()
@@ -131,6 +165,8 @@ class DaskEngine:
                     self._extracted(client, future, self.extracting.pop(future))
                 elif future in self.checking:
                     self._checked(client, future, self.checking.pop(future))
+                elif future in self.judging:
+                    self._judged(client, future, self.judging.pop(future))
             self._reroute_lost(client)
 
     def _look(self, client: Client) -> None:
@@ -187,10 +223,11 @@ class DaskEngine:
                 self.sink.failed(item if isinstance(item, str) else item.source, result)
         articles = [r for r in results if not isinstance(r, str)]
         keys, published = wanted([a for a, _ in articles])
-        chunk = _Chunk(articles=articles, keys=keys)
+        chunk = _Chunk(articles=articles, keys=keys, targets=self._targets([a for a, _ in articles]))
+        quoted = {t.key for found in chunk.targets for t in found}
         ask: dict[str, list[str]] = {}
         for key in keys:
-            known = self._known(key)
+            known = self._known(key, fresh=bool(quoted) and _checker_key(key) in quoted)
             if known is not None:
                 chunk.checked[key] = known
                 continue
@@ -198,17 +235,31 @@ class DaskEngine:
             if key not in self.waiting:
                 ask.setdefault(host_of(key) or "", []).append(key)
             self.waiting.setdefault(key, []).append(chunk)
+        pages: dict[str, list[str]] = {}
+        for key in quoted:
+            pages.setdefault(host_of(key) or "", []).append(key)
         for host, mine in ask.items():
             dates = {k: published[k] for k in mine if k in published}
-            self._ask(client, _Partition(host, self._owner(host), mine, dates))
+            self._ask(client, _Partition(host, self._owner(host), mine, dates, tuple(pages.get(host, ()))))
         self.open += 1
         if not chunk.missing:
-            self._commit(chunk)
+            self._ready(client, chunk)
 
-    def _known(self, key: str) -> CheckResult | None:
-        """This run's answer, or the cache's: never a second request for the same URL."""
+    def _targets(self, articles: list[Article]) -> list[list[Target]]:
+        """Each article's linked quotes, picked once for the check and the judging alike."""
+        if not self.opts.check.quotes:
+            return [[] for _ in articles]
+        from auditor.quotes.targets import quote_targets
+
+        return [quote_targets(a) for a in articles]
+
+    def _known(self, key: str, *, fresh: bool = False) -> CheckResult | None:
+        """This run's answer, or the cache's: never a second request for the same URL.
+
+        ``fresh``: an article quotes its page, so an earlier run's cached check will not do
+        (it has no page); as on the default engine, the check is the page's one request."""
         found = self.recent.get(key) or self.cache.recall(key)
-        if found is None and self.use_cache:  # offline too: the last real check beats "unchecked"
+        if found is None and self.use_cache and not (fresh and not self.opts.check.offline):
             found = self.cache.get(key)
             if found is not None:
                 self._remember(found)
@@ -225,6 +276,7 @@ class DaskEngine:
             check_partition,
             part.keys,
             part.published,
+            part.pages,
             workers=[part.worker],
             allow_other_workers=False,
             pure=False,
@@ -260,10 +312,10 @@ class DaskEngine:
                 chunk.checked[key] = result
                 chunk.missing.discard(key)
                 if not chunk.missing:
-                    self._commit(chunk)
+                    self._ready(client, chunk)
 
-    def _answers(self, client: Client, future: Future[Answered], part: _Partition) -> Answered | None:
-        """The partition's answers, or None when they were lost with its worker.
+    def _answers(self, client: Client, future: Future[Any], part: _Partition | _Judging) -> Any:
+        """The task's answers, or None when they were lost with its worker.
 
         A finished task's result stays on its worker until the client fetches it. If the
         worker dies first, Dask computes the task again, and a task pinned to a dead worker
@@ -277,10 +329,69 @@ class DaskEngine:
                 if part.worker not in self.alive:
                     return None
 
+    # -------------------------------------------------------------------- quotes
+
+    def _ready(self, client: Client, chunk: _Chunk) -> None:
+        """Every link of the chunk is answered: its quotes go to be judged, or it is committed."""
+        if not any(chunk.targets):
+            self._commit(chunk)
+            return
+        if self.opts.check.offline:  # no pages: each quote says so (the sink adds the last verdicts)
+            from auditor.models import OFFLINE_REASON
+            from auditor.quotes.lookup import judge
+
+            cap = self.opts.check.quote_max_body
+            for target in (t for found in chunk.targets for t in found):
+                chunk.judged[(target.key, target.quote)] = judge(target, OFFLINE_REASON, cap)
+            self._commit(chunk)
+            return
+        checks = {c.url: c for c in chunk.checked.values()}  # by the checker's key, as targets are
+        quotes: dict[str, dict[str, dict[str, None]]] = {}  # host -> key -> its quotes, in order
+        for target in (t for found in chunk.targets for t in found):
+            quotes.setdefault(host_of(target.key) or "", {}).setdefault(target.key, {})[target.quote] = None
+        for host, mine in quotes.items():
+            items: list[ToJudge] = [(key, checks.get(key), tuple(said)) for key, said in mine.items()]
+            self._judge(client, _Judging(host, self._owner(host), chunk, items))
+            chunk.judging += 1
+
+    def _judge(self, client: Client, job: _Judging) -> None:
+        future = client.submit(
+            judge_quotes, job.items, workers=[job.worker], allow_other_workers=False, pure=False
+        )
+        self.judging[future] = job  # type: ignore[index]  # an async task's future holds its result
+
+    def _judged(self, client: Client, future: Future[list[list[QuoteCheck]]], job: _Judging) -> None:
+        if future.status == "cancelled":
+            return  # rerouted
+        verdicts = self._answers(client, future, job) if future.status == "finished" else None
+        if verdicts is None:  # its worker failed it, or died holding the verdicts: try another
+            if future.status == "error":
+                job.errors += 1
+                if job.errors >= MAX_ERRORS:
+                    raise AuditorError(
+                        f"judging the quotes linked to {job.host} failed on {job.errors} workers: {_why(future)}"
+                    )
+            future.cancel()
+            self.owners.pop(job.host, None)
+            self._judge(client, replace(job, worker=self._owner(job.host)))
+            return
+        chunk = job.chunk
+        for (key, _, said), found in zip(job.items, verdicts, strict=True):
+            for quote, verdict in zip(said, found, strict=True):
+                chunk.judged[(key, quote)] = verdict
+        chunk.judging -= 1
+        if not chunk.judging:
+            self._commit(chunk)
+
     def _commit(self, chunk: _Chunk) -> None:
         self.open -= 1
-        for article, minhash in chunk.articles:
-            self.sink.commit(article, chunk.checked, signed=True, minhash=minhash)
+        targets = chunk.targets or [[] for _ in chunk.articles]
+        for (article, minhash), found in zip(chunk.articles, targets, strict=True):
+            quotes = tuple(
+                replace(chunk.judged[(t.key, t.quote)], attribution=t.attribution, source=t.source)
+                for t in found
+            )
+            self.sink.commit(article, chunk.checked, quotes, signed=True, minhash=minhash)
 
     # -------------------------------------------------------------------- owners
 
@@ -295,13 +406,25 @@ class DaskEngine:
         self._look(client)
         alive = set(self.alive)
         lost = [(f, p) for f, p in self.checking.items() if p.worker not in alive]
-        if not lost:
+        lost_quotes = [(f, j) for f, j in self.judging.items() if j.worker not in alive]
+        if not lost and not lost_quotes:
             return
         self.owners = {h: w for h, w in self.owners.items() if w in alive}
         for future, part in lost:
             del self.checking[future]
             future.cancel()
             self._ask(client, replace(part, worker=self._owner(part.host)))
+        for judging, job in lost_quotes:  # the new owner reads the page again: its one request more
+            del self.judging[judging]
+            judging.cancel()
+            self._judge(client, replace(job, worker=self._owner(job.host)))
+
+
+def _checker_key(key: str) -> str:
+    """A check key as the checker files it (what quote targets name), normalised once more."""
+    from auditor.check.checker import distinct_keys
+
+    return next(iter(distinct_keys([key])))
 
 
 def _weight(host: str, worker: str) -> int:

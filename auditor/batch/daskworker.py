@@ -6,6 +6,11 @@ a thread: the worker's own loop keeps talking to the scheduler while links are c
 The client sends all URLs of a host to the worker that owns the host, so this session's
 per-host limits are the cluster's.
 
+Linked quotes are judged here too, by the owner of their link's host: the check read the
+page on this worker (the client says which pages its articles quote, with the partition),
+and the page stays here, in the worker's memo of quoted pages, for later articles that
+quote it. Only the verdicts go back to the client.
+
 Site probes (soft 404s by asking the site) run here too, by the host's owner, so a site is
 probed once per section per batch. A worker has no database: its probes live in its memory
 for the batch and are not read from or written to the ``probes`` table, so a Dask batch asks
@@ -17,17 +22,22 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from distributed import WorkerPlugin, get_worker
 
 from auditor.batch.options import RECENT
 from auditor.batch.work import Signed, extract_signed
 from auditor.check import CheckSession
-from auditor.models import Budget, CheckOptions, CheckResult, RawArticle
+from auditor.models import Budget, CheckOptions, CheckResult, QuoteCheck, RawArticle
+
+if TYPE_CHECKING:
+    from auditor.quotes.lookup import PageMemo, PageText
 
 PLUGIN = "auditor-checker"
 Answered = tuple[list[CheckResult], str | None]  # a partition's results, and why the network is down
+ToJudge = tuple[str, CheckResult | None, tuple[str, ...]]  # a link's key, its check, the quotes linked to it
 
 
 class CheckerPlugin(WorkerPlugin):
@@ -40,6 +50,7 @@ class CheckerPlugin(WorkerPlugin):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.session: CheckSession | None = None
         self.thread: threading.Thread | None = None
+        self.memo: PageMemo | None = None  # the quoted pages this worker read (quotes on)
 
     def setup(self, worker: Any) -> None:
         ready = threading.Event()
@@ -74,18 +85,62 @@ def _new_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
-async def check_partition(keys: Sequence[str], published: Mapping[str, str]) -> Answered:
-    """Check one host's URLs with this worker's session (the task awaits; the session's loop works).
-
-    With the answers goes why this worker's network looks unreachable, if it does: the client
-    then stops the batch as the default engine does (exit 75), storing none of them."""
+def _plugin() -> tuple[CheckerPlugin, CheckSession, asyncio.AbstractEventLoop]:
     plugin = get_worker().plugins[PLUGIN]
     if not isinstance(plugin, CheckerPlugin) or plugin.session is None or plugin.loop is None:
         raise RuntimeError("the auditor checker plugin is not running on this worker")
-    session = plugin.session
-    future = asyncio.run_coroutine_threadsafe(session.check(keys, published=published), plugin.loop)
+    return plugin, plugin.session, plugin.loop
+
+
+async def check_partition(
+    keys: Sequence[str], published: Mapping[str, str], pages: Sequence[str] = ()
+) -> Answered:
+    """Check one host's URLs with this worker's session (the task awaits; the session's loop works).
+
+    ``pages``: keys whose page an article quotes, kept by their check (its one request) for
+    :func:`judge_quotes`. With the answers goes why this worker's network looks unreachable,
+    if it does: the client then stops the batch as the default engine does (exit 75),
+    storing none of them."""
+    _, session, loop = _plugin()
+    if pages:
+        session.want_pages(pages)
+    future = asyncio.run_coroutine_threadsafe(session.check(keys, published=published), loop)
     results = await asyncio.wrap_future(future)
     return results, session.network_down
+
+
+async def judge_quotes(items: Sequence[ToJudge]) -> list[list[QuoteCheck]]:
+    """Each quote judged against its link's page, as :func:`auditor.quotes.lookup.check_quotes`
+    does: the page this worker's check kept (or the memo's, or one more GET), read on the
+    session's loop; the matching, which is CPU work, in a thread, so neither the session
+    nor the worker's own loop waits on it. Verdicts in ``items``' order, without the
+    attribution each belongs to (the client knows it)."""
+    plugin, session, loop = _plugin()
+    future = asyncio.run_coroutine_threadsafe(_pages(plugin, session, items), loop)
+    pages = await asyncio.wrap_future(future)
+    return await asyncio.to_thread(_judged, items, pages, session.options.quote_max_body)
+
+
+async def _pages(
+    plugin: CheckerPlugin, session: CheckSession, items: Sequence[ToJudge]
+) -> list[PageText | str]:
+    from auditor.quotes.lookup import PageMemo, page_of
+
+    plugin.memo = plugin.memo or PageMemo()
+    reads = (plugin.memo.get(key, partial(page_of, session, key, check)) for key, check, _ in items)
+    return list(await asyncio.gather(*reads))
+
+
+def _judged(items: Sequence[ToJudge], pages: Sequence[PageText | str], cap: int) -> list[list[QuoteCheck]]:
+    from auditor.quotes.lookup import judge
+    from auditor.quotes.targets import Target
+
+    out = []
+    for (key, _, quotes), page in zip(items, pages, strict=True):
+        out.append([judge(Target(quote, key, None, None), page, cap) for quote in quotes])
+        if not isinstance(page, str):
+            page.forget()  # its words were cut for these quotes: the memo keeps the text
+    return out
 
 
 def extract_chunk(

@@ -156,12 +156,6 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
     opts = replace(opts, folder=Path(os.path.abspath(opts.folder)))
     if opts.engine == "dask" and opts.check.record:
         raise AuditorError("--record needs one process: it cannot be used with --engine dask")
-    if opts.engine == "dask" and opts.check.quotes:
-        # A quote is judged on the page text its link's check read, which stays on the Dask
-        # worker that checked it; reading the pages again from here would break "each URL
-        # once" and the per-host limits. So a Dask batch runs as --no-quotes, and says so
-        # (DASK_NO_QUOTES, and the run's options, which every report's footer shows).
-        opts = replace(opts, check=replace(opts.check, quotes=False))
     prepare_dir(opts.out_dir)
     if opts.jsonl is not None:
         check_file_target(opts.jsonl, "--jsonl")
@@ -197,12 +191,6 @@ def run_batch(opts: BatchOptions, progress: Progress) -> BatchStats:
         progress(stats, Event.DONE, ending)
         store.close()
     return stats
-
-
-DASK_NO_QUOTES = (
-    "--engine dask does not look quotes up at their pages yet: this batch runs as with --no-quotes"
-    " (the default engine checks them)"
-)
 
 
 def _end_run(store: Store, run_id: int, stats: BatchStats, ending: str) -> None:

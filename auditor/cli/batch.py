@@ -159,10 +159,6 @@ def batch(
                 for p, why in skipped(folder, opts.include, opts.exclude, skip=out)]  # fmt: skip
 
     progress = BatchProgress(progress=not no_progress, level=level, left_out=left_out, mode=options.mode)
-    if engine == "dask" and options.quotes and level >= 0:
-        from auditor.batch.runner import DASK_NO_QUOTES
-
-        print(f"auditor: {DASK_NO_QUOTES}", file=sys.stderr)
     try:
         with interruptible():  # the progress display says how far it got and how to resume
             stats = run_batch(opts, progress)

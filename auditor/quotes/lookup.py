@@ -163,7 +163,7 @@ async def check_quotes(
     memo = memo or PageMemo()
     keys = list(dict.fromkeys(t.key for t in targets))
     pages = await asyncio.gather(
-        *(memo.get(key, functools.partial(_page, session, key, checks.get(key))) for key in keys)
+        *(memo.get(key, functools.partial(page_of, session, key, checks.get(key))) for key in keys)
     )
     by_key = dict(zip(keys, pages, strict=True))
     cap = session.options.quote_max_body
@@ -185,7 +185,10 @@ def with_last_verdicts(quotes: Sequence[QuoteCheck], earlier: Sequence[QuoteChec
     return tuple(out)
 
 
-async def _page(session: CheckSession, key: str, check: CheckResult | None) -> PageText | str:
+async def page_of(session: CheckSession, key: str, check: CheckResult | None) -> PageText | str:
+    """The page a quote linked at ``key`` is looked up in, given its link's check: the check's
+    own read when the session kept it, the archived copy for a dead link, else one GET; or
+    why there is no page. (A Dask worker calls it for the hosts it owns.)"""
     if session.options.offline:  # a check may be the last real one, from the database; no page
         return OFFLINE_REASON
     if check is None:

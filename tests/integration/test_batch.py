@@ -216,13 +216,14 @@ def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
                 "SELECT url, status, http_status FROM latest_checks ORDER BY url"
             ).fetchall(),
         }
-        for table in ("links", "attributions", "crossposts"):
+        for table in ("links", "attributions", "crossposts", "quote_checks"):
             cursor = con.execute(
                 f"SELECT articles.source, {table}.* FROM {table} JOIN articles ON articles.id = {table}.article_id"
                 f" ORDER BY articles.source, {table}.position"
             )
             names = [d[0] for d in cursor.description]
-            keep = [i for i, n in enumerate(names) if n not in ("id", "article_id", "checked_at")]
+            ids = ("id", "article_id", "attribution_id", "run_id", "checked_at")
+            keep = [i for i, n in enumerate(names) if n not in ids]
             out[table] = [tuple(row[i] for i in keep) for row in cursor.fetchall()]
     finally:
         con.close()

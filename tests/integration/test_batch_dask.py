@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ from auditor.store import Store
 from tests.integration.test_batch import WORDS, _body, _page, snapshot, wait_for
 
 HOSTS = [f"127.0.0.{n}" for n in range(21, 25)]
+QUOTED = 5  # pages the corpus quotes (/q/...), beside the 40 shared pages and a dead link each
+URLS = 40 + 32 - 2 + QUOTED  # the copies cite their originals' dead links
 _PROBE = re.compile(r"/\d{9}$")  # a site probe's path that cannot exist (issue 13): nine digits
 PER_HOST = 2
 
@@ -95,7 +98,11 @@ def _handler(web: _Web) -> type[BaseHTTPRequestHandler]:
                 with web.lock:
                     web.active[host] -= 1
             status = 404 if self.path.startswith("/gone/") else 200
-            data = f"<html><head><title>{self.path}</title></head><body><p>{' '.join(WORDS)}</p></body></html>".encode()
+            text = " ".join(WORDS)
+            if self.path.startswith("/q/") and not _PROBE.search(self.path):  # a quoted page: its own
+                rng = random.Random(self.path)  # text, so the site's probe tells it from a missing page
+                text = " ".join(rng.choice(WORDS) for _ in range(400)) + f". {text}."
+            data = f"<html><head><title>{self.path}</title></head><body><p>{text}</p></body></html>".encode()
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -124,13 +131,28 @@ def web() -> Iterator[_Web]:
         server.server_close()
 
 
+def _quotes(i: int, port: int) -> str:
+    """Every fifth article quotes two sources: words the linked page holds (three pages, each
+    quoted by articles in different chunks) and words it does not (two pages)."""
+    if i % 5:
+        return ""
+    found, absent = i % 3, 10 + i % 2
+    return (
+        f'<p>Harbour master Ada Lind said in <a href="http://{HOSTS[found]}:{port}/q/{found}">a statement</a>'
+        " that the plan was “ferry budget minister port strike union wages”.</p>"
+        f'<p>Councillor Bo Ekdal said in <a href="http://{HOSTS[absent % 4]}:{port}/q/{absent}">a blog post</a>'
+        " that the ferry “will sail every single day of the year”.</p>"
+    )
+
+
 def make_corpus(folder: Path, web: _Web, articles: int = 30) -> Path:
-    """Articles citing a shared pool of URLs on four hosts, some dead; two edited copies."""
+    """Articles citing a shared pool of URLs on four hosts, some dead, some quoted; two edited copies."""
     for i in range(articles):
         rng = random.Random(i)
         cited = [(f"http://{HOSTS[n % 4]}:{web.port}/p/{n}", f"report {n}") for n in rng.sample(range(40), 8)]
         cited.append((f"http://{HOSTS[i % 4]}:{web.port}/gone/{i}", "a removed page"))
-        html = _page("Harbour Herald", f"Story {i}", f"2024-03-{1 + i % 28:02d}", _body(i, cited))
+        body = _body(i, cited) + _quotes(i, web.port)
+        html = _page("Harbour Herald", f"Story {i}", f"2024-03-{1 + i % 28:02d}", body)
         (folder / "herald").mkdir(parents=True, exist_ok=True)
         (folder / "herald" / f"story-{i:03d}.html").write_text(html, encoding="utf-8")
     for original in (1, 2):
@@ -173,7 +195,12 @@ def reference(
     stats = run_batch(options(folder, tmp / "local"), Recorder())
     assert stats.audited == 32 and stats.failed == 0 and stats.near_duplicates == 2
     assert set(web.links().values()) == {1} and set(web.probes().values()) == {1}
-    return folder, snapshot(tmp / "local" / "audit.db")
+    expected = snapshot(tmp / "local" / "audit.db")
+    verdicts = Counter(
+        row[5] for row in expected["quote_checks"]
+    )  # article, position, who, quote, URL, verdict
+    assert verdicts == {"found": 6, "not-found": 6}, expected["quote_checks"][:2]
+    return folder, expected
 
 
 @pytest.mark.parametrize("ship", [False, True], ids=["shared-folder", "shipped-files"])
@@ -186,13 +213,13 @@ def test_a_local_cluster_ends_with_the_same_database_each_url_once_and_polite(
     assert stats.audited == 32 and stats.failed == 0 and stats.near_duplicates == 2
     assert snapshot(tmp_path / "audit.db") == expected
     links = web.links()
-    assert len(links) == 40 + 32 - 2 and set(links.values()) == {1}, links.most_common(3)
+    assert len(links) == URLS and set(links.values()) == {1}, links.most_common(3)
     assert stats.urls_checked == len(links)
     probes = web.probes()  # one per host and section (all links under /p/ or /gone/), once each
     assert set(probes.values()) == {1} and len(probes) <= 2 * len(HOSTS), probes
-    with sqlite3.connect(tmp_path / "audit.db") as db:  # quotes are not looked up on Dask (yet):
-        (options_json,) = db.execute("SELECT options FROM runs").fetchone()  # the run says so
-    assert json.loads(options_json)["check"]["quotes"] is False
+    with sqlite3.connect(tmp_path / "audit.db") as db:  # quotes were judged on the workers
+        (options_json,) = db.execute("SELECT options FROM runs").fetchone()
+    assert json.loads(options_json)["check"]["quotes"] is True
     assert max(web.peak.values()) == PER_HOST and set(web.peak) == set(
         HOSTS
     )  # the limit was reached, never passed
@@ -300,7 +327,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(
     assert snapshot(tmp_path / "audit.db") == expected
     sources = [json.loads(line)["source"] for line in jsonl.read_text().splitlines()]
     assert len(sources) == 32 and len(set(sources)) == 32
-    assert len(web.links()) == 40 + 32 - 2  # every URL was asked, none lost with the worker
+    assert len(web.links()) == URLS  # every URL was asked, none lost with the worker
     assert all(web.seen[url] == 2 for url in killer.lost), [(u, web.seen[u]) for u in killer.lost]
     assert max(web.seen.values()) <= 2
 
@@ -330,3 +357,18 @@ def test_a_dask_batch_that_crashes_is_resumed_like_the_default_engine(
     assert stats.skipped == 13 and stats.audited == 19 and stats.failed == 0
     assert snapshot(tmp_path / "audit.db") == expected
     assert max(web.seen.values()) == 1  # the rerun asks the web only for what the crash left unchecked
+
+
+def test_an_offline_dask_rerun_shows_each_quotes_last_verdict_and_asks_nobody(
+    web: _Web, tmp_path: Path, reference: tuple[Path, dict[str, list[tuple[object, ...]]]]
+) -> None:
+    """``--offline --force`` on Dask reads no page: each quote keeps the verdict the last
+    real run gave it (as the default engine does), not "not fetched"."""
+    folder, expected = reference
+    run_batch(options(folder, tmp_path, engine="dask"), Recorder())
+    web.reset()
+    offline = replace(options(folder, tmp_path, engine="dask", force=True), check=replace(
+        options(folder, tmp_path).check, offline=True))  # fmt: skip
+    stats = run_batch(offline, Recorder())
+    assert stats.audited == 32 and not web.seen  # nobody was asked anything
+    assert snapshot(tmp_path / "audit.db")["quote_checks"] == expected["quote_checks"]
