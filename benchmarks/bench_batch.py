@@ -197,10 +197,9 @@ def content(db: Path, corpus: Path) -> dict[str, object]:
     counts = {}
     with sqlite3.connect(db) as conn:
         queries = dict(_TABLES)
-        for table in ("links", "attributions", "crossposts"):
-            names = [
-                r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in ("id", "article_id", "checked_at")
-            ]
+        for table in ("links", "attributions", "crossposts", "quote_checks"):
+            ids = ("id", "article_id", "attribution_id", "run_id", "checked_at")
+            names = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in ids]
             cols = ", ".join(f"{table}.{n}" for n in names)
             queries[table] = (f"SELECT articles.source, {cols} FROM {table} JOIN articles ON articles.id = {table}.article_id"
                               f" ORDER BY articles.source, {table}.position")  # fmt: skip
