@@ -332,9 +332,9 @@ def test_capitalised_phrases_that_are_not_sources() -> None:
     ],
 )
 def test_hostile_input_stays_fast_and_bounded(paragraphs: tuple[str, ...]) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     found = _extract(*paragraphs)
-    assert time.perf_counter() - start < 3
+    assert time.process_time() - start < 3
     assert all(len(a.mentions) <= 1001 for a in found.values())
 
 

@@ -507,9 +507,9 @@ def test_references_stay_linear_on_hostile_text() -> None:
         "Sen. Ada Holm spoke. The senator said more. He said it. They said it. " * 2000,
         "Ada Holm met Tom Berg. " * 5000 + "She said so. " * 2000,
     ]
-    start = time.perf_counter()
+    start = time.process_time()
     found = _extract(*paragraphs)
-    assert time.perf_counter() - start < 3
+    assert time.process_time() - start < 3
     assert all(len(a.mentions) <= 1001 for a in found.values())
 
 

@@ -276,10 +276,10 @@ def test_characterisation_must_come_before_the_name(table: DomainTable) -> None:
 
 def test_outlet_lookup_is_fast(table: DomainTable) -> None:
     phrases = ["Kremlin-funded RT", "Biden Administration", "Vladimir Putin", "the Guardian"] * 2500
-    start = time.perf_counter()
+    start = time.process_time()
     for phrase in phrases:
         table.outlet(phrase)
-    assert time.perf_counter() - start < 1.0  # ~5 µs each on the reference machine
+    assert time.process_time() - start < 1.0  # ~5 µs each on the reference machine
 
 
 # --------------------------------------------------------------------------- offline

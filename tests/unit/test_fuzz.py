@@ -132,21 +132,21 @@ def test_mixed_encodings(a: bytes, b: bytes) -> None:
 )
 def test_deep_nesting_is_bounded(opening: str, closing: str) -> None:
     html = opening * 50_000 + "deep text " * 20 + closing * 50_000
-    start = time.perf_counter()
+    start = time.process_time()
     run_all(html.encode(), Format.HTML)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 def test_deep_markdown_quotes_and_lists_are_bounded() -> None:
     text = "> " * 5000 + "quoted [x](https://a.org)\n\n" + "".join("  " * i + "- item\n" for i in range(2000))
-    start = time.perf_counter()
+    start = time.process_time()
     run_all(text.encode(), Format.MARKDOWN)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 def test_huge_flat_page_is_bounded() -> None:
     para = '<p>Some prose with <a href="/x?i={i}">a link</a> and more words after it.</p>'
     html = "<html><body><main>" + "".join(para.format(i=i) for i in range(20_000)) + "</main></body></html>"
-    start = time.perf_counter()
+    start = time.process_time()
     run_all(html.encode(), Format.HTML)
-    assert time.perf_counter() - start < 8
+    assert time.process_time() - start < 8
