@@ -51,8 +51,8 @@ from auditor.batch.sink import Sink, by_key, wanted
 from auditor.batch.work import Signed, one_line
 from auditor.errors import AuditorError, NetworkUnreachable
 from auditor.load import load_path
-from auditor.models import UNCACHED_STATUSES, Article, CheckResult, QuoteCheck, RawArticle
-from auditor.store import CheckCache
+from auditor.models import UNCACHED_STATUSES, Article, CheckResult, QuoteCheck, RawArticle, SiteProbe
+from auditor.store import CheckCache, ProbeCache
 from auditor.urls import host_of
 
 if TYPE_CHECKING:
@@ -83,6 +83,7 @@ class _Partition:
     keys: list[str]
     published: dict[str, str]
     pages: tuple[str, ...] = ()  # keys whose pages the chunk's articles quote
+    probes: tuple[SiteProbe, ...] = ()  # the stored probes of its sections
     errors: int = 0  # workers on which checking it raised (a lost worker does not count)
 
 
@@ -102,6 +103,13 @@ class DaskEngine:
         self.opts, self.sink = opts, sink
         self.cache = CheckCache.for_run(sink.store, sink.run_id, opts.check)  # offline: last real checks
         self.use_cache = not (opts.check.replay or opts.check.recheck)
+        check = opts.check
+        # Site probes: stored as the default engine stores them (not on a replay, which
+        # writes nothing), and read back unless --recheck.
+        self.probes = (
+            ProbeCache(sink.store) if check.probe and not check.offline and not check.replay else None
+        )
+        self.read_probes = self.probes is not None and not check.recheck
         self.recent: OrderedDict[str, CheckResult] = OrderedDict()
         self.waiting: dict[str, list[_Chunk]] = {}  # key in flight -> chunks that need it
         self.owners: dict[str, str] = {}  # host -> worker address
@@ -240,10 +248,22 @@ class DaskEngine:
             pages.setdefault(host_of(key) or "", []).append(key)
         for host, mine in ask.items():
             dates = {k: published[k] for k in mine if k in published}
-            self._ask(client, _Partition(host, self._owner(host), mine, dates, tuple(pages.get(host, ()))))
+            stored = self._stored_probes(mine)
+            self._ask(
+                client, _Partition(host, self._owner(host), mine, dates, tuple(pages.get(host, ())), stored)
+            )
         self.open += 1
         if not chunk.missing:
             self._ready(client, chunk)
+
+    def _stored_probes(self, keys: list[str]) -> tuple[SiteProbe, ...]:
+        """The stored probes (younger than a week) of these URLs' sections, for their owner."""
+        if not self.read_probes or self.probes is None:
+            return ()
+        from auditor.check.probe import probe_key
+
+        wanted = dict.fromkeys(k for k in map(probe_key, keys) if k)
+        return tuple(p for p in map(self.probes.get, wanted) if p is not None)
 
     def _targets(self, articles: list[Article]) -> list[list[Target]]:
         """Each article's linked quotes, picked once for the check and the judging alike."""
@@ -277,6 +297,7 @@ class DaskEngine:
             part.keys,
             part.published,
             part.pages,
+            part.probes,
             workers=[part.worker],
             allow_other_workers=False,
             pure=False,
@@ -298,7 +319,10 @@ class DaskEngine:
             self.owners.pop(part.host, None)
             self._ask(client, replace(part, worker=self._owner(part.host)))
             return
-        results, down = answers
+        results, down, probes = answers
+        if self.probes is not None:
+            for probe in probes:
+                self.probes.put(probe)
         if down:  # as the default engine: the articles waiting are left for a rerun (exit 75)
             raise NetworkUnreachable(down)
         found = by_key(part.keys, results)

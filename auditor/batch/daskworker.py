@@ -12,15 +12,17 @@ and the page stays here, in the worker's memo of quoted pages, for later article
 quote it. Only the verdicts go back to the client.
 
 Site probes (soft 404s by asking the site) run here too, by the host's owner, so a site is
-probed once per section per batch. A worker has no database: its probes live in its memory
-for the batch and are not read from or written to the ``probes`` table, so a Dask batch asks
-each site again where the default engine would reuse a probe younger than a week.
+probed once per section per batch. A worker has no database: the client sends the stored
+probes (younger than a week) of a partition's sections with it, and stores the probes the
+worker made, which come back with the answers; so a Dask batch reuses probes as the default
+engine does.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -30,14 +32,43 @@ from distributed import WorkerPlugin, get_worker
 from auditor.batch.options import RECENT
 from auditor.batch.work import Signed, extract_signed
 from auditor.check import CheckSession
-from auditor.models import Budget, CheckOptions, CheckResult, QuoteCheck, RawArticle
+from auditor.models import Budget, CheckOptions, CheckResult, QuoteCheck, RawArticle, SiteProbe
 
 if TYPE_CHECKING:
     from auditor.quotes.lookup import PageMemo, PageText
 
 PLUGIN = "auditor-checker"
-Answered = tuple[list[CheckResult], str | None]  # a partition's results, and why the network is down
+# A partition's results, why the network is down (or None), and the site probes made meanwhile.
+Answered = tuple[list[CheckResult], str | None, list[SiteProbe]]
 ToJudge = tuple[str, CheckResult | None, tuple[str, ...]]  # a link's key, its check, the quotes linked to it
+
+
+class ProbeNotes:
+    """The worker's probe cache (``check.probe.ProbeCache``): the stored probes the client
+    sent, and the probes this worker made, until they go back to the client to be stored."""
+
+    LIMIT = 20_000  # as SiteProbes keeps in memory
+
+    def __init__(self) -> None:
+        self.known: OrderedDict[str, SiteProbe] = OrderedDict()
+        self.made: list[SiteProbe] = []
+
+    def seed(self, probes: Sequence[SiteProbe]) -> None:
+        for probe in probes:
+            self.known[probe.key] = probe
+        while len(self.known) > self.LIMIT:
+            self.known.popitem(last=False)
+
+    def get(self, key: str) -> SiteProbe | None:
+        return self.known.get(key)
+
+    def put(self, probe: SiteProbe) -> None:
+        self.made.append(probe)
+        self.seed([probe])
+
+    def drain(self) -> list[SiteProbe]:
+        made, self.made = self.made, []
+        return made
 
 
 class CheckerPlugin(WorkerPlugin):
@@ -51,6 +82,7 @@ class CheckerPlugin(WorkerPlugin):
         self.session: CheckSession | None = None
         self.thread: threading.Thread | None = None
         self.memo: PageMemo | None = None  # the quoted pages this worker read (quotes on)
+        self.probes = ProbeNotes()
 
     def setup(self, worker: Any) -> None:
         ready = threading.Event()
@@ -60,7 +92,7 @@ class CheckerPlugin(WorkerPlugin):
             self.loop = loop
             # The client asks for each URL once, so the worker needs no long memory of results
             # (the default, 200,000, grew a worker by tens of MB over a 20,000-article batch).
-            self.session = CheckSession(self.options, done_max=RECENT)
+            self.session = CheckSession(self.options, done_max=RECENT, probes=self.probes)
             loop.run_until_complete(self.session.__aenter__())
             ready.set()
             loop.run_forever()
@@ -93,20 +125,28 @@ def _plugin() -> tuple[CheckerPlugin, CheckSession, asyncio.AbstractEventLoop]:
 
 
 async def check_partition(
-    keys: Sequence[str], published: Mapping[str, str], pages: Sequence[str] = ()
+    keys: Sequence[str],
+    published: Mapping[str, str],
+    pages: Sequence[str] = (),
+    probes: Sequence[SiteProbe] = (),
 ) -> Answered:
     """Check one host's URLs with this worker's session (the task awaits; the session's loop works).
 
     ``pages``: keys whose page an article quotes, kept by their check (its one request) for
-    :func:`judge_quotes`. With the answers goes why this worker's network looks unreachable,
-    if it does: the client then stops the batch as the default engine does (exit 75),
-    storing none of them."""
-    _, session, loop = _plugin()
-    if pages:
-        session.want_pages(pages)
-    future = asyncio.run_coroutine_threadsafe(session.check(keys, published=published), loop)
-    results = await asyncio.wrap_future(future)
-    return results, session.network_down
+    :func:`judge_quotes`. ``probes``: the stored probes of these URLs' sections. With the
+    answers go why this worker's network looks unreachable, if it does (the client then
+    stops the batch as the default engine does, exit 75, storing none of them), and the
+    probes this worker made since its last answer, for the client to store."""
+    plugin, session, loop = _plugin()
+
+    async def check() -> list[CheckResult]:  # on the session's loop, where the probes are read
+        plugin.probes.seed(probes)
+        if pages:
+            session.want_pages(pages)
+        return await session.check(keys, published=published)
+
+    results = await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(check(), loop))
+    return results, session.network_down, plugin.probes.drain()
 
 
 async def judge_quotes(items: Sequence[ToJudge]) -> list[list[QuoteCheck]]:

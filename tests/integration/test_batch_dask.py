@@ -372,3 +372,22 @@ def test_an_offline_dask_rerun_shows_each_quotes_last_verdict_and_asks_nobody(
     stats = run_batch(offline, Recorder())
     assert stats.audited == 32 and not web.seen  # nobody was asked anything
     assert snapshot(tmp_path / "audit.db")["quote_checks"] == expected["quote_checks"]
+
+
+def test_dask_workers_site_probes_are_stored_and_reused_by_the_next_batch(
+    web: _Web, tmp_path: Path, reference: tuple[Path, dict[str, list[tuple[object, ...]]]]
+) -> None:
+    """A worker has no database: the probes it makes go back to the client, which stores
+    them, and the next batch sends them with the partitions, so no site is probed again
+    within the week (as on the default engine)."""
+    folder, _ = reference
+    web.reset()
+    run_batch(options(folder, tmp_path, engine="dask"), Recorder())
+    made = web.probes()
+    assert made and set(made.values()) == {1}
+    with sqlite3.connect(tmp_path / "audit.db") as db:
+        stored = [key for (key,) in db.execute("SELECT key FROM probes")]
+    assert len(stored) == len(made)
+    web.reset()
+    stats = run_batch(options(folder, tmp_path, engine="dask", force=True), Recorder())
+    assert stats.audited == 32 and not web.probes(), web.probes()
