@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from distributed import Client, Future, LocalCluster, wait
 
@@ -96,6 +96,9 @@ class _Judging:
     chunk: _Chunk
     items: list[ToJudge]
     errors: int = 0
+
+
+_Job = TypeVar("_Job", _Partition, _Judging)
 
 
 class DaskEngine:
@@ -309,15 +312,7 @@ class DaskEngine:
             return  # rerouted
         answers = self._answers(client, future, part) if future.status == "finished" else None
         if answers is None:  # its worker failed it, or died holding its answers: try another
-            if future.status == "error":
-                part.errors += 1
-                if part.errors >= MAX_ERRORS:
-                    raise AuditorError(
-                        f"checking the URLs of {part.host} failed on {part.errors} workers: {_why(future)}"
-                    )
-            future.cancel()
-            self.owners.pop(part.host, None)
-            self._ask(client, replace(part, worker=self._owner(part.host)))
+            self._ask(client, self._again(future, part, "checking the URLs of"))
             return
         results, down, probes = answers
         if self.probes is not None:
@@ -337,6 +332,17 @@ class DaskEngine:
                 chunk.missing.discard(key)
                 if not chunk.missing:
                     self._ready(client, chunk)
+
+    def _again(self, future: Future[Any], job: _Job, what: str) -> _Job:
+        """A pinned task to send again, to its host's owner as of now (a new one if its worker
+        died); a task that raised on ``MAX_ERRORS`` workers is a bug, and stops the batch."""
+        if future.status == "error":
+            job.errors += 1
+            if job.errors >= MAX_ERRORS:
+                raise AuditorError(f"{what} {job.host} failed on {job.errors} workers: {_why(future)}")
+        future.cancel()
+        self.owners.pop(job.host, None)
+        return replace(job, worker=self._owner(job.host))
 
     def _answers(self, client: Client, future: Future[Any], part: _Partition | _Judging) -> Any:
         """The task's answers, or None when they were lost with its worker.
@@ -389,15 +395,7 @@ class DaskEngine:
             return  # rerouted
         verdicts = self._answers(client, future, job) if future.status == "finished" else None
         if verdicts is None:  # its worker failed it, or died holding the verdicts: try another
-            if future.status == "error":
-                job.errors += 1
-                if job.errors >= MAX_ERRORS:
-                    raise AuditorError(
-                        f"judging the quotes linked to {job.host} failed on {job.errors} workers: {_why(future)}"
-                    )
-            future.cancel()
-            self.owners.pop(job.host, None)
-            self._judge(client, replace(job, worker=self._owner(job.host)))
+            self._judge(client, self._again(future, job, "judging the quotes linked to"))
             return
         chunk = job.chunk
         for (key, _, said), found in zip(job.items, verdicts, strict=True):
