@@ -30,6 +30,7 @@ import hashlib
 import logging
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import CancelledError
 from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -60,6 +61,10 @@ if TYPE_CHECKING:
 
 TICK = 1.0  # seconds between looks at which workers are alive
 NO_WORKERS = 120.0  # seconds a batch waits for a worker when the cluster has none
+_CANCELLED = (
+    "the Dask cluster cancelled some of this batch's tasks; the articles they carried are not"
+    " stored: run the same batch again to audit them"
+)
 MAX_ERRORS = 3  # a partition whose check raises on this many workers stops the batch (a bug, not the web)
 
 
@@ -162,6 +167,8 @@ class DaskEngine:
             while not exhausted and len(self.extracting) + self.open < open_chunks:
                 exhausted = not self._submit_chunk(client, files)
             if not self.extracting and not self.checking and not self.judging:
+                if self.open:  # tasks cancelled by someone else, seen as they ended
+                    raise AuditorError(_CANCELLED)
                 return
             try:
                 done, _ = wait(
@@ -171,6 +178,8 @@ class DaskEngine:
                 )
             except TimeoutError:  # nothing ended within the tick: look at the workers
                 done = set()
+            except CancelledError as exc:  # by someone else (a scheduler restart, an operator)
+                raise AuditorError(_CANCELLED) from exc
             for future in done:
                 if future in self.extracting:
                     self._extracted(client, future, self.extracting.pop(future))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -51,7 +51,7 @@ class ProbeNotes:
 
     def __init__(self) -> None:
         self.known: OrderedDict[str, SiteProbe] = OrderedDict()
-        self.made: list[SiteProbe] = []
+        self.made: deque[SiteProbe] = deque()  # put on the session's loop, drained on the worker's
 
     def seed(self, probes: Sequence[SiteProbe]) -> None:
         for probe in probes:
@@ -67,8 +67,9 @@ class ProbeNotes:
         self.seed([probe])
 
     def drain(self) -> list[SiteProbe]:
-        made, self.made = self.made, []
-        return made
+        """The probes made since the last drain (popleft and append are thread-safe: a probe
+        made meanwhile stays for the next answer instead of going into a list already sent)."""
+        return [self.made.popleft() for _ in range(len(self.made))]
 
 
 class CheckerPlugin(WorkerPlugin):

@@ -62,9 +62,10 @@ class PageText:
     _words: tuple[Tokens, Tokens] | None = None
 
     def words(self) -> tuple[Tokens, Tokens]:
-        if self._words is None:
-            self._words = (tokens(self.main_text), tokens(self.rest_text))
-        return self._words
+        words = self._words  # read once: a Dask worker's threads may forget() in between
+        if words is None:
+            words = self._words = (tokens(self.main_text), tokens(self.rest_text))
+        return words
 
     def forget(self) -> None:
         self._words = None

@@ -35,6 +35,7 @@ from distributed import Client, LocalCluster
 
 from auditor.batch import BatchOptions, BatchStats, Event, run_batch
 from auditor.batch.cluster import DaskEngine
+from auditor.errors import AuditorError
 from auditor.models import CheckOptions
 from auditor.store import Store
 from tests.integration.test_batch import WORDS, _body, _page, snapshot, wait_for
@@ -391,3 +392,36 @@ def test_dask_workers_site_probes_are_stored_and_reused_by_the_next_batch(
     web.reset()
     stats = run_batch(options(folder, tmp_path, engine="dask", force=True), Recorder())
     assert stats.audited == 32 and not web.probes(), web.probes()
+
+
+def test_work_the_cluster_cancels_is_reported_not_dropped_in_silence(
+    web: _Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    reference: tuple[Path, dict[str, list[tuple[object, ...]]]],
+) -> None:  # fmt: skip
+    """A partition cancelled outside the batch (a scheduler restart, an operator) leaves its
+    chunks uncommitted: the batch says so and fails, so a rerun audits them, instead of
+    ending as if it had finished."""
+    folder, _ = reference
+    ask = DaskEngine._ask
+
+    def cancelled(engine: DaskEngine, client: Client, part: Any) -> None:
+        ask(engine, client, part)
+        next(reversed(engine.checking)).cancel()
+
+    monkeypatch.setattr(DaskEngine, "_ask", cancelled)
+    with pytest.raises(AuditorError, match="cancelled some of this batch's tasks"):
+        run_batch(options(folder, tmp_path, engine="dask"), Recorder())
+
+
+def test_probe_notes_hand_each_probe_back_once() -> None:
+    from auditor.batch.daskworker import ProbeNotes
+    from auditor.models import SiteProbe
+
+    notes = ProbeNotes()
+    first, second = (
+        SiteProbe(key=f"http://a.example/{n}/{{num}}", url="u", status=404, final_url="u") for n in (1, 2)
+    )
+    notes.seed([first])
+    notes.put(second)
+    assert notes.get(first.key) == first and notes.get(second.key) == second
+    assert notes.drain() == [second] and notes.drain() == []
