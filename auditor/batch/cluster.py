@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError
 from contextlib import AbstractContextManager, ExitStack, suppress
 from dataclasses import dataclass, field, replace
@@ -42,6 +42,7 @@ from auditor.batch.daskworker import (
     PLUGIN,
     Answered,
     CheckerPlugin,
+    ProbeNotes,
     ToJudge,
     check_partition,
     extract_chunk,
@@ -118,6 +119,7 @@ class DaskEngine:
             ProbeCache(sink.store) if check.probe and not check.offline and not check.replay else None
         )
         self.read_probes = self.probes is not None and not check.recheck
+        self.stored_probes: OrderedDict[str, SiteProbe | None] = OrderedDict()  # probe key -> as read
         self.recent: OrderedDict[str, CheckResult] = OrderedDict()
         self.waiting: dict[str, list[_Chunk]] = {}  # key in flight -> chunks that need it
         self.owners: dict[str, str] = {}  # host -> worker address
@@ -269,13 +271,25 @@ class DaskEngine:
             self._ready(client, chunk)
 
     def _stored_probes(self, keys: list[str]) -> tuple[SiteProbe, ...]:
-        """The stored probes (younger than a week) of these URLs' sections, for their owner."""
+        """The stored probes (younger than a week) of these URLs' sections, for their owner.
+
+        Each is read from the database once (then remembered, found or not): a section's
+        URLs come in many partitions. It goes with every one of them, since the worker may
+        run a later partition first."""
         if not self.read_probes or self.probes is None:
             return ()
         from auditor.check.probe import probe_key
 
-        wanted = dict.fromkeys(k for k in map(probe_key, keys) if k)
-        return tuple(p for p in map(self.probes.get, wanted) if p is not None)
+        found = []
+        for key in dict.fromkeys(k for k in map(probe_key, keys) if k):
+            if key not in self.stored_probes:
+                self.stored_probes[key] = self.probes.get(key)
+                while len(self.stored_probes) > ProbeNotes.LIMIT:
+                    self.stored_probes.popitem(last=False)
+            probe = self.stored_probes[key]
+            if probe is not None:
+                found.append(probe)
+        return tuple(found)
 
     def _targets(self, articles: list[Article]) -> list[list[Target]]:
         """Each article's linked quotes, picked once for the check and the judging alike."""
@@ -317,11 +331,8 @@ class DaskEngine:
         self.checking[future] = part  # type: ignore[index]  # an async task's future holds its result
 
     def _checked(self, client: Client, future: Future[Answered], part: _Partition) -> None:
-        if future.status == "cancelled":
-            return  # rerouted
-        answers = self._answers(client, future, part) if future.status == "finished" else None
-        if answers is None:  # its worker failed it, or died holding its answers: try another
-            self._ask(client, self._again(future, part, "checking the URLs of"))
+        answers: Answered | None = self._result(client, future, part, self._ask, "checking the URLs of")
+        if answers is None:
             return
         results, down, probes = answers
         if self.probes is not None:
@@ -341,6 +352,18 @@ class DaskEngine:
                 chunk.missing.discard(key)
                 if not chunk.missing:
                     self._ready(client, chunk)
+
+    def _result(
+        self, client: Client, future: Future[Any], job: _Job, send: Callable[[Client, _Job], None], what: str
+    ) -> Any:
+        """A pinned task's answers; None when it was rerouted already, or when its worker failed
+        it or died holding the answers, and it has just been sent again (``send``)."""
+        if future.status == "cancelled":
+            return None  # rerouted
+        answers = self._answers(client, future, job) if future.status == "finished" else None
+        if answers is None:
+            send(client, self._again(future, job, what))
+        return answers
 
     def _again(self, future: Future[Any], job: _Job, what: str) -> _Job:
         """A pinned task to send again, to its host's owner as of now (a new one if its worker
@@ -400,11 +423,10 @@ class DaskEngine:
         self.judging[future] = job  # type: ignore[index]  # an async task's future holds its result
 
     def _judged(self, client: Client, future: Future[list[list[QuoteCheck]]], job: _Judging) -> None:
-        if future.status == "cancelled":
-            return  # rerouted
-        verdicts = self._answers(client, future, job) if future.status == "finished" else None
-        if verdicts is None:  # its worker failed it, or died holding the verdicts: try another
-            self._judge(client, self._again(future, job, "judging the quotes linked to"))
+        verdicts: list[list[QuoteCheck]] | None = self._result(
+            client, future, job, self._judge, "judging the quotes linked to"
+        )
+        if verdicts is None:
             return
         chunk = job.chunk
         for (key, _, said), found in zip(job.items, verdicts, strict=True):

@@ -37,7 +37,7 @@ from auditor.batch import BatchOptions, BatchStats, Event, run_batch
 from auditor.batch.cluster import DaskEngine
 from auditor.errors import AuditorError
 from auditor.models import CheckOptions
-from auditor.store import Store
+from auditor.store import ProbeCache, Store
 from tests.integration.test_batch import WORDS, _body, _page, snapshot, wait_for
 
 HOSTS = [f"127.0.0.{n}" for n in range(21, 25)]
@@ -376,11 +376,13 @@ def test_an_offline_dask_rerun_shows_each_quotes_last_verdict_and_asks_nobody(
 
 
 def test_dask_workers_site_probes_are_stored_and_reused_by_the_next_batch(
-    web: _Web, tmp_path: Path, reference: tuple[Path, dict[str, list[tuple[object, ...]]]]
-) -> None:
+    web: _Web, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    reference: tuple[Path, dict[str, list[tuple[object, ...]]]],
+) -> None:  # fmt: skip
     """A worker has no database: the probes it makes go back to the client, which stores
     them, and the next batch sends them with the partitions, so no site is probed again
-    within the week (as on the default engine)."""
+    within the week (as on the default engine). Each stored probe is read from the database
+    once, not for every partition of its section."""
     folder, _ = reference
     web.reset()
     run_batch(options(folder, tmp_path, engine="dask"), Recorder())
@@ -390,8 +392,18 @@ def test_dask_workers_site_probes_are_stored_and_reused_by_the_next_batch(
         stored = [key for (key,) in db.execute("SELECT key FROM probes")]
     assert len(stored) == len(made)
     web.reset()
+    looked_up: Counter[str] = Counter()
+    get = ProbeCache.get
+
+    def counted(cache: ProbeCache, key: str) -> Any:
+        looked_up[key] += 1
+        return get(cache, key)
+
+    monkeypatch.setattr(ProbeCache, "get", counted)
     stats = run_batch(options(folder, tmp_path, engine="dask", force=True), Recorder())
     assert stats.audited == 32 and not web.probes(), web.probes()
+    # only the quoted pages' sections are checked again (the rest answer from the cache)
+    assert looked_up and set(looked_up) <= set(stored) and set(looked_up.values()) == {1}, looked_up
 
 
 def test_work_the_cluster_cancels_is_reported_not_dropped_in_silence(
