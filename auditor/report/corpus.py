@@ -90,14 +90,6 @@ def article_row(audit: Audit, rows: Sequence[LinkRow]) -> ArticleRow:
     )
 
 
-def article_rows(audits: Sequence[Audit]) -> list[tuple[ArticleRow, list[LinkRow]]]:
-    result = []
-    for audit in audits:
-        rows = link_rows(audit)
-        result.append((article_row(audit, rows), rows))
-    return result
-
-
 @dataclass
 class Totals:
     """The index's headline numbers, summed as articles stream past."""
@@ -190,50 +182,17 @@ class Tally:
         return [(d, broken[d], checked[d]) for d in ranked[:limit]]
 
 
-def _tally_of(all_rows: Sequence[LinkRow]) -> Tally:
-    tally = Tally()
-    tally.add_links(all_rows)
-    return tally
-
-
-def top_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[Bar]:
-    """Most-cited domains; the bars count links, in a neutral colour: no status is implied."""
-    return _tally_of(all_rows).top_domains(limit)
-
-
-def top_categories(all_rows: Sequence[LinkRow]) -> list[Bar]:
-    return _tally_of(all_rows).top_categories()
-
-
-def check_label(rows: Sequence[ArticleRow]) -> str:
-    """What the index must say before its counts when links were not checked live."""
-    totals = Totals()
-    for row in rows:
-        totals.add(row)
-    return totals.check_label()
-
-
 def _articles(n: int) -> str:
     return f"{n} article{'s' if n != 1 else ''}"
 
 
-def failure_sources(failures: Sequence[tuple[str, str]], audits: Sequence[Audit]) -> list[tuple[str, str]]:
-    """Failures named as the articles are, relative to a batch's folder (never a full path)."""
-    folders = [a.run for a in audits if a.run is not None and a.run.folder]
-    return failures_named(failures, folders[0] if folders else None)
-
-
 def failures_named(failures: Sequence[tuple[str, str]], run: RunInfo | None) -> list[tuple[str, str]]:
-    """``failure_sources`` given the run whose folder names them (a streamed index keeps one)."""
+    """Failures named as the articles are, relative to the run's folder (never a full path)."""
     named = []
     for source, error in failure_rows(failures):
         shown = display_source(source, run)
         named.append((shown, error.replace(source, shown)))
     return named
-
-
-def dead_domains(all_rows: Sequence[LinkRow], limit: int = 15) -> list[tuple[str, int, int]]:
-    return _tally_of(all_rows).dead_domains(limit)
 
 
 def chain_edges(audit: Audit) -> list[tuple[str, str]]:
@@ -244,14 +203,6 @@ def chain_edges(audit: Audit) -> list[tuple[str, str]]:
         return []
     names.append(meta.outlet or meta.outlet_domain or audit.article.source)
     return [(a, b) for a, b in pairwise(names) if a != b]
-
-
-def network(audits: Sequence[Audit]) -> Network:
-    """Outlet -> outlet edges along every article's chain, laid out left (originals) to right."""
-    edges: Counter[tuple[str, str]] = Counter()
-    for audit in audits:
-        edges.update(chain_edges(audit))
-    return layout(edges)
 
 
 def layout(all_edges: Counter[tuple[str, str]]) -> Network:

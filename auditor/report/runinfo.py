@@ -9,7 +9,6 @@ says nothing to a colleague and something about the machine it came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import PurePath
 
@@ -110,7 +109,3 @@ def footer(run: RunInfo | None, version: str) -> Footer:
 def _minutes(iso: str) -> str:
     """``2024-12-01T21:53:04+00:00`` -> ``2024-12-01 21:53 UTC``."""
     return f"{iso[:10]} {iso[11:16]} UTC" if len(iso) >= 16 else iso
-
-
-def modes(runs: Iterable[RunInfo | None]) -> set[CheckMode]:
-    return {r.mode for r in runs if r is not None}
