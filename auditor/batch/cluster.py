@@ -49,8 +49,9 @@ from auditor.batch.daskworker import (
     judge_quotes,
 )  # fmt: skip
 from auditor.batch.options import RECENT, BatchOptions
-from auditor.batch.sink import Sink, by_key, wanted
+from auditor.batch.sink import Sink, by_key, quote_targets_of, wanted
 from auditor.batch.work import Signed, one_line
+from auditor.check.checker import key_of
 from auditor.errors import AuditorError, NetworkUnreachable
 from auditor.load import load_path
 from auditor.models import UNCACHED_STATUSES, Article, CheckResult, QuoteCheck, RawArticle, SiteProbe
@@ -74,7 +75,6 @@ class _Chunk:
     """Articles extracted, waiting for their URLs' answers before they are committed."""
 
     articles: list[tuple[Article, bytes | None]]
-    keys: list[str]
     checked: dict[str, CheckResult] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)
     targets: list[list[Target]] = field(default_factory=list)  # each article's linked quotes
@@ -245,11 +245,13 @@ class DaskEngine:
                 self.sink.failed(item if isinstance(item, str) else item.source, result)
         articles = [r for r in results if not isinstance(r, str)]
         keys, published = wanted([a for a, _ in articles])
-        chunk = _Chunk(articles=articles, keys=keys, targets=self._targets([a for a, _ in articles]))
+        chunk = _Chunk(
+            articles=articles, targets=quote_targets_of([a for a, _ in articles], self.opts.check.quotes)
+        )
         quoted = {t.key for found in chunk.targets for t in found}
         ask: dict[str, list[str]] = {}
         for key in keys:
-            known = self._known(key, fresh=bool(quoted) and _checker_key(key) in quoted)
+            known = self._known(key, fresh=bool(quoted) and key_of(key)[0] in quoted)
             if known is not None:
                 chunk.checked[key] = known
                 continue
@@ -290,14 +292,6 @@ class DaskEngine:
             if probe is not None:
                 found.append(probe)
         return tuple(found)
-
-    def _targets(self, articles: list[Article]) -> list[list[Target]]:
-        """Each article's linked quotes, picked once for the check and the judging alike."""
-        if not self.opts.check.quotes:
-            return [[] for _ in articles]
-        from auditor.quotes.targets import quote_targets
-
-        return [quote_targets(a) for a in articles]
 
     def _known(self, key: str, *, fresh: bool = False) -> CheckResult | None:
         """This run's answer, or the cache's: never a second request for the same URL.
@@ -341,12 +335,14 @@ class DaskEngine:
         if down:  # as the default engine: the articles waiting are left for a rerun (exit 75)
             raise NetworkUnreachable(down)
         found = by_key(part.keys, results)
+        if not self.opts.check.replay:  # the partition's new checks, in one transaction
+            self.cache.put_all(
+                [r for r in found.values() if r.requests and r.status not in UNCACHED_STATUSES]
+            )
         for key in part.keys:
             result = found[key]
             self._remember(result)
             self.sink.checked(result)
-            if not self.opts.check.replay and result.requests and result.status not in UNCACHED_STATUSES:
-                self.cache.put(result)
             for chunk in self.waiting.pop(key, []):
                 chunk.checked[key] = result
                 chunk.missing.discard(key)
@@ -471,13 +467,6 @@ class DaskEngine:
             del self.judging[judging]
             judging.cancel()
             self._judge(client, replace(job, worker=self._owner(job.host)))
-
-
-def _checker_key(key: str) -> str:
-    """A check key as the checker files it (what quote targets name), normalised once more."""
-    from auditor.check.checker import distinct_keys
-
-    return next(iter(distinct_keys([key])))
 
 
 def _weight(host: str, worker: str) -> int:

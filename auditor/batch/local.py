@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from auditor.batch.options import RECENT, BatchOptions
 from auditor.batch.pool import ParsePool
-from auditor.batch.sink import Sink, by_key, wanted
+from auditor.batch.sink import Sink, by_key, quote_targets_of, wanted
 from auditor.check import CheckSession
 from auditor.errors import NetworkUnreachable
 from auditor.models import Article, CheckResult, QuoteCheck
@@ -81,21 +81,13 @@ class LocalEngine:
                 if isinstance(result, str):
                     self.sink.failed(str(path), result)
             articles = [r for r in results if isinstance(r, Article)]
-            targets = self._targets(articles)
+            targets = quote_targets_of(articles, self.opts.check.quotes)
             checked = await self._check(session, articles, targets)
             quotes = await self._quotes(session, articles, checked, targets)
             for article, found in zip(articles, quotes, strict=True):  # no await below: a
                 self.sink.commit(article, checked, found)  # cancellation cannot split a commit
         finally:
             slots.release()
-
-    def _targets(self, articles: list[Article]) -> list[list[Target]]:
-        """Each article's linked quotes, picked once for the check and the look-up alike."""
-        if not self.opts.check.quotes:
-            return [[] for _ in articles]
-        from auditor.quotes.targets import quote_targets
-
-        return [quote_targets(a) for a in articles]
 
     async def _check(
         self, session: CheckSession, articles: list[Article], targets: list[list[Target]]

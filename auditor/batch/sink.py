@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from auditor.batch.neardup import NearDuplicates, signature
 from auditor.batch.options import BatchOptions, BatchStats, Event, Progress
@@ -21,6 +21,9 @@ from auditor.batch.work import one_line
 from auditor.models import Article, Audit, CheckResult, LinkKind, QuoteCheck
 from auditor.store import Store
 from auditor.urls import check_key
+
+if TYPE_CHECKING:
+    from auditor.quotes.targets import Target
 
 
 class Sink:
@@ -120,14 +123,24 @@ def wanted(articles: Sequence[Article]) -> tuple[list[str], dict[str, str]]:
     return keys, published
 
 
+def quote_targets_of(articles: Sequence[Article], quotes: bool) -> list[list[Target]]:
+    """Each article's linked quotes (none with --no-quotes), picked once per chunk for the
+    check (their pages are wanted) and the judging alike, whichever engine runs it."""
+    if not quotes:
+        return [[] for _ in articles]
+    from auditor.quotes.targets import quote_targets
+
+    return [quote_targets(a) for a in articles]
+
+
 def by_key(keys: Sequence[str], results: Iterable[CheckResult]) -> dict[str, CheckResult]:
     """Each key's result, though the checker files it under its own (once more normalised) key."""
-    from auditor.check.checker import distinct_keys
+    from auditor.check.checker import key_of
 
     found = {r.url: r for r in results}
     checked = {}
     for key in keys:
-        result = found.get(next(iter(distinct_keys([key]))))
+        result = found.get(key_of(key)[0])
         if result is not None:
             checked[key] = result if result.url == key else replace(result, url=key)
     return checked

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import sqlite_utils
@@ -112,6 +113,11 @@ class CheckCache:
 
     def put(self, result: CheckResult) -> None:
         self.store.save_checks([result], self.run_id)
+
+    def put_all(self, results: Sequence[CheckResult]) -> None:
+        """Several results in one transaction (a Dask partition's answers)."""
+        if results:
+            self.store.save_checks(results, self.run_id)
 
     def recall(self, key: str) -> CheckResult | None:
         """What this run already found for ``key`` (stored with an article, or cached)."""
