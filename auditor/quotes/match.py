@@ -34,6 +34,7 @@ SHOWN_MIN = 0.4  # a closer passage than this is shown beside a not-found verdic
 _PASSAGE_MAX = 400  # characters of page text kept as the matched passage
 _CANDIDATES = 4  # windows aligned in full per segment
 
+_SEP = "\x1f"  # between words in a joined text: never in a word
 _WORD = re.compile(r"\w+(?:'\w+)*")  # after apostrophes are unified; none at either end
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
 # Where a writer cut or inserted words: "...", "…", ". . .", "[…]", "[the minister]", "(sic)".
@@ -52,6 +53,12 @@ class Tokens:
     @cached_property
     def spans(self) -> tuple[tuple[int, int], ...]:
         return tuple(m.span() for m in _WORD.finditer(self._marked))
+
+    @cached_property
+    def joined(self) -> str:
+        """The words between separators, for word-for-word search: built once per page,
+        however many quotes and segments look in it."""
+        return _SEP + _SEP.join(self.words) + _SEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +114,7 @@ def find_quote(quote: str, page: Tokens) -> Match:
 
 def _segment(seg: Tokens, page: Tokens) -> Match:
     n = len(seg.words)
-    at = _exact(seg.words, page.words)
+    at = _exact(seg.words, page)
     if at is not None:
         return Match(QuoteVerdict.FOUND, 1.0, passage=_passage(page, at, at + n))
     best: _Aligned | None = None
@@ -170,12 +177,11 @@ def _pause(page: Tokens, i: int, j: int) -> bool:
     return bool(_PUNCT.search(page.text, page.spans[i][1], page.spans[j][0]))
 
 
-def _exact(words: tuple[str, ...], page: tuple[str, ...]) -> int | None:
+def _exact(words: tuple[str, ...], page: Tokens) -> int | None:
     """The index of the first word-for-word occurrence of ``words`` in ``page``."""
-    sep = "\x1f"
-    hay = sep + sep.join(page) + sep
-    pos = hay.find(sep + sep.join(words) + sep)
-    return None if pos < 0 else hay.count(sep, 0, pos + 1) - 1
+    hay = page.joined
+    pos = hay.find(_SEP + _SEP.join(words) + _SEP)
+    return None if pos < 0 else hay.count(_SEP, 0, pos + 1) - 1
 
 
 def _candidates(words: tuple[str, ...], page: tuple[str, ...]) -> list[int]:
